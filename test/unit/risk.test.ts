@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MINIMUM_LEVEL, needsHigherLevel, requiredLevelFor, riskForScore, riskRank, scoreRisk, type RiskInput } from '../../src/domain';
-
-export const BUS_SHELTER: RiskInput = {
-  category: 'public_facility_hazard',
-  title: '公交站广告亭玻璃破碎',
-  description: '网格员巡查发现公交站候车亭广告灯箱玻璃破碎，碎片散落在人行道上。',
-  partyCount: 1,
-};
-export const DANGEROUS_HOUSE: RiskInput = {
-  category: 'building_safety',
-  title: '邻居土木结构老房墙体开裂',
-  description: '居民反映邻居的土木结构老房墙体出现多处裂缝，有倒塌危险。',
-  partyCount: 2,
-};
-export const ESTATE_COMMON_SPACE: RiskInput = {
-  category: 'estate_dispute',
-  title: '临街商铺占用小区公共区域',
-  description: '业主代表反映临街商铺占用小区公共空间，业主、商户与物业三方冲突激烈，存在引发群体性事件的风险。',
-  partyCount: 3,
-};
+import { BUS_SHELTER, DANGEROUS_HOUSE, ESTATE_COMMON_SPACE } from './fixtures';
 
 function factor(input: RiskInput, code: string) {
   return scoreRisk(input).factors.find((f) => f.code === code);
