@@ -1,0 +1,44 @@
+import type { Models } from '../src/db/models';
+
+export interface ChooseAssigneeInput {
+  caseId: string;
+  /** The case's centre path, city first: candidates sit at the case's centre or above. */
+  centrePath: string[];
+  specialty: string;
+  /** A person named by staff; verified rather than chosen. */
+  preferredId: string | null;
+}
+
+type AssigneeRole = 'mediator' | 'expert';
+
+export function createAssignmentActivities(models: Models) {
+  /** Open cases a person is currently assigned to: their load. Derived, never stored. */
+  async function loadOf(role: AssigneeRole, personId: string): Promise<number> {
+    const field = role === 'mediator' ? 'mediatorId' : 'expertId';
+    return models.Case.countDocuments({ [field]: personId, status: 'open' });
+  }
+
+  async function choose(role: AssigneeRole, input: ChooseAssigneeInput): Promise<string | null> {
+    if (input.preferredId !== null) {
+      const person = await models.Person.findById(input.preferredId).lean();
+      const eligible = person !== null && person.role === role && input.centrePath.includes(person.centreId);
+      return eligible ? input.preferredId : null;
+    }
+    const pool = await models.Person.find({ role, centreId: { $in: input.centrePath } }).lean();
+    if (pool.length === 0) return null;
+    const specialists = pool.filter((p) => p.specialties.includes(input.specialty));
+    const candidates = specialists.length > 0 ? specialists : pool;
+    // Nearest centre first (a town mediator before a city one), then least loaded, then id for a stable choice.
+    const depth = (centreId: string): number => input.centrePath.indexOf(centreId);
+    const scored = await Promise.all(
+      candidates.map(async (p) => ({ id: p._id, depth: depth(p.centreId), load: await loadOf(role, p._id) })),
+    );
+    scored.sort((a, b) => a.load - b.load || b.depth - a.depth || a.id.localeCompare(b.id));
+    return scored[0]?.id ?? null;
+  }
+
+  return {
+    chooseMediator: (input: ChooseAssigneeInput) => choose('mediator', input),
+    chooseExpert: (input: ChooseAssigneeInput) => choose('expert', input),
+  };
+}

@@ -1,0 +1,160 @@
+import type { AnyBulkWriteOperation } from 'mongoose';
+import { notificationsFor, type CaseEvent, type CaseState } from '../src/domain';
+import type { Models } from '../src/db/models';
+import type { IntakeDetails } from '../workflows/definitions';
+import { maskPhone } from '../src/privacy';
+
+export interface CaseOpenedInput {
+  intake: IntakeDetails;
+  state: CaseState;
+  events: CaseEvent[];
+}
+
+export interface TransitionInput {
+  state: CaseState;
+  events: CaseEvent[];
+}
+
+const DUPLICATE_KEY = 11000;
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; writeErrors?: { code?: number }[] };
+  return e.code === DUPLICATE_KEY || (e.writeErrors?.every((w) => w.code === DUPLICATE_KEY) ?? false);
+}
+
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+/** The `cases` fields that mirror the workflow state. */
+function projectionOf(state: CaseState, at: number) {
+  return {
+    caseNumber: state.caseNumber,
+    category: state.category,
+    kind: state.kind,
+    reportedById: state.reportedById,
+    stage: state.stage,
+    status: state.status,
+    centreId: state.centreId,
+    centrePath: state.centrePath,
+    level: state.level,
+    risk: state.risk,
+    riskFactors: state.riskFactors,
+    riskConfirmed: state.riskConfirmed,
+    deadline: toDate(state.deadline),
+    warnAt: toDate(state.warnAt),
+    overdue: state.overdue,
+    mediatorId: state.mediatorId,
+    expertId: state.expertId,
+    expertRequest: state.expertRequest,
+    opinion: state.opinion,
+    sessions: state.sessions,
+    outcome: state.outcome,
+    agreement: state.agreement,
+    failure: state.failure,
+    disposal: state.disposal,
+    closureSummary: state.closureSummary,
+    rating: state.rating,
+    feedbackComment: state.feedbackComment,
+    feedbackStatus: state.feedbackStatus,
+    reopenCount: state.reopenCount,
+    reopenUntil: toDate(state.reopenUntil),
+    visits: state.visits.map((visit) => ({
+      ...visit,
+      enteredAt: new Date(visit.enteredAt),
+      leftAt: toDate(visit.leftAt),
+      deadline: toDate(visit.deadline),
+      warnAt: toDate(visit.warnAt),
+    })),
+    lastSeq: state.seq,
+    slaPolicyVersion: state.slaPolicy.version,
+    updatedAt: new Date(at),
+    closedAt: state.status === 'closed' ? new Date(at) : null,
+  };
+}
+
+export function createPersistenceActivities(models: Models) {
+  /** Events are keyed `<caseId>:<seq>`: inserting one twice is a no-op. */
+  async function writeEvents(caseId: string, events: CaseEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const ops: AnyBulkWriteOperation[] = events.map((event) => ({
+      updateOne: {
+        filter: { _id: `${caseId}:${event.seq}` },
+        update: { $setOnInsert: { ...event, caseId, at: new Date(event.at) } },
+        upsert: true,
+      },
+    }));
+    await models.CaseEvent.bulkWrite(ops, { ordered: true });
+  }
+
+  async function writeNotifications(state: CaseState, events: CaseEvent[]): Promise<void> {
+    const ops: AnyBulkWriteOperation[] = events.flatMap((event) =>
+      notificationsFor(event, state).map((intent) => ({
+        updateOne: {
+          filter: { _id: `${state.caseId}:${event.seq}:${intent.kind}:${intent.recipient}` },
+          update: {
+            $setOnInsert: {
+              caseId: state.caseId,
+              seq: event.seq,
+              kind: intent.kind,
+              recipient: intent.recipient,
+              message: intent.message,
+              createdAt: new Date(event.at),
+              deliveredAt: null,
+            },
+          },
+          upsert: true,
+        },
+      })),
+    );
+    if (ops.length > 0) await models.Notification.bulkWrite(ops, { ordered: true });
+  }
+
+  /**
+   * Moves the projection forward only: a retry carrying an older sequence
+   * number than what is stored matches nothing, and the upsert's insert then
+   * hits the existing _id, which we take as "already written".
+   */
+  async function writeProjection(state: CaseState, fields: Record<string, unknown>): Promise<void> {
+    try {
+      await models.Case.updateOne(
+        { _id: state.caseId, lastSeq: { $lt: state.seq } },
+        { $set: fields },
+        { upsert: true, strict: false },
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  return {
+    async recordCaseOpened({ intake, state, events }: CaseOpenedInput): Promise<void> {
+      const first = events[0];
+      const at = first ? first.at : Date.now();
+      await writeEvents(state.caseId, events);
+      await writeProjection(state, {
+        ...projectionOf(state, at),
+        title: intake.title,
+        description: intake.description,
+        channel: intake.channel,
+        location: { centreId: intake.location.centreId, address: intake.location.address, lat: intake.location.lat ?? null, lng: intake.location.lng ?? null },
+        complainant: {
+          personId: intake.complainant.personId,
+          name: intake.complainant.name,
+          phone: intake.complainant.phone,
+          phoneMasked: maskPhone(intake.complainant.phone),
+        },
+        parties: intake.parties,
+        affectedCount: intake.affectedCount,
+        workflowId: state.caseId,
+        receivedAt: new Date(at),
+      });
+      await writeNotifications(state, events);
+    },
+
+    async recordTransition({ state, events }: TransitionInput): Promise<void> {
+      const last = events[events.length - 1];
+      await writeEvents(state.caseId, events);
+      await writeProjection(state, projectionOf(state, last ? last.at : Date.now()));
+      await writeNotifications(state, events);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import type { Config } from '../config';
+import { connectDatabase, ensureIndexes } from '../db/connection';
+import { connectTemporalClient } from '../temporal/client';
+import { createApp } from './app';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(config: Config): Promise<RunningApi> {
+  if (!config.temporalAddress || !config.mongodbUri) {
+    throw new Error('onedoor api needs TEMPORAL_ADDRESS and MONGODB_URI (or run "onedoor up", which starts everything)');
+  }
+  const db = await connectDatabase(config.mongodbUri);
+  await ensureIndexes(db.models);
+  const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
+  const app = createApp({ config, db, temporal });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : config.port;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './config';
+import { ensureBinary } from './services/binaries';
+import { startServers, startStack, serverEnv } from './services/stack';
+import { createWorker } from './temporal/worker';
+import { startApi } from './api/server';
+
+/**
+ * The `onedoor` command. Each subcommand is a function returning an exit
+ * code; long-running ones resolve when they have been asked to stop.
+ */
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], config: Config): Promise<number>;
+}
+
+const progress = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+function wantsHelp(args: string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
+const COMMANDS: Record<string, Command> = {
+  up: {
+    summary: 'start everything: Temporal, the MongoDB-compatible server, the worker and the API',
+    usage: `onedoor up
+
+Starts, in one process tree, a Temporal dev server (with its Web UI) and
+FerretDB with their data under ONEDOOR_DATA_DIR (default ./.data), the
+worker and the HTTP API on PORT (default 3000). TEMPORAL_ADDRESS and
+MONGODB_URI, when set, name existing servers to use instead.
+Ctrl-C stops everything it started.`,
+    async run(_args, config) {
+      const started = Date.now();
+      const stack = await startStack(config, progress);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const { temporal, mongo } = stack.servers;
+      console.log(
+        [
+          `onedoor is up (${seconds} s)`,
+          `  API              ${stack.apiUrl}   (health ${stack.apiUrl}/healthz, readiness ${stack.apiUrl}/readyz)`,
+          `  Temporal         ${temporal.address}, namespace ${temporal.namespace}${temporal.embedded ? ' (embedded dev server)' : ''}`,
+          `  Temporal Web UI  ${temporal.uiUrl ?? '(not known: set TEMPORAL_UI_URL)'}`,
+          `  MongoDB          ${mongo.uri}${mongo.embedded ? ' (embedded FerretDB)' : ''}`,
+          `  Data             ${config.dataDir}`,
+          `  Logs             ${config.dataDir}/run/*.log`,
+          `  Access token     npx onedoor token --role admin --centre zz`,
+          `Press Ctrl-C to stop.`,
+        ].join('\n'),
+      );
+      const crashed = Promise.race([stack.worker.whenExited(), stack.api.whenExited()]).then(() => 'crashed' as const);
+      const reason = await Promise.race([untilSignal(), crashed]);
+      if (reason === 'crashed') {
+        const which = stack.worker.isRunning() ? stack.api : stack.worker;
+        console.error(`${which.name} exited unexpectedly; stopping. Its log:\n${which.lastLogLines()}`);
+      }
+      console.log('Stopping onedoor...');
+      await stack.stop();
+      console.log('Stopped.');
+      return reason === 'crashed' ? 1 : 0;
+    },
+  },
+
+  servers: {
+    summary: 'start only Temporal and the MongoDB-compatible server, and print their addresses',
+    usage: `onedoor servers
+
+Starts the embedded Temporal dev server and FerretDB (data under
+ONEDOOR_DATA_DIR) and prints shell exports for TEMPORAL_ADDRESS and
+MONGODB_URI, so "onedoor worker" and "onedoor api" can run separately.`,
+    async run(_args, config) {
+      const servers = await startServers(config, progress);
+      const env = serverEnv(config, servers);
+      console.log(`export TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`);
+      console.log(`export MONGODB_URI=${env.MONGODB_URI}`);
+      if (servers.temporal.uiUrl) console.log(`# Temporal Web UI: ${servers.temporal.uiUrl}`);
+      await untilSignal();
+      await servers.stop();
+      return 0;
+    },
+  },
+
+  worker: {
+    summary: 'run a worker: executes case workflows and their activities',
+    usage: `onedoor worker
+
+Needs TEMPORAL_ADDRESS and MONGODB_URI. Polls the task queue
+(ONEDOOR_TASK_QUEUE, default onedoor-cases) until SIGINT/SIGTERM.`,
+    async run(_args, config) {
+      if (!config.temporalAddress || !config.mongodbUri) {
+        console.error('onedoor worker needs TEMPORAL_ADDRESS and MONGODB_URI (or run "onedoor up", which starts everything)');
+        return 2;
+      }
+      const worker = await createWorker({
+        temporalAddress: config.temporalAddress,
+        namespace: config.temporalNamespace,
+        taskQueue: config.taskQueue,
+        mongodbUri: config.mongodbUri,
+      });
+      const running = worker.run();
+      console.log(`worker polling ${config.taskQueue} on ${config.temporalAddress}`);
+      await Promise.race([untilSignal(), running]);
+      await worker.shutdown();
+      return 0;
+    },
+  },
+
+  api: {
+    summary: 'run the HTTP API',
+    usage: `onedoor api
+
+Needs TEMPORAL_ADDRESS and MONGODB_URI. Listens on PORT (default 3000)
+until SIGINT/SIGTERM.`,
+    async run(_args, config) {
+      const api = await startApi(config);
+      console.log(`API listening on ${api.url}`);
+      await untilSignal();
+      await api.close();
+      return 0;
+    },
+  },
+
+  install: {
+    summary: 'find or build the Temporal CLI and FerretDB binaries into the cache',
+    usage: `onedoor install
+
+Looks for "temporal" and "ferretdb" in the cache (ONEDOOR_BIN_DIR, default
+~/.cache/onedoor/bin) and on PATH, and builds the missing ones with Go from
+the Go module proxy, showing progress.`,
+    async run(_args, config) {
+      for (const name of ['temporal', 'ferretdb'] as const) {
+        const found = await ensureBinary(name, config.binDir, progress);
+        console.log(`${name}: ${found.path} (${found.source})`);
+      }
+      return 0;
+    },
+  },
+};
+
+function printHelp(): void {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  console.log('Usage: onedoor <command> [options]\n\nCommands:');
+  for (const [name, command] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(width)}  ${command.summary}`);
+  console.log('\nRun "onedoor <command> --help" for more.');
+}
+
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    printHelp();
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".`);
+    printHelp();
+    return 2;
+  }
+  if (wantsHelp(rest)) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(rest, loadConfig());
+}
+
+export { parseArgs };

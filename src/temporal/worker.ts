@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
+import { createActivities } from '../../activities';
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+
+export interface WorkerOptions {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  mongodbUri: string;
+  /** A prebuilt workflow bundle (tests share one); bundled from source when absent. */
+  workflowBundle?: WorkflowBundleOption;
+  identity?: string;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  db: Database;
+  /** Resolves when the worker has shut down. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+let runtimeInstalled = false;
+
+/** The SDK's logger at our log level; the runtime can be installed once per process, before any worker. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.LOG_LEVEL ?? 'info').toUpperCase();
+  const known = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+  const sdkLevel = known.find((l) => l === level) ?? 'INFO';
+  try {
+    Runtime.install({ logger: new DefaultLogger(sdkLevel) });
+  } catch {
+    // Already installed by the embedding program: keep its choice.
+  }
+}
+
+export async function createWorker(options: WorkerOptions): Promise<RunningWorker> {
+  installRuntime();
+  const db = await connectDatabase(options.mongodbUri);
+  await ensureIndexes(db.models);
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(db.models),
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  let running: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    running ??= worker.run().finally(async () => {
+      await connection.close();
+      await db.close();
+    });
+    return running;
+  };
+  return {
+    worker,
+    db,
+    run,
+    shutdown: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}

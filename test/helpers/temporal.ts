@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
+import { createWorker, type RunningWorker } from '../../src/temporal/worker';
+import { connectDatabase, type Database } from '../../src/db/connection';
+import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
+import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
+import type { caseWorkflow } from '../../workflows';
+
+/** A worker on its own task queue, a client and a database handle, all on the shared real servers. */
+export interface TestEnv {
+  taskQueue: string;
+  temporal: TemporalClient;
+  worker: RunningWorker;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}${randomBytes(8).toString('hex')}`;
+}
+
+export async function startTestEnv(name: string): Promise<TestEnv> {
+  const taskQueue = uniqueId(`test-${name}-`);
+  const temporalAddress = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const mongodbUri = inject('mongodbUri');
+  const worker = await createWorker({
+    temporalAddress,
+    namespace,
+    taskQueue,
+    mongodbUri,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  void worker.run();
+  const temporal = await connectTemporalClient(temporalAddress, namespace);
+  const db = await connectDatabase(mongodbUri);
+  return {
+    taskQueue,
+    temporal,
+    worker,
+    db,
+    stop: async () => {
+      await worker.shutdown();
+      await temporal.close();
+      await db.close();
+    },
+  };
+}
+
+export interface CaseOptions {
+  category?: CategoryCode;
+  centrePath?: string[];
+  risk?: Risk;
+  riskFactors?: RiskFactor[];
+  complainantId?: string;
+  slaPolicy?: SlaPolicy;
+  intake?: Partial<IntakeDetails>;
+}
+
+export function caseInput(options: CaseOptions = {}): CaseWorkflowInput {
+  const caseId = uniqueId('case_');
+  const centrePath = options.centrePath ?? ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi', 'zz-pinghe-xiaoxi-dongmen'];
+  const complainantId = options.complainantId ?? uniqueId('p-resident-');
+  return {
+    opening: {
+      caseId,
+      caseNumber: formatCaseNumber(Date.now(), Number.parseInt(caseId.slice(-5), 16)),
+      category: options.category ?? 'neighbour_dispute',
+      complainantId,
+      reportedById: complainantId,
+      centrePath,
+      risk: options.risk ?? 'low',
+      riskFactors: options.riskFactors ?? [],
+      slaPolicy: options.slaPolicy ?? DEFAULT_SLA_POLICY,
+      now: Date.now(),
+    },
+    intake: {
+      title: 'Noise from the neighbour at night',
+      description: 'The neighbour plays loud music after midnight.',
+      channel: 'app',
+      location: { centreId: centrePath[centrePath.length - 1] as string, address: '东门社区 3 号楼' },
+      complainant: { personId: complainantId, name: '林美华', phone: '13800001234' },
+      parties: [],
+      affectedCount: null,
+      ...options.intake,
+    },
+  };
+}
+
+export async function startCase(env: TestEnv, input: CaseWorkflowInput): Promise<WorkflowHandle<typeof caseWorkflow>> {
+  return env.temporal.client.workflow.start('caseWorkflow', {
+    taskQueue: env.taskQueue,
+    workflowId: input.opening.caseId,
+    args: [input],
+  }) as Promise<WorkflowHandle<typeof caseWorkflow>>;
+}
+
+/** Polls until the check passes; for projections written asynchronously by activities. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

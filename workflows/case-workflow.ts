@@ -1,0 +1,209 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  log,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  applyAction,
+  CATEGORIES,
+  checkAction,
+  currentVisit,
+  isFinished,
+  newCase,
+  onDeadline,
+  onWarning,
+  type CaseAction,
+  type CaseState,
+  type Refusal,
+  type Transition,
+} from '../src/domain';
+import type { CaseActivities } from '../activities';
+import { caseActionUpdate, caseStateQuery, REFUSAL_TYPES, type ActionRequest, type CaseWorkflowInput } from './definitions';
+import {
+  CASE_CATEGORY,
+  CASE_CENTRE,
+  CASE_CENTRE_PATH,
+  CASE_LEVEL,
+  CASE_OVERDUE,
+  CASE_RISK,
+  CASE_STAGE,
+} from './search-attributes';
+
+/**
+ * Writes to MongoDB must never be given up on: a case is not allowed to lose a
+ * transition because the database was down for a while. They retry until it
+ * is back (each write is idempotent, keyed on case id + event sequence).
+ */
+const persistence = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Choosing a person is a read: bounded retries, then the action is refused with a reason. */
+const assignment = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+/** Runs async handlers one at a time, so two updates never interleave around an activity. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function refusal(check: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REFUSAL_TYPES[check.code],
+    message: check.reason,
+    nonRetryable: true,
+  });
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
+  const mutex = new Mutex();
+  let state: CaseState;
+  // Bumped on every change, so the deadline loop recomputes its timer.
+  let version = 0;
+
+  const commit = async (transition: Transition): Promise<void> => {
+    if (transition.events.length === 0) return;
+    state = transition.state;
+    version += 1;
+    await persistence.recordTransition({ state, events: transition.events });
+    upsertSearchAttributes(searchAttributesOf(state));
+  };
+
+  if (input.resumeState) {
+    state = input.resumeState;
+  } else {
+    const opened = newCase(input.opening);
+    state = opened.state;
+    await persistence.recordCaseOpened({ intake: input.intake, state, events: opened.events });
+    upsertSearchAttributes(searchAttributesOf(state));
+  }
+
+  setHandler(caseStateQuery, () => state);
+
+  setHandler(
+    caseActionUpdate,
+    (request: ActionRequest) =>
+      mutex.run(async () => {
+        // The state may have moved on while this update waited for the lock: check again.
+        const check = checkAction(state, request.action, request.actor, Date.now());
+        if (!check.ok) throw refusal(check);
+        const action = await resolveAssignees(state, request.action);
+        await commit(applyAction(state, action, request.actor, Date.now()));
+        return state;
+      }),
+    {
+      validator: (request: ActionRequest) => {
+        const check = checkAction(state, request.action, request.actor, Date.now());
+        if (!check.ok) throw refusal(check);
+      },
+    },
+  );
+
+  while (!isFinished(state, Date.now())) {
+    const due = nextDue(state);
+    const seen = version;
+    const changed = due
+      ? await condition(() => version !== seen || workflowInfo().continueAsNewSuggested, Math.max(due.at - Date.now(), 1))
+      : (await condition(() => version !== seen || workflowInfo().continueAsNewSuggested), true);
+    if (!changed) {
+      await mutex.run(async () => {
+        if (version !== seen) return; // an action got there first
+        await commit(due?.kind === 'warning' ? onWarning(state, Date.now()) : onDeadline(state, Date.now()));
+      });
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      log.info('continuing as new', { caseId: state.caseId, seq: state.seq });
+      await continueAsNew<typeof caseWorkflow>({ ...input, resumeState: state });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
+
+interface Due {
+  at: number;
+  kind: 'warning' | 'deadline';
+}
+
+/** The next moment the workflow must act by itself: the warning, then the deadline. */
+function nextDue(state: CaseState): Due | null {
+  if (state.deadline === null) return null;
+  const visit = currentVisit(state);
+  if (state.warnAt !== null && !visit.warned && state.warnAt < state.deadline) return { at: state.warnAt, kind: 'warning' };
+  return { at: state.deadline, kind: 'deadline' };
+}
+
+/**
+ * assign_mediator and request_expert may leave the person to the system: pick
+ * one (specialty match, least load, at the centre or above) or verify the one
+ * named, then apply the action with the id filled in.
+ */
+async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
+  if (action.type === 'assign_mediator') {
+    const specialty = CATEGORIES[state.category].defaultSpecialty;
+    const mediatorId = await assignment.chooseMediator({
+      caseId: state.caseId,
+      centrePath: state.centrePath,
+      specialty,
+      preferredId: action.mediatorId ?? null,
+    });
+    if (!mediatorId) {
+      throw refusal({
+        ok: false,
+        code: 'conflict',
+        reason: action.mediatorId
+          ? `Mediator ${action.mediatorId} is not in the mediator pool of this centre or above`
+          : `No mediator is available at this centre or above`,
+      });
+    }
+    return { ...action, mediatorId };
+  }
+  if (action.type === 'request_expert') {
+    const specialty = action.specialty ?? CATEGORIES[state.category].defaultSpecialty;
+    const expertId = await assignment.chooseExpert({
+      caseId: state.caseId,
+      centrePath: state.centrePath,
+      specialty,
+      preferredId: action.expertId ?? null,
+    });
+    if (!expertId) {
+      throw refusal({
+        ok: false,
+        code: 'conflict',
+        reason: action.expertId
+          ? `Expert ${action.expertId} is not an expert of this centre or above`
+          : `No expert with specialty ${specialty} is available at this centre or above`,
+      });
+    }
+    return { ...action, specialty, expertId };
+  }
+  return action;
+}
+
+function searchAttributesOf(state: CaseState): SearchAttributeUpdatePair[] {
+  return [
+    { key: CASE_STAGE, value: state.stage },
+    { key: CASE_LEVEL, value: state.level },
+    { key: CASE_CENTRE, value: state.centreId },
+    { key: CASE_CENTRE_PATH, value: state.centrePath },
+    { key: CASE_RISK, value: state.risk },
+    { key: CASE_OVERDUE, value: state.overdue },
+    { key: CASE_CATEGORY, value: state.category },
+  ];
+}

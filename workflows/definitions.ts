@@ -1,0 +1,42 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, CaseAction, CaseState, NewCaseInput } from '../src/domain';
+
+/**
+ * The case workflow's messages, shared by the workflow and its callers
+ * (API, tests, benchmarks). Everything that moves a case is an Update, so a
+ * refused action is rejected by the validator before it reaches history.
+ */
+
+/** What intake knows beyond the domain state: the projection's descriptive fields. */
+export interface IntakeDetails {
+  title: string;
+  description: string;
+  channel: 'app' | 'grid' | 'walk_in' | 'hotline' | 'open311';
+  location: { centreId: string; address: string; lat?: number | null; lng?: number | null };
+  complainant: { personId: string; name: string; phone: string };
+  parties: { name: string; role: string }[];
+  affectedCount: number | null;
+}
+
+export interface CaseWorkflowInput {
+  /** The case as intake created it; `now` is when it was received. */
+  opening: NewCaseInput;
+  intake: IntakeDetails;
+  /** Carried across continue-as-new: the state to resume from (events already written). */
+  resumeState?: CaseState;
+}
+
+export interface ActionRequest {
+  action: CaseAction;
+  actor: Actor;
+}
+
+/** Failure types a refused action carries; the API maps them to 403 / 409 / 400. */
+export const REFUSAL_TYPES = {
+  forbidden: 'CaseActionForbidden',
+  conflict: 'CaseActionConflict',
+  invalid: 'CaseActionInvalid',
+} as const;
+
+export const caseActionUpdate = defineUpdate<CaseState, [ActionRequest]>('caseAction');
+export const caseStateQuery = defineQuery<CaseState>('caseState');
