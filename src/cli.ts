@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config';
 import { ensureBinary } from './services/binaries';
 import { startServers, startStack, serverEnv } from './services/stack';
+import { startMongo } from './services/embedded';
 import { createWorker } from './temporal/worker';
 import { startApi } from './api/server';
+import { connectDatabase, ensureIndexes } from './db/connection';
+import { seedDatabase } from './db/seed';
 
 /**
  * The `onedoor` command. Each subcommand is a function returning an exit
@@ -132,6 +135,29 @@ until SIGINT/SIGTERM.`,
       console.log(`API listening on ${api.url}`);
       await untilSignal();
       await api.close();
+      return 0;
+    },
+  },
+
+  seed: {
+    summary: 'write the demo organisation (Zhangzhou centres, mediators, experts, residents) to MongoDB',
+    usage: `onedoor seed
+
+Writes the demo centres and people to the database named by MONGODB_URI, or
+to the embedded one under ONEDOOR_DATA_DIR (started for the purpose).
+Idempotent: running it twice leaves one copy of everything.`,
+    async run(_args, config) {
+      const mongo = await startMongo(config, progress);
+      const uri = mongo.uri;
+      const db = await connectDatabase(uri);
+      try {
+        await ensureIndexes(db.models);
+        const result = await seedDatabase(db.models);
+        console.log(`Seeded ${result.centres} centres and ${result.people} people into ${uri}`);
+      } finally {
+        await db.close();
+        await mongo.stop();
+      }
       return 0;
     },
   },

@@ -3,6 +3,8 @@ import type { Config } from '../config';
 import { startMongo, startTemporal, runDir, type MongoEndpoint, type TemporalEndpoint } from './embedded';
 import { ManagedProcess, waitForPort } from './managed-process';
 import type { ProgressSink } from './binaries';
+import { connectDatabase, ensureIndexes } from '../db/connection';
+import { seedIfEmpty } from '../db/seed';
 
 const CLI = path.resolve(__dirname, '../../bin/onedoor.js');
 
@@ -70,6 +72,7 @@ export interface Stack {
 /** Everything `onedoor up` runs: both servers, the worker and the API, each its own process. */
 export async function startStack(config: Config, progress: ProgressSink): Promise<Stack> {
   const servers = await startServers(config, progress);
+  await prepareDatabase(servers.mongo.uri, progress);
   const worker = startAppProcess(config, servers, 'worker');
   const api = startAppProcess(config, servers, 'api', { PORT: String(config.port) });
   const stop = async (): Promise<void> => {
@@ -83,4 +86,16 @@ export async function startStack(config: Config, progress: ProgressSink): Promis
     throw error;
   }
   return { servers, worker, api, apiUrl: `http://127.0.0.1:${config.port}`, stop };
+}
+
+/** Indexes, and the demo organisation on a first start, before the worker and API connect. */
+async function prepareDatabase(uri: string, progress: ProgressSink): Promise<void> {
+  const db = await connectDatabase(uri);
+  try {
+    await ensureIndexes(db.models);
+    const seeded = await seedIfEmpty(db.models);
+    if (seeded) progress(`Empty database: seeded the demo organisation (${seeded.centres} centres, ${seeded.people} people)`);
+  } finally {
+    await db.close();
+  }
 }

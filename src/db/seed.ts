@@ -1,0 +1,51 @@
+import { Organisation, SEED_CENTRES, SEED_PEOPLE } from '../domain';
+import type { Models } from './models';
+
+export interface SeedResult {
+  centres: number;
+  people: number;
+}
+
+/**
+ * Writes the demo organisation and people. Idempotent: documents are keyed by
+ * their ids and replaced, so seeding twice leaves one copy of each.
+ */
+export async function seedDatabase(models: Models): Promise<SeedResult> {
+  const organisation = new Organisation(SEED_CENTRES);
+  await models.Centre.bulkWrite(
+    SEED_CENTRES.map((centre) => ({
+      replaceOne: {
+        filter: { _id: centre.id },
+        replacement: { _id: centre.id, name: centre.name, level: centre.level, parentId: centre.parentId, path: organisation.pathOf(centre.id) },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  await models.Person.bulkWrite(
+    SEED_PEOPLE.map((person) => ({
+      replaceOne: {
+        filter: { _id: person.id },
+        replacement: {
+          _id: person.id,
+          name: person.name,
+          role: person.role,
+          centreId: person.centreId,
+          centrePath: organisation.pathOf(person.centreId),
+          specialties: person.specialties,
+          title: person.title ?? null,
+          phone: person.phone ?? null,
+        },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  return { centres: SEED_CENTRES.length, people: SEED_PEOPLE.length };
+}
+
+/** Seeds a database that has no organisation yet; leaves a populated one alone. */
+export async function seedIfEmpty(models: Models): Promise<SeedResult | null> {
+  const any = await models.Centre.findOne({}, { _id: 1 }).lean();
+  return any ? null : seedDatabase(models);
+}
