@@ -1,0 +1,117 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { unavailableReason } from './availability';
+
+/**
+ * Errors as RFC 9457 problem details. Every `type` is a stable URI that clients
+ * may switch on; the body never carries a stack trace.
+ */
+export const PROBLEM_BASE = 'https://onedoor.dev/problems';
+
+export const PROBLEM_TYPES = {
+  validation: `${PROBLEM_BASE}/validation`,
+  unauthenticated: `${PROBLEM_BASE}/unauthenticated`,
+  forbidden: `${PROBLEM_BASE}/forbidden`,
+  notFound: `${PROBLEM_BASE}/not-found`,
+  conflict: `${PROBLEM_BASE}/conflict`,
+  caseClosed: `${PROBLEM_BASE}/case-closed`,
+  tooLarge: `${PROBLEM_BASE}/payload-too-large`,
+  unsupportedMediaType: `${PROBLEM_BASE}/unsupported-media-type`,
+  unavailable: `${PROBLEM_BASE}/service-unavailable`,
+  internal: `${PROBLEM_BASE}/internal`,
+} as const;
+
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: InvalidParam[];
+  [extension: string]: unknown;
+}
+
+export class HttpProblem extends Error {
+  readonly problem: Problem;
+  readonly headers: Record<string, string>;
+  constructor(problem: Problem, headers: Record<string, string> = {}) {
+    super(problem.detail ?? problem.title);
+    this.problem = problem;
+    this.headers = headers;
+  }
+}
+
+export const problems = {
+  validation: (errors: InvalidParam[], detail = 'The request is not valid') =>
+    new HttpProblem({ type: PROBLEM_TYPES.validation, title: 'Invalid request', status: 400, detail, errors }),
+  unauthenticated: (detail: string) =>
+    new HttpProblem({ type: PROBLEM_TYPES.unauthenticated, title: 'Authentication required', status: 401, detail }, { 'WWW-Authenticate': 'Bearer' }),
+  forbidden: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status: 403, detail }),
+  notFound: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail }),
+  conflict: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.conflict, title: 'Conflict with the case state', status: 409, detail }),
+  caseClosed: (detail = 'case is closed') => new HttpProblem({ type: PROBLEM_TYPES.caseClosed, title: 'Case is closed', status: 409, detail }),
+  unavailable: (detail: string, retryAfterSeconds = 5) =>
+    new HttpProblem(
+      { type: PROBLEM_TYPES.unavailable, title: 'Service unavailable', status: 503, detail },
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+};
+
+export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
+  res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** Unmatched routes: a problem, not Express's HTML page. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, { type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}` });
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Maps everything thrown in a handler to a problem; logs unexpected errors (never returns their stack). */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof HttpProblem) {
+      sendProblem(res, { ...error.problem, instance: req.originalUrl.split('?')[0] }, error.headers);
+      return;
+    }
+    const parserError = error as BodyParserError;
+    if (parserError.type === 'entity.too.large') {
+      sendProblem(res, { type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: 'The body is larger than 100 kB' });
+      return;
+    }
+    if (parserError.type === 'entity.parse.failed') {
+      sendProblem(res, { type: PROBLEM_TYPES.validation, title: 'Invalid request', status: 400, detail: 'The body is not valid JSON', errors: [{ name: 'body', reason: 'malformed JSON' }] });
+      return;
+    }
+    if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
+      sendProblem(res, { type: PROBLEM_TYPES.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: 'Send UTF-8 JSON' });
+      return;
+    }
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+      sendProblem(res, { type: PROBLEM_TYPES.validation, title: 'Invalid request', status: parserError.status, detail: 'The request could not be read' });
+      return;
+    }
+    const unavailable = unavailableReason(error);
+    if (unavailable) {
+      logger.warn({ route: req.route?.path, reason: unavailable }, 'dependency unavailable');
+      sendProblem(res, { type: PROBLEM_TYPES.unavailable, title: 'Service unavailable', status: 503, detail: `${unavailable} is unavailable; try again shortly` }, { 'Retry-After': '5' });
+      return;
+    }
+    logger.error({ err: error, route: req.route?.path, method: req.method }, 'unhandled error');
+    sendProblem(res, { type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500, detail: 'Something went wrong; it has been logged' });
+  };
+}
