@@ -84,13 +84,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     upsertSearchAttributes(searchAttributesOf(state));
   };
 
+  // Handlers are registered before the first await: an update sent right after
+  // the start must find them. The opening write takes the mutex first, so no
+  // action is applied before the case exists in MongoDB.
+  let opened: Transition | undefined;
   if (input.resumeState) {
     state = input.resumeState;
   } else {
-    const opened = newCase(input.opening);
+    opened = newCase(input.opening);
     state = opened.state;
-    await persistence.recordCaseOpened({ intake: input.intake, state, events: opened.events });
-    upsertSearchAttributes(searchAttributesOf(state));
   }
 
   setHandler(caseStateQuery, () => state);
@@ -113,6 +115,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       },
     },
   );
+
+  if (opened) {
+    const first = opened;
+    await mutex.run(async () => {
+      await persistence.recordCaseOpened({ intake: input.intake, state: first.state, events: first.events });
+      upsertSearchAttributes(searchAttributesOf(first.state));
+    });
+  }
 
   while (!isFinished(state, Date.now())) {
     const due = nextDue(state);

@@ -24,7 +24,7 @@ interface Launched {
 }
 
 async function launch(dataDir: string, port: number): Promise<Launched> {
-  const env = { ...process.env, ONEDOOR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ONEDOOR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.TEMPORAL_ADDRESS;
   delete env.MONGODB_URI;
   const child = spawn(process.execPath, [CLI, 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,33 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Organisation, SEED_CENTRES, SEED_PEOPLE, type Actor, type CaseAction, type CaseState } from '../../src/domain';
+import { caseActionUpdate } from '../../workflows/definitions';
+import type { caseWorkflow } from '../../workflows';
+
+export const ORG = new Organisation(SEED_CENTRES);
+
+/** A seeded person as the API would present them to the workflow. */
+export function seeded(personId: string): Actor {
+  const person = SEED_PEOPLE.find((p) => p.id === personId);
+  if (!person) throw new Error(`no seeded person ${personId}`);
+  return { kind: 'person', personId, role: person.role, centreId: person.centreId, centrePath: ORG.pathOf(person.centreId) };
+}
+
+export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+
+export function act(handle: CaseHandle, actor: Actor, action: CaseAction): Promise<CaseState> {
+  return handle.executeUpdate(caseActionUpdate, { args: [{ action, actor }] });
+}
+
+/** The refusal an update came back with: its failure type and reason. */
+export async function refusalOf(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      return { type: error.cause.type ?? '', message: error.cause.message };
+    }
+    throw error;
+  }
+  throw new Error('expected the update to be refused, but it was accepted');
+}
