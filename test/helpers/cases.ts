@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Organisation, SEED_CENTRES, SEED_PEOPLE, type Actor, type CaseAction, type CaseState } from '../../src/domain';
+import { DEADLINE_STAGES, Organisation, RISKS, SEED_CENTRES, SEED_PEOPLE, type Actor, type CaseAction, type CaseState, type SlaPolicy } from '../../src/domain';
 import { caseActionUpdate } from '../../workflows/definitions';
 import type { caseWorkflow } from '../../workflows';
 
@@ -30,4 +30,14 @@ export async function refusalOf(promise: Promise<unknown>): Promise<{ type: stri
     throw error;
   }
   throw new Error('expected the update to be refused, but it was accepted');
+}
+
+
+/** Every stage gets the same short duration: for tests that watch deadlines pass. */
+export function uniformPolicy(durationMs: number, warnAt = 0.5, reopenWindowMs = durationMs): SlaPolicy {
+  const durations = {} as SlaPolicy['durations'];
+  for (const stage of DEADLINE_STAGES) {
+    durations[stage] = Object.fromEntries(RISKS.map((risk) => [risk, durationMs])) as SlaPolicy['durations'][typeof stage];
+  }
+  return { version: `test-uniform-${durationMs}ms`, warnAt, durations, reopenWindow: reopenWindowMs };
 }
