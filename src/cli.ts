@@ -7,6 +7,8 @@ import { createWorker } from './temporal/worker';
 import { startApi } from './api/server';
 import { connectDatabase, ensureIndexes } from './db/connection';
 import { seedDatabase } from './db/seed';
+import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
+import { ROLES, type Role } from './domain';
 
 /**
  * The `onedoor` command. Each subcommand is a function returning an exit
@@ -177,7 +179,79 @@ the Go module proxy, showing progress.`,
       return 0;
     },
   },
+
+  token: {
+    summary: 'print a bearer token for the API (one line on stdout)',
+    usage: `onedoor token --role <role> [--centre <id>] [--person <id>] [--ttl 12h]
+
+Prints a signed HS256 token and nothing else on stdout. Roles: ${ROLES.join(', ')}.
+Staff roles need --centre. With --person and a reachable database
+(MONGODB_URI), a missing --role or --centre is taken from that person.
+The secret is ONEDOOR_JWT_SECRET or, in development, the one kept in
+ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
+    async run(args, config) {
+      let values: { role?: string; centre?: string; person?: string; ttl?: string };
+      try {
+        ({ values } = parseArgs({
+          args,
+          options: { role: { type: 'string' }, centre: { type: 'string' }, person: { type: 'string' }, ttl: { type: 'string' } },
+          strict: true,
+          allowPositionals: false,
+        }));
+      } catch (error) {
+        console.error(`onedoor token: ${(error as Error).message}`);
+        return 2;
+      }
+      let role = values.role;
+      let centreId = values.centre;
+      if (values.person !== undefined && (role === undefined || centreId === undefined) && config.mongodbUri) {
+        const person = await lookUpPerson(config.mongodbUri, values.person);
+        if (person) {
+          role ??= person.role;
+          centreId ??= person.centreId;
+        }
+      }
+      if (role === undefined) {
+        console.error(`onedoor token: --role is required (one of ${ROLES.join(', ')})`);
+        return 2;
+      }
+      if (!(ROLES as readonly string[]).includes(role)) {
+        console.error(`onedoor token: unknown role "${role}"; use one of ${ROLES.join(', ')}`);
+        return 2;
+      }
+      const claims: TokenClaims = { sub: values.person ?? (centreId ? `dev-${role}-${centreId}` : `dev-${role}`), role: role as Role, ...(centreId !== undefined ? { centreId } : {}) };
+      const problem = validateClaims(claims);
+      if (problem) {
+        console.error(`onedoor token: ${problem}`);
+        return 2;
+      }
+      let ttl: number;
+      try {
+        ttl = parseTtl(values.ttl ?? '12h');
+      } catch (error) {
+        console.error(`onedoor token: ${(error as Error).message}`);
+        return 2;
+      }
+      process.stdout.write(`${signToken(resolveJwtSecret(config), claims, ttl)}\n`);
+      return 0;
+    },
+  },
 };
+
+/** Best effort: the person's role and centre, or null when the database does not answer quickly. */
+async function lookUpPerson(uri: string, personId: string): Promise<{ role: string; centreId: string } | null> {
+  try {
+    const db = await connectDatabase(uri);
+    try {
+      const person = await db.models.Person.findById(personId, { role: 1, centreId: 1 }).lean();
+      return person ? { role: person.role, centreId: person.centreId } : null;
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return null;
+  }
+}
 
 function printHelp(): void {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

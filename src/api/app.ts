@@ -1,19 +1,63 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
 import { pingDatabase } from '../db/connection';
 import type { TemporalClient } from '../temporal/client';
 import { pingTemporal } from '../temporal/client';
 import type { Config } from '../config';
+import { resolveJwtSecret } from '../auth/tokens';
+import { optionalAuth, requireAuth } from './auth';
+import { CentreDirectory, type ApiContext } from './context';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { buildOpenApiDocument, DOCS_HTML, type OpenApiDocument } from './openapi';
+import { errorHandler, notFoundHandler } from './problem';
+import { mountRoute, type AuthMode, type RouteSpec } from './routes';
+import { rejectUnsafeInput } from './validation';
+import { caseRoutes } from './cases/router';
+import { centreRoutes } from './centres/router';
+import { categoryRoutes } from './categories/router';
+import { peopleRoutes } from './people/router';
+import { dashboardRoutes } from './dashboard/router';
+import { open311Routes } from './open311/router';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   temporal: TemporalClient;
+  logger?: Logger;
 }
 
-export function createApp(deps: AppDeps): Express {
+export const BODY_LIMIT = '100kb';
+
+/** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
+export function apiRoutes(ctx: ApiContext): RouteSpec[] {
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...open311Routes(ctx)];
+}
+
+export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApiDocument } } {
+  const logger = deps.logger ?? createLogger(deps.config.logLevel);
+  const ctx: ApiContext = {
+    config: deps.config,
+    db: deps.db,
+    temporal: deps.temporal,
+    logger,
+    jwtSecret: resolveJwtSecret(deps.config),
+    centres: new CentreDirectory(deps.db),
+  };
+  const routes = apiRoutes(ctx);
+  const openapi = buildOpenApiDocument(routes);
+  const metrics = createMetrics();
+
   const app = express();
   app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.locals.openapi = openapi;
+  app.use(metrics.middleware);
+  app.use(requestLog(logger));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
+  app.use(rejectUnsafeInput);
 
   /** The process is up. */
   app.get('/healthz', (_req, res) => {
@@ -29,5 +73,34 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', temporal, mongo });
   });
 
-  return app;
+  app.get('/metrics', metrics.handler);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+
+  const auth: Record<AuthMode, RequestHandler[]> = { required: [requireAuth(ctx)], optional: [optionalAuth(ctx)], none: [] };
+  const router = Router();
+  for (const route of routes) mountRoute(router, route, auth);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app as Express & { locals: { openapi: OpenApiDocument } };
+}
+
+/** One line per request: method, route pattern, status, duration. No bodies, no tokens. */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      logger[level]({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, person: req.caller?.personId }, 'request');
+    });
+    next();
+  };
 }

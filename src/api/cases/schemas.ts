@@ -1,0 +1,189 @@
+import { z } from '../zod';
+import { ACTION_TYPES, CATEGORY_CODES, LEVELS, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES } from '../../domain';
+
+/** Text fields: trimmed, bounded, never empty. */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"');
+export const caseIdSchema = z.string().regex(/^case_[0-9a-f]{24}$/, 'a case id: "case_" and 24 hex digits');
+
+export const CHANNELS = ['app', 'grid', 'walk_in', 'hotline', 'open311'] as const;
+
+const stageEnum = z.enum(STAGES as [string, ...string[]]);
+const levelEnum = z.enum(LEVELS as [string, ...string[]]);
+const riskEnum = z.enum(RISKS);
+const categoryEnum = z.enum(CATEGORY_CODES);
+
+export const intakeSchema = z
+  .strictObject({
+    category: categoryEnum,
+    title: text(200),
+    description: text(5000),
+    channel: z.enum(CHANNELS),
+    location: z.strictObject({
+      centreId: id.openapi({ description: 'A village or community centre' }),
+      address: text(500),
+      lat: z.number().min(-90).max(90).optional(),
+      lng: z.number().min(-180).max(180).optional(),
+    }),
+    complainant: z.strictObject({
+      name: text(100),
+      phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number'),
+      personId: id.optional().openapi({ description: 'Staff and grid workers reporting on behalf of a resident name them here' }),
+    }),
+    parties: z.array(z.strictObject({ name: text(100), role: text(100) })).max(50).optional(),
+    affectedCount: z.number().int().min(0).max(10_000_000).optional(),
+  })
+  .openapi('CaseIntake');
+export type IntakeBody = z.infer<typeof intakeSchema>;
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'The same key (per caller) always returns the same case' }),
+});
+
+export const MAX_PAGE_SIZE = 100;
+const boolString = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const listQuerySchema = z.strictObject({
+  stage: stageEnum.optional(),
+  level: levelEnum.optional(),
+  centreId: id.optional(),
+  risk: riskEnum.optional(),
+  overdue: boolString.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export const caseParamsSchema = z.strictObject({ id: caseIdSchema });
+
+const riskFactorSchema = z.strictObject({
+  code: text(64),
+  points: z.number().int().min(-100).max(100),
+  label: z.strictObject({ zh: text(100), en: text(100) }),
+  evidence: z.string().max(500).optional(),
+});
+
+export const actionSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('accept') }),
+    z.strictObject({ type: z.literal('assess'), risk: riskEnum, factors: z.array(riskFactorSchema).max(20).default([]), note: z.string().max(2000).optional() }),
+    z.strictObject({ type: z.literal('escalate'), reason: text(2000) }),
+    z.strictObject({ type: z.literal('request_expert'), question: text(2000), specialty: z.enum(SPECIALTIES).optional(), expertId: id.optional() }),
+    z.strictObject({ type: z.literal('submit_opinion'), opinion: text(10_000) }),
+    z.strictObject({ type: z.literal('assign_mediator'), mediatorId: id.optional() }),
+    z.strictObject({ type: z.literal('record_session'), summary: text(5000) }),
+    z.strictObject({ type: z.literal('record_agreement'), terms: z.array(z.strictObject({ party: text(200), obligation: text(2000) })).min(1).max(50) }),
+    z.strictObject({ type: z.literal('record_failure'), reason: text(2000), referral: z.enum(REFERRALS as [string, ...string[]]) }),
+    z.strictObject({ type: z.literal('record_disposal'), summary: text(5000) }),
+    z.strictObject({ type: z.literal('close'), summary: text(5000) }),
+    z.strictObject({ type: z.literal('feedback'), rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }),
+    z.strictObject({ type: z.literal('reopen'), reason: text(2000) }),
+  ])
+  .openapi('CaseAction', { description: `One of: ${ACTION_TYPES.join(', ')}` });
+export type ActionBody = z.infer<typeof actionSchema>;
+
+const isoDate = z.string().openapi({ format: 'date-time' });
+
+export const caseViewSchema = z
+  .object({
+    id: z.string(),
+    caseNumber: z.string(),
+    category: categoryEnum,
+    kind: z.enum(['dispute', 'hazard']),
+    title: z.string(),
+    description: z.string(),
+    channel: z.enum(CHANNELS),
+    stage: stageEnum,
+    status: z.enum(['open', 'closed']),
+    centreId: z.string(),
+    centrePath: z.array(z.string()),
+    level: levelEnum,
+    risk: riskEnum,
+    riskFactors: z.array(z.unknown()),
+    riskConfirmed: z.boolean(),
+    deadline: isoDate.nullable(),
+    overdue: z.boolean(),
+    mediator: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    expert: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    opinion: z.object({ expertId: z.string(), text: z.string(), at: isoDate }).nullable(),
+    sessions: z.array(z.object({ at: isoDate, summary: z.string(), by: z.string() })),
+    outcome: z.enum(['agreement', 'failure', 'disposed']).nullable(),
+    agreement: z.array(z.object({ party: z.string(), obligation: z.string() })).nullable(),
+    failure: z.object({ reason: z.string(), referral: z.string() }).nullable(),
+    disposal: z.string().nullable(),
+    closureSummary: z.string().nullable(),
+    rating: z.number().int().nullable(),
+    feedbackComment: z.string().nullable(),
+    feedbackStatus: z.string().nullable(),
+    reopenCount: z.number().int(),
+    location: z.object({ centreId: z.string(), address: z.string(), lat: z.number().nullable(), lng: z.number().nullable() }),
+    complainant: z.object({ personId: z.string(), name: z.string(), phone: z.string().openapi({ description: 'Full number for staff of the case; masked for everyone else' }) }),
+    parties: z.array(z.object({ name: z.string(), role: z.string() })),
+    affectedCount: z.number().int().nullable(),
+    reportedById: z.string(),
+    receivedAt: isoDate,
+    updatedAt: isoDate,
+    closedAt: isoDate.nullable(),
+    allowedActions: z.array(z.enum(ACTION_TYPES as [string, ...string[]])),
+  })
+  .openapi('Case');
+
+export const createdCaseSchema = z
+  .object({
+    id: z.string(),
+    caseNumber: z.string(),
+    stage: stageEnum,
+    status: z.enum(['open', 'closed']),
+    centreId: z.string(),
+    level: levelEnum,
+    risk: riskEnum,
+    riskFactors: z.array(z.unknown()),
+    deadline: isoDate.nullable(),
+    receivedAt: isoDate,
+  })
+  .openapi('CaseCreated');
+
+export const caseListSchema = z
+  .object({ items: z.array(caseViewSchema.omit({ allowedActions: true, description: true })), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .openapi('CaseList');
+
+export const timelineSchema = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    events: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: isoDate,
+        type: z.string(),
+        stage: stageEnum,
+        fromStage: stageEnum.nullable(),
+        actor: z.object({ kind: z.enum(['person', 'system']), personId: z.string().optional(), role: z.enum(ROLES as [string, ...string[]]).optional() }),
+        centreId: z.string(),
+        level: levelEnum,
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    stages: z.array(
+      z.object({
+        stage: stageEnum,
+        centreId: z.string(),
+        level: levelEnum,
+        enteredAt: isoDate,
+        leftAt: isoDate.nullable(),
+        deadline: isoDate.nullable(),
+        breached: z.boolean(),
+        durationMs: z.number().nullable(),
+      }),
+    ),
+    workflow: z.object({
+      workflowId: z.string(),
+      runId: z.string().nullable(),
+      status: z.string().nullable(),
+      historyLength: z.number().int().nullable(),
+      webUiUrl: z.string().nullable(),
+    }),
+  })
+  .openapi('CaseTimeline');

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Database } from '../db/connection';
+import type { TemporalClient } from '../temporal/client';
+import type { Actor, Level, Role } from '../domain';
+
+export interface CentreInfo {
+  id: string;
+  name: { zh: string; en: string };
+  level: Level;
+  parentId: string | null;
+  path: string[];
+}
+
+/** Centres change rarely (seeding); a short-lived in-memory copy spares a query per request. */
+export class CentreDirectory {
+  private cache: { at: number; byId: Map<string, CentreInfo> } | null = null;
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  async all(): Promise<Map<string, CentreInfo>> {
+    if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache.byId;
+    const docs = await this.db.models.Centre.find({}).lean();
+    const byId = new Map<string, CentreInfo>();
+    for (const doc of docs) {
+      byId.set(doc._id, { id: doc._id, name: { zh: doc.name.zh, en: doc.name.en }, level: doc.level as Level, parentId: doc.parentId ?? null, path: [...doc.path] });
+    }
+    this.cache = { at: Date.now(), byId };
+    return byId;
+  }
+
+  async get(id: string): Promise<CentreInfo | null> {
+    const byId = await this.all();
+    const hit = byId.get(id);
+    if (hit) return hit;
+    // Seeded after our last read? Look once more by _id.
+    const doc = await this.db.models.Centre.findById(id).lean();
+    if (!doc) return null;
+    this.cache = null;
+    return { id: doc._id, name: { zh: doc.name.zh, en: doc.name.en }, level: doc.level as Level, parentId: doc.parentId ?? null, path: [...doc.path] };
+  }
+}
+
+export interface ApiContext {
+  config: Config;
+  db: Database;
+  temporal: TemporalClient;
+  logger: Logger;
+  jwtSecret: string;
+  centres: CentreDirectory;
+}
+
+/** The authenticated caller, as the domain's Actor. */
+export interface Caller extends Actor {
+  personId: string;
+  role: Role;
+  centreId?: string;
+  centrePath?: string[];
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}

@@ -1,0 +1,236 @@
+import { z } from '../zod';
+import { defineRoute, type RouteSpec } from '../routes';
+import { callerOf } from '../auth';
+import type { ApiContext } from '../context';
+import { problems } from '../problem';
+import { CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
+import { createCase, type StoredCase } from '../cases/service';
+import type { IntakeBody } from '../cases/schemas';
+
+/**
+ * Open311 GeoReport v2 (JSON only): other systems file and track requests with
+ * the standard fields. service_request_id is the case number a resident quotes.
+ * Public reads carry no personal data: no names, no phones, no free text.
+ */
+export const GEOREPORT_SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'] as const;
+export const GEOREPORT_REQUEST_FIELDS = [
+  'service_request_id',
+  'status',
+  'status_notes',
+  'service_name',
+  'service_code',
+  'description',
+  'agency_responsible',
+  'service_notice',
+  'requested_datetime',
+  'updated_datetime',
+  'expected_datetime',
+  'address',
+  'address_id',
+  'zipcode',
+  'lat',
+  'long',
+  'media_url',
+] as const;
+
+const BASE = '/open311/v2';
+const CASE_NUMBER = /^ZZ-\d{8}-\d{6,}$/;
+
+const serviceSchema = z
+  .object({
+    service_code: z.enum(CATEGORY_CODES),
+    service_name: z.string(),
+    description: z.string(),
+    metadata: z.boolean(),
+    type: z.enum(['realtime', 'batch', 'blackbox']),
+    keywords: z.string(),
+    group: z.string(),
+  })
+  .openapi('Open311Service');
+
+const requestSchema = z
+  .object({
+    service_request_id: z.string(),
+    status: z.enum(['open', 'closed']),
+    status_notes: z.string().nullable(),
+    service_name: z.string(),
+    service_code: z.string(),
+    description: z.string().nullable(),
+    agency_responsible: z.string().nullable(),
+    service_notice: z.string().nullable(),
+    requested_datetime: z.string(),
+    updated_datetime: z.string().nullable(),
+    expected_datetime: z.string().nullable(),
+    address: z.string().nullable(),
+    address_id: z.string().nullable(),
+    zipcode: z.string().nullable(),
+    lat: z.number().nullable(),
+    long: z.number().nullable(),
+    media_url: z.string().nullable(),
+  })
+  .openapi('Open311Request');
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+const listQuerySchema = z.strictObject({
+  service_request_id: z.string().regex(/^ZZ-\d{8}-\d{6,}(,ZZ-\d{8}-\d{6,}){0,49}$/, 'comma-separated case numbers (at most 50)').optional(),
+  service_code: z.enum(CATEGORY_CODES).optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  start_date: isoDateTime.optional(),
+  end_date: isoDateTime.optional(),
+  jurisdiction_id: z.string().max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const numberFromForm = (min: number, max: number) => z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().min(min).max(max));
+
+const createSchema = z
+  .strictObject({
+    service_code: z.enum(CATEGORY_CODES),
+    description: z.string().trim().min(1).max(4000),
+    address_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).openapi({ description: 'The village or community centre id (see /api/v1/centres)' }),
+    address_string: z.string().trim().min(1).max(500).optional(),
+    lat: numberFromForm(-90, 90).optional(),
+    long: numberFromForm(-180, 180).optional(),
+    first_name: z.string().trim().max(50).optional(),
+    last_name: z.string().trim().max(50).optional(),
+    phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/).optional(),
+    email: z.string().trim().max(200).optional(),
+    device_id: z.string().max(200).optional(),
+    account_id: z.string().max(200).optional(),
+    media_url: z.string().max(2000).optional(),
+    jurisdiction_id: z.string().max(100).optional(),
+    api_key: z.string().max(200).optional(),
+  })
+  .openapi('Open311CreateRequest');
+
+const paramsSchema = z.strictObject({ service_request_id: z.string().regex(CASE_NUMBER, 'a case number such as ZZ-20261125-000042') });
+
+function requestView(doc: StoredCase, agency: string | null) {
+  const category = CATEGORIES[doc.category as CategoryCode];
+  return {
+    service_request_id: doc.caseNumber,
+    status: doc.status === 'closed' ? ('closed' as const) : ('open' as const),
+    status_notes: doc.status === 'closed' ? (doc.outcome ? `closed: ${doc.outcome}` : 'closed') : `stage: ${doc.stage}`,
+    service_name: category?.name.en ?? doc.category,
+    service_code: doc.category,
+    // The complainant's own words stay inside onedoor; the public sees the category.
+    description: category?.name.en ?? null,
+    agency_responsible: agency,
+    service_notice: null,
+    requested_datetime: new Date(doc.receivedAt).toISOString(),
+    updated_datetime: doc.updatedAt ? new Date(doc.updatedAt).toISOString() : null,
+    expected_datetime: doc.deadline ? new Date(doc.deadline).toISOString() : null,
+    address: doc.location?.address ?? null,
+    address_id: doc.location?.centreId ?? null,
+    zipcode: null,
+    lat: doc.location?.lat ?? null,
+    long: doc.location?.lng ?? null,
+    media_url: null,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+export function open311Routes(ctx: ApiContext): RouteSpec[] {
+  async function agencies(docs: StoredCase[]): Promise<Map<string, string>> {
+    const all = await ctx.centres.all();
+    return new Map(docs.map((d) => [d.centreId, all.get(d.centreId)?.name.zh ?? d.centreId]));
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: `${BASE}/services.json`,
+      summary: 'GeoReport v2: service list (our categories)',
+      tags: ['open311'],
+      auth: 'none',
+      responses: { 200: { description: 'Services', schema: z.array(serviceSchema) } },
+      handler(_req, res) {
+        res.json(
+          CATEGORY_CODES.map((code) => ({
+            service_code: code,
+            service_name: CATEGORIES[code].name.en,
+            description: `${CATEGORIES[code].name.zh} / ${CATEGORIES[code].name.en}`,
+            metadata: false,
+            type: 'realtime',
+            keywords: [CATEGORIES[code].kind, CATEGORIES[code].defaultSpecialty].join(','),
+            group: CATEGORIES[code].kind,
+          })),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${BASE}/requests.json`,
+      summary: 'GeoReport v2: service requests (last 90 days unless dates are given)',
+      tags: ['open311'],
+      auth: 'none',
+      query: listQuerySchema,
+      responses: { 200: { description: 'Requests', schema: z.array(requestSchema) } },
+      async handler(_req, res, { query }) {
+        const filter: Record<string, unknown> = {};
+        if (query.service_request_id) filter.caseNumber = { $in: query.service_request_id.split(',') };
+        else {
+          const end = query.end_date ? new Date(query.end_date) : new Date();
+          const start = query.start_date ? new Date(query.start_date) : new Date(end.getTime() - 90 * DAY_MS);
+          filter.receivedAt = { $gte: start, $lte: end };
+        }
+        if (query.service_code) filter.category = query.service_code;
+        if (query.status) filter.status = query.status;
+        const docs = (await ctx.db.models.Case.find(filter)
+          .sort({ receivedAt: -1, _id: 1 })
+          .skip((query.page - 1) * query.page_size)
+          .limit(query.page_size)
+          .lean()) as unknown as StoredCase[];
+        const names = await agencies(docs);
+        res.json(docs.map((doc) => requestView(doc, names.get(doc.centreId) ?? null)));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${BASE}/requests/{service_request_id}.json`,
+      summary: 'GeoReport v2: one service request by case number',
+      tags: ['open311'],
+      auth: 'none',
+      params: paramsSchema,
+      responses: { 200: { description: 'A one-element array', schema: z.array(requestSchema) }, 404: { description: 'No such request' } },
+      async handler(_req, res, { params }) {
+        const doc = (await ctx.db.models.Case.findOne({ caseNumber: params.service_request_id }).lean()) as StoredCase | null;
+        if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`);
+        const names = await agencies([doc]);
+        res.json([requestView(doc, names.get(doc.centreId) ?? null)]);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: `${BASE}/requests.json`,
+      summary: 'GeoReport v2: file a service request (JSON or form-encoded); opens a case',
+      tags: ['open311'],
+      auth: 'required',
+      body: createSchema,
+      responses: { 201: { description: 'Created', schema: z.array(z.object({ service_request_id: z.string(), service_notice: z.string().nullable(), account_id: z.string().nullable() })) } },
+      async handler(req, res, { body }) {
+        const caller = callerOf(req);
+        const name = [body.first_name, body.last_name].filter((part) => part && part.length > 0).join(' ') || '(Open311)';
+        const description = body.description;
+        const intake: IntakeBody = {
+          category: body.service_code,
+          title: description.length > 60 ? `${description.slice(0, 60)}…` : description,
+          description,
+          channel: 'open311',
+          location: {
+            centreId: body.address_id,
+            address: body.address_string ?? '',
+            ...(body.lat !== undefined ? { lat: body.lat } : {}),
+            ...(body.long !== undefined ? { lng: body.long } : {}),
+          },
+          complainant: { name, phone: body.phone ?? '' },
+        };
+        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'));
+        res.status(201).json([{ service_request_id: String(result.body.caseNumber), service_notice: `Case ${String(result.body.id)} opened`, account_id: body.account_id ?? null }]);
+      },
+    }),
+  ];
+}

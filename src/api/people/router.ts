@@ -1,0 +1,65 @@
+import { z } from '../zod';
+import { defineRoute, type RouteSpec } from '../routes';
+import { callerOf } from '../auth';
+import type { ApiContext } from '../context';
+import { problems } from '../problem';
+import { SPECIALTIES } from '../../domain';
+
+const personSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(['mediator', 'expert']),
+    centreId: z.string(),
+    specialties: z.array(z.string()),
+    title: z.string().nullable(),
+    load: z.number().int().openapi({ description: 'Open cases currently assigned' }),
+  })
+  .openapi('PoolMember');
+
+const querySchema = z.strictObject({
+  role: z.enum(['mediator', 'expert']).optional(),
+  centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
+  specialty: z.enum(SPECIALTIES).optional(),
+});
+
+/** The mediator pool and the experts, with their current load. Staff only. */
+export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/people',
+      summary: 'Mediators and experts (the pool), with specialties and current load',
+      tags: ['people'],
+      auth: 'required',
+      query: querySchema,
+      responses: { 200: { description: 'Pool members', schema: z.object({ items: z.array(personSchema), total: z.number().int() }) }, 403: { description: 'Residents have no access to the pool' } },
+      async handler(req, res, { query }) {
+        const caller = callerOf(req);
+        if (caller.role === 'resident') throw problems.forbidden('The mediator and expert pool is for staff');
+        const filter: Record<string, unknown> = { role: query.role ?? { $in: ['mediator', 'expert'] } };
+        if (query.centreId) filter.centrePath = query.centreId;
+        if (query.specialty) filter.specialties = query.specialty;
+        const [people, open] = await Promise.all([
+          ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(),
+          ctx.db.models.Case.find({ status: 'open', $or: [{ mediatorId: { $ne: null } }, { expertId: { $ne: null } }] }, { mediatorId: 1, expertId: 1 }).lean(),
+        ]);
+        const load = new Map<string, number>();
+        for (const c of open) {
+          if (c.mediatorId) load.set(`mediator:${c.mediatorId}`, (load.get(`mediator:${c.mediatorId}`) ?? 0) + 1);
+          if (c.expertId) load.set(`expert:${c.expertId}`, (load.get(`expert:${c.expertId}`) ?? 0) + 1);
+        }
+        const items = people.map((p) => ({
+          id: p._id,
+          name: p.name,
+          role: p.role,
+          centreId: p.centreId,
+          specialties: p.specialties,
+          title: p.title ?? null,
+          load: load.get(`${p.role}:${p._id}`) ?? 0,
+        }));
+        res.json({ items, total: items.length });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { ROLES, type Role } from '../domain';
+import type { Config } from '../config';
+
+/**
+ * Bearer tokens: HS256 JWTs carrying the person id (`sub`), their `role` and,
+ * for staff, their `centreId`. Only HS256 is accepted on the way in, so an
+ * `alg: none` or RS/HS confusion token is refused.
+ */
+export const JWT_ALGORITHM = 'HS256';
+export const JWT_ISSUER = 'onedoor';
+const SECRET_FILE = 'jwt-secret';
+const MIN_SECRET_LENGTH = 16;
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  centreId?: string;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const tokenClaimsSchema = z.object({
+  sub: z.string().regex(ID, 'person id'),
+  role: z.enum(ROLES as [Role, ...Role[]]),
+  centreId: z.string().regex(ID, 'centre id').optional(),
+});
+
+/** Staff act for a centre; a resident may name their home centre or none. */
+export function validateClaims(claims: TokenClaims): string | null {
+  if (!ID.test(claims.sub)) return 'person id must be letters, digits, "-" or "_" (at most 64)';
+  if (!(ROLES as readonly string[]).includes(claims.role)) return `role must be one of ${ROLES.join(', ')}`;
+  if (claims.centreId !== undefined && !ID.test(claims.centreId)) return 'centre id must be letters, digits, "-" or "_"';
+  if (claims.role !== 'resident' && claims.centreId === undefined) return `a ${claims.role} token needs a centre (--centre)`;
+  return null;
+}
+
+/**
+ * The signing secret: ONEDOOR_JWT_SECRET, or in development one generated once
+ * into <dataDir>/jwt-secret (mode 0600), so `onedoor token` and the server agree.
+ */
+export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>): string {
+  if (config.jwtSecret !== undefined) {
+    if (config.jwtSecret.length < MIN_SECRET_LENGTH) throw new Error(`ONEDOOR_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+    return config.jwtSecret;
+  }
+  if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_JWT_SECRET must be set in production');
+  const file = path.join(config.dataDir, SECRET_FILE);
+  try {
+    return readSecret(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process (the API and the CLI) wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readSecret(file);
+}
+
+function readSecret(file: string): string {
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`);
+  return secret;
+}
+
+/** `12h`, `30m`, `7d`, `3600s` or plain seconds → seconds. */
+export function parseTtl(ttl: string): number {
+  const match = /^(\d{1,7})([smhd]?)$/.exec(ttl.trim());
+  if (!match) throw new Error(`--ttl must look like 12h, 30m, 7d or 3600s, got "${ttl}"`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  if (seconds < 1 || seconds > 366 * 86400) throw new Error('--ttl must be between 1 second and a year');
+  return seconds;
+}
+
+export function signToken(secret: string, claims: TokenClaims, ttlSeconds = 12 * 3600): string {
+  const problem = validateClaims(claims);
+  if (problem) throw new Error(problem);
+  const payload: Record<string, string> = { role: claims.role };
+  if (claims.centreId !== undefined) payload.centreId = claims.centreId;
+  return jwt.sign(payload, secret, { algorithm: JWT_ALGORITHM, subject: claims.sub, expiresIn: ttlSeconds, issuer: JWT_ISSUER });
+}
+
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+
+export function verifyToken(secret: string, token: string): VerifyResult {
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TokenExpiredError') return { ok: false, reason: 'token has expired' };
+    if (name === 'NotBeforeError') return { ok: false, reason: 'token is not valid yet' };
+    return { ok: false, reason: 'token is invalid' };
+  }
+  const parsed = tokenClaimsSchema.safeParse(payload && typeof payload === 'object' ? { sub: (payload as { sub?: unknown }).sub, role: (payload as { role?: unknown }).role, centreId: (payload as { centreId?: unknown }).centreId } : {});
+  if (!parsed.success) return { ok: false, reason: 'token claims are invalid' };
+  const claims: TokenClaims = parsed.data.centreId === undefined ? { sub: parsed.data.sub, role: parsed.data.role } : { sub: parsed.data.sub, role: parsed.data.role, centreId: parsed.data.centreId };
+  const problem = validateClaims(claims);
+  return problem ? { ok: false, reason: 'token claims are invalid' } : { ok: true, claims };
+}

@@ -1,0 +1,39 @@
+import type { Express } from 'express';
+import { loadConfig } from '../../src/config';
+import { createApp } from '../../src/api/app';
+import { signToken } from '../../src/auth/tokens';
+import { ensureIndexes } from '../../src/db/connection';
+import { seedDatabase } from '../../src/db/seed';
+import { SEED_PEOPLE, type Role } from '../../src/domain';
+import { startTestEnv, type TestEnv } from '../helpers/temporal';
+
+export const TEST_SECRET = 'test-secret-for-the-onedoor-api-0123456789';
+
+export interface ApiEnv {
+  env: TestEnv;
+  app: Express;
+  stop(): Promise<void>;
+}
+
+/** A real worker on its own task queue, the seeded test database and an app wired to both. */
+export async function startApiEnv(name: string): Promise<ApiEnv> {
+  const env = await startTestEnv(name);
+  await ensureIndexes(env.db.models);
+  await seedDatabase(env.db.models);
+  const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
+  const app = createApp({ config, db: env.db, temporal: env.temporal });
+  return { env, app, stop: () => env.stop() };
+}
+
+/** A token for a seeded person (role and centre from the seed), or for any claims. */
+export function tokenFor(personId: string): string {
+  const person = SEED_PEOPLE.find((p) => p.id === personId);
+  if (!person) throw new Error(`no seeded person ${personId}`);
+  return signToken(TEST_SECRET, { sub: person.id, role: person.role, centreId: person.centreId });
+}
+
+export function tokenAs(sub: string, role: Role, centreId?: string): string {
+  return signToken(TEST_SECRET, centreId === undefined ? { sub, role } : { sub, role, centreId });
+}
+
+export const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
