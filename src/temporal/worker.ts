@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
-import { createActivities } from '../../activities';
+import { createActivities, type CaseActivities } from '../../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
@@ -13,6 +13,11 @@ export interface WorkerOptions {
   /** A prebuilt workflow bundle (tests share one); bundled from source when absent. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /**
+   * Wraps the real activities, e.g. to make one fail after it has written,
+   * as a crash would. Tests use it; production never does.
+   */
+  wrapActivities?: (activities: CaseActivities) => CaseActivities;
 }
 
 export interface RunningWorker {
@@ -61,7 +66,7 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(db.models),
+    activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     ...(options.identity ? { identity: options.identity } : {}),
   });

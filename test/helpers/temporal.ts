@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
-import { createWorker, type RunningWorker } from '../../src/temporal/worker';
+import { createWorker, type RunningWorker, type WorkerOptions } from '../../src/temporal/worker';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
 import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
@@ -21,7 +21,7 @@ export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(8).toString('hex')}`;
 }
 
-export async function startTestEnv(name: string): Promise<TestEnv> {
+export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'wrapActivities'> = {}): Promise<TestEnv> {
   const taskQueue = uniqueId(`test-${name}-`);
   const temporalAddress = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -32,6 +32,7 @@ export async function startTestEnv(name: string): Promise<TestEnv> {
     taskQueue,
     mongodbUri,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...options,
   });
   void worker.run();
   const temporal = await connectTemporalClient(temporalAddress, namespace);
