@@ -35,6 +35,7 @@ export function unavailableReason(error: unknown): 'Temporal' | 'MongoDB' | null
     if (MONGO_UNAVAILABLE_NAMES.has(name)) return 'MongoDB';
     if (name.startsWith('Mongo') && /buffering timed out|connection .* closed|not connected/i.test(message)) return 'MongoDB';
     if (/^Operation `.*` buffering timed out/.test(message)) return 'MongoDB';
+    if (name === 'MongooseError' && /before initial connection is complete|Connection was force closed|Client must be connected/.test(message)) return 'MongoDB';
     if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') {
       if (/UNAVAILABLE|DEADLINE_EXCEEDED|connect|unreachable|closed/i.test(message) || hasGrpcCode(e.cause)) return 'Temporal';
     }

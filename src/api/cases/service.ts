@@ -305,11 +305,15 @@ async function nextSerial(ctx: ApiContext, now: number): Promise<number> {
  */
 async function claimCaseNumber(ctx: ApiContext, caseId: string, now: number, serial: number): Promise<string> {
   const packed = Number(dayKey(now)) * 1_000_000 + serial;
-  const claim = await ctx.db.models.Counter.findOneAndUpdate(
-    { _id: `idempotency:${caseId}` },
-    { $setOnInsert: { value: packed } },
-    { upsert: true, new: true, lean: true },
-  );
+  const claimId = `idempotency:${caseId}`;
+  let claim: { value: number } | null;
+  try {
+    claim = await ctx.db.models.Counter.findOneAndUpdate({ _id: claimId }, { $setOnInsert: { value: packed } }, { upsert: true, new: true, lean: true });
+  } catch (error) {
+    // Two requests with one key raced to insert the claim: the other one won; use its number.
+    if ((error as { code?: number }).code !== 11000) throw error;
+    claim = await ctx.db.models.Counter.findById(claimId).lean();
+  }
   const value = claim?.value ?? packed;
   const day = Math.floor(value / 1_000_000);
   const dayMs = Date.UTC(Math.floor(day / 10_000), Math.floor((day % 10_000) / 100) - 1, day % 100);
