@@ -1,0 +1,103 @@
+/**
+ * Records workflow histories for the replay tests (test/histories/*.json).
+ * Run after a release, before changing running-case logic: the replay test
+ * then proves that cases started on the old code still replay on the new.
+ *
+ *   npx tsx scripts/save-histories.ts
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { findBinary } from '../src/services/binaries';
+import { loadConfig } from '../src/config';
+import { startServers } from '../src/services/stack';
+import { connectTemporalClient } from '../src/temporal/client';
+import { createWorker } from '../src/temporal/worker';
+import { seedDatabase } from '../src/db/seed';
+import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, type Actor, type CaseAction } from '../src/domain';
+import { caseActionUpdate, type CaseWorkflowInput } from '../workflows/definitions';
+
+const OUT = path.resolve(__dirname, '../test/histories');
+const org = new Organisation(SEED_CENTRES);
+
+function person(id: string): Actor {
+  const p = SEED_PEOPLE.find((x) => x.id === id);
+  if (!p) throw new Error(id);
+  return { kind: 'person', personId: id, role: p.role, centreId: p.centreId, centrePath: org.pathOf(p.centreId) };
+}
+
+function input(caseId: string, villageId: string, complainantId: string, slaScale: number): CaseWorkflowInput {
+  const risk = scoreRisk({ category: 'estate_dispute', title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突，存在群体性事件风险', partyCount: 3 });
+  const slaPolicy = slaScale === 1 ? DEFAULT_SLA_POLICY : { ...DEFAULT_SLA_POLICY, version: `${DEFAULT_SLA_POLICY.version}@x${slaScale}`,
+    durations: Object.fromEntries(Object.entries(DEFAULT_SLA_POLICY.durations).map(([stage, byRisk]) => [stage, Object.fromEntries(Object.entries(byRisk).map(([r, ms]) => [r, Math.max(1, Math.round(ms * slaScale))]))])) as typeof DEFAULT_SLA_POLICY.durations };
+  return {
+    opening: { caseId, caseNumber: formatCaseNumber(Date.now(), 1), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
+    intake: { title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突', channel: 'app', location: { centreId: villageId, address: '东门社区' }, complainant: { personId: complainantId, name: '王秀兰', phone: '13800000015' }, parties: [{ name: '业主', role: 'complainant' }, { name: '商户', role: 'respondent' }, { name: '物业', role: 'respondent' }], affectedCount: 120 },
+  };
+}
+
+/** The Temporal CLI writes histories in the JSON form the SDK's replayer reads. */
+function saveHistory(address: string, workflowId: string, file: string): void {
+  const cli = findBinary('temporal', loadConfig().binDir);
+  if (!cli) throw new Error('the temporal CLI is needed: run "npx onedoor install"');
+  const json = execFileSync(cli.path, ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+  fs.writeFileSync(path.join(OUT, file), json);
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-histories-'));
+  const config = { ...loadConfig(), dataDir };
+  const servers = await startServers(config, (line) => console.error(line));
+  const taskQueue = 'save-histories';
+  const worker = await createWorker({ temporalAddress: servers.temporal.address, namespace: 'default', taskQueue, mongodbUri: servers.mongo.uri });
+  const running = worker.run();
+  const temporal = await connectTemporalClient(servers.temporal.address, 'default');
+  try {
+    await seedDatabase(worker.db.models);
+    fs.mkdirSync(OUT, { recursive: true });
+
+    // Case 3 of DOMAIN.md, every stage.
+    const full = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history0000full', args: [input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1)] });
+    const steps: [string, CaseAction][] = [
+      ['p-dongmen-grid', { type: 'accept' }],
+      ['p-dongmen-grid', { type: 'escalate', reason: '需镇级协调' }],
+      ['p-xiaoxi-admin', { type: 'accept' }],
+      ['p-xiaoxi-admin', { type: 'escalate', reason: '上报县级' }],
+      ['p-pinghe-admin', { type: 'accept' }],
+      ['p-pinghe-admin', { type: 'request_expert', question: '法律依据？', specialty: 'legal' }],
+      ['p-pinghe-expert-legal', { type: 'submit_opinion', opinion: '应腾退' }],
+      ['p-pinghe-admin', { type: 'assess', risk: 'critical', factors: [] }],
+      ['p-pinghe-admin', { type: 'assign_mediator' }],
+      ['p-pinghe-med-estate', { type: 'record_session', summary: '首次调解' }],
+      ['p-pinghe-med-estate', { type: 'record_agreement', terms: [{ party: '商户', obligation: '腾退' }] }],
+      ['p-pinghe-admin', { type: 'close', summary: '和解' }],
+      ['p-dongmen-resident', { type: 'feedback', rating: 5 }],
+    ];
+    for (const [who, action] of steps) await full.executeUpdate(caseActionUpdate, { args: [{ action, actor: person(who) }] });
+    await full.result();
+    saveHistory(servers.temporal.address, full.workflowId, 'case-3-full-lifecycle.json');
+
+    // An untouched case that climbs to the city by its deadlines (scaled down).
+    const climb = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history000climb', args: [input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002)] });
+    for (;;) {
+      const state = await climb.query('caseState') as { overdue: boolean };
+      if (state.overdue) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await climb.terminate('history recorded');
+    saveHistory(servers.temporal.address, climb.workflowId, 'deadline-climb-to-city.json');
+    console.log(`histories written to ${OUT}`);
+  } finally {
+    await worker.shutdown();
+    await running;
+    await temporal.close();
+    await servers.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
