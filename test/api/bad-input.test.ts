@@ -219,8 +219,9 @@ describe('Idempotency-Key', () => {
 
 describe('a dependency down', () => {
   it('MongoDB unreachable → 503 with Retry-After, not 500', async () => {
-    const connection = mongoose.createConnection('mongodb://127.0.0.1:1/none', { serverSelectionTimeoutMS: 300, bufferTimeoutMS: 300 });
+    const connection = mongoose.createConnection('mongodb://127.0.0.1:1/none', { serverSelectionTimeoutMS: 300 });
     connection.on('error', () => {});
+    connection.set('bufferTimeoutMS', 300);
     const db = { connection, models: registerModels(connection), close: () => connection.close() };
     const app = createApp({ config: { ...loadConfig(), jwtSecret: TEST_SECRET, logLevel: 'silent' }, db, temporal: api.env.temporal });
     const res = await request(app).get('/api/v1/centres');
