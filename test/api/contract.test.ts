@@ -1,0 +1,184 @@
+// The published contract: OpenAPI covers every route and is a sound OpenAPI 3 document;
+// Open311 answers carry the GeoReport v2 fields; docs and metrics are served.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
+import { eventually } from '../helpers/temporal';
+
+let api: ApiEnv;
+beforeAll(async () => {
+  api = await startApiEnv('api-contract');
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every METHOD path the Express app will answer, read from its router. */
+function registeredRoutes(stack: Layer[]): string[] {
+  return stack.flatMap((layer) => {
+    if (layer.route) {
+      const path = layer.route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+      return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${path}`);
+    }
+    return layer.handle?.stack ? registeredRoutes(layer.handle.stack) : [];
+  });
+}
+
+type Doc = {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string; required?: boolean }[]; security?: unknown[] }>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
+
+describe('OpenAPI', () => {
+  let doc: Doc;
+  beforeAll(async () => {
+    const res = await request(api.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.body as Doc;
+  });
+
+  it('documents exactly the routes Express serves', () => {
+    const stack = (api.app as unknown as { router: { stack: Layer[] } }).router.stack;
+    const served = registeredRoutes(stack).sort();
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    expect(served.length).toBeGreaterThanOrEqual(17);
+    expect(documented).toEqual(served);
+    for (const required of ['POST /api/v1/cases', 'GET /api/v1/cases/{id}/timeline', 'GET /open311/v2/requests/{service_request_id}.json', 'GET /api/v1/dashboard']) {
+      expect(documented).toContain(required);
+    }
+  });
+
+  it('is a structurally valid OpenAPI 3 document', () => {
+    expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
+    expect(doc.info.title).toBeTruthy();
+    expect(doc.info.version).toBeTruthy();
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      expect(path.startsWith('/')).toBe(true);
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(ops)) {
+        expect(METHODS).toContain(method);
+        expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+        for (const status of Object.keys(op.responses)) expect(status).toMatch(/^([1-5]\d\d|default)$/);
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
+        expect(declared.map((p) => p.name).sort()).toEqual([...pathParams].sort());
+        for (const p of declared) expect(p.required).toBe(true);
+        for (const p of op.parameters ?? []) expect(['query', 'header', 'path', 'cookie']).toContain(p.in);
+      }
+    }
+    // Every $ref points at a component that exists.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref);
+  });
+
+  it('marks protected routes with bearer security and documents the problems', () => {
+    expect(doc.paths['/api/v1/cases']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/centres']?.get?.security).toBeUndefined();
+    expect(doc.paths['/api/v1/cases/{id}/actions']?.post?.responses).toHaveProperty('409');
+    expect(doc.paths['/api/v1/cases']?.post?.responses).toHaveProperty('413');
+  });
+
+  it('serves browsable docs without external resources', async () => {
+    const res = await request(api.app).get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('/openapi.json');
+    expect(res.text).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+  });
+});
+
+const GEOREPORT_REQUEST_FIELDS = [
+  'service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
+  'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url',
+];
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+describe('Open311 GeoReport v2', () => {
+  let number = '';
+
+  it('lists services with the GeoReport fields', async () => {
+    const res = await request(api.app).get('/open311/v2/services.json');
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeGreaterThan(3);
+    for (const service of res.body) {
+      expect(Object.keys(service).sort()).toEqual(['description', 'group', 'keywords', 'metadata', 'service_code', 'service_name', 'type'].sort());
+      expect(['realtime', 'batch', 'blackbox']).toContain(service.type);
+      expect(typeof service.metadata).toBe('boolean');
+    }
+  });
+
+  it('creates a request (form-encoded, as GeoReport clients send it) that becomes a case', async () => {
+    const res = await request(api.app)
+      .post('/open311/v2/requests.json')
+      .set(...bearer(tokenFor('p-liuan-resident')))
+      .type('form')
+      .send({ service_code: 'public_facility_hazard', description: 'Street light pole leaning over the road', address_id: 'zz-nanjing-shancheng-liuan', address_string: '六安村村口', lat: '24.51', long: '117.36', first_name: '桂英', last_name: '沈', phone: '13600004444' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual([{ service_request_id: expect.stringMatching(/^ZZ-\d{8}-\d{6}$/), service_notice: expect.any(String), account_id: null }]);
+    number = res.body[0].service_request_id;
+  });
+
+  it('shows one request by its id with every standard field, and no personal data', async () => {
+    const res = await eventually(async () => {
+      const r = await request(api.app).get(`/open311/v2/requests/${number}.json`);
+      return r.status === 200 ? r : null;
+    });
+    expect(res.body).toHaveLength(1);
+    const item = res.body[0];
+    expect(Object.keys(item).sort()).toEqual([...GEOREPORT_REQUEST_FIELDS].sort());
+    expect(item).toMatchObject({ service_request_id: number, status: 'open', service_code: 'public_facility_hazard', address: '六安村村口', address_id: 'zz-nanjing-shancheng-liuan', lat: 24.51, long: 117.36 });
+    expect(item.requested_datetime).toMatch(ISO);
+    expect(item.updated_datetime).toMatch(ISO);
+    expect(item.expected_datetime).toMatch(ISO);
+    expect(item.agency_responsible).toBe('六安村');
+    expect(JSON.stringify(item)).not.toMatch(/13600004444|沈|leaning/);
+    const channel = await api.env.db.models.Case.findOne({ caseNumber: number }, { channel: 1 }).lean();
+    expect(channel?.channel).toBe('open311');
+  });
+
+  it('lists requests filtered by id, code and status', async () => {
+    const res = await request(api.app).get('/open311/v2/requests.json').query({ service_request_id: number, status: 'open' });
+    expect(res.status).toBe(200);
+    expect(res.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([number]);
+    for (const item of res.body) expect(Object.keys(item).sort()).toEqual([...GEOREPORT_REQUEST_FIELDS].sort());
+    const closed = await request(api.app).get('/open311/v2/requests.json').query({ service_request_id: number, status: 'closed' });
+    expect(closed.body).toEqual([]);
+  });
+
+  it('an unknown request is a 404', async () => {
+    expect((await request(api.app).get('/open311/v2/requests/ZZ-19990101-000001.json')).status).toBe(404);
+  });
+});
+
+describe('reference data and operations', () => {
+  it('serves the centre tree and categories publicly', async () => {
+    const centres = await request(api.app).get('/api/v1/centres');
+    expect(centres.body.items[0]).toMatchObject({ id: 'zz', level: 'city', parentId: null });
+    expect(centres.body.items.find((c: { id: string }) => c.id === 'zz-pinghe-xiaoxi-dongmen')).toMatchObject({ level: 'village', parentId: 'zz-pinghe-xiaoxi' });
+    const villages = await request(api.app).get('/api/v1/centres').query({ level: 'village', parentId: 'zz-pinghe-xiaoxi' });
+    expect(villages.body.items.map((c: { id: string }) => c.id).sort()).toEqual(['zz-pinghe-xiaoxi-dongmen', 'zz-pinghe-xiaoxi-ximen', 'zz-pinghe-xiaoxi-xinqiao']);
+    const categories = await request(api.app).get('/api/v1/categories');
+    expect(categories.body.items.map((c: { code: string }) => c.code)).toContain('estate_dispute');
+  });
+
+  it('counts requests by route and status in Prometheus format', async () => {
+    await request(api.app).get('/api/v1/categories');
+    const res = await request(api.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/onedoor_http_requests_total\{method="GET",route="\/api\/v1\/categories",status="200"\} \d+/);
+    expect(res.text).toContain('onedoor_http_request_duration_seconds_bucket');
+  });
+
+  it('is ready when Temporal and MongoDB answer', async () => {
+    expect((await request(api.app).get('/readyz')).body).toEqual({ status: 'ready', temporal: 'ok', mongo: 'ok' });
+  });
+});
