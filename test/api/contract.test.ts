@@ -2,8 +2,8 @@
 // Open311 answers carry the GeoReport v2 fields; docs and metrics are served.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
-import { eventually } from '../helpers/temporal';
+import { bearer, startApiEnv, tokenAs, tokenFor, type ApiEnv } from './helpers';
+import { eventually, uniqueId } from '../helpers/temporal';
 
 let api: ApiEnv;
 beforeAll(async () => {
@@ -180,5 +180,47 @@ describe('reference data and operations', () => {
 
   it('is ready when Temporal and MongoDB answer', async () => {
     expect((await request(api.app).get('/readyz')).body).toEqual({ status: 'ready', temporal: 'ok', mongo: 'ok' });
+  });
+});
+
+describe('dashboard figures', () => {
+  it('counts, overdue, time to close and satisfaction for a quiet subtree', async () => {
+    const resident = tokenAs(uniqueId('r-'), 'resident');
+    const admin = tokenFor('p-dongshan-tongling-admin');
+    const report = () =>
+      request(api.app)
+        .post('/api/v1/cases')
+        .set(...bearer(resident))
+        .send({ category: 'public_facility_hazard', title: 'Loose paving stone', description: 'A paving stone is loose near the market', channel: 'app', location: { centreId: 'zz-dongshan-tongling-fengdong', address: '市场' }, complainant: { name: 'x', phone: '13500005555' } });
+    const before = await request(api.app).get('/api/v1/dashboard').set(...bearer(admin));
+    expect(before.status).toBe(200);
+    const a = (await report()).body;
+    await report();
+    const act = async (body: Record<string, unknown>, token = admin) => {
+      const res = await request(api.app).post(`/api/v1/cases/${a.id}/actions`).set(...bearer(token)).send(body);
+      expect(res.status).toBe(200);
+    };
+    await act({ type: 'accept' });
+    await act({ type: 'assess', risk: 'low', factors: [] });
+    await act({ type: 'record_disposal', summary: 'Stone fixed' });
+    await act({ type: 'close', summary: 'Done' });
+    await act({ type: 'feedback', rating: 2, comment: 'Slow' }, resident);
+    const after = await eventually(async () => {
+      const res = await request(api.app).get('/api/v1/dashboard').set(...bearer(admin));
+      return res.body.open - before.body.open === 1 ? res : null;
+    });
+    const d = after.body;
+    expect(d.centreId).toBe('zz-dongshan-tongling');
+    expect(d.closed - before.body.closed).toBe(1);
+    expect(d.byStage.closed - before.body.byStage.closed).toBe(1);
+    expect(d.byStage.intake - before.body.byStage.intake).toBe(1);
+    expect(d.byLevel.village - before.body.byLevel.village).toBe(2);
+    expect(d.satisfaction.rated - before.body.satisfaction.rated).toBe(1);
+    if (before.body.satisfaction.rated === 0) expect(d.satisfaction).toEqual({ rated: 1, average: 2, satisfiedShare: 0 });
+    expect(d.medianTimeToCloseMs).toBeGreaterThan(0);
+    expect(d.closedOnTimeShare).toBeGreaterThan(0);
+    expect(d.overdue).toMatchObject({ count: expect.any(Number), items: expect.any(Array) });
+    const resident2 = await request(api.app).get(`/api/v1/cases/${a.id}`).set(...bearer(resident));
+    expect(resident2.body).toMatchObject({ status: 'closed', rating: 2, allowedActions: ['reopen'] });
   });
 });
