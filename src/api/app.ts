@@ -20,6 +20,8 @@ import { categoryRoutes } from './categories/router';
 import { peopleRoutes } from './people/router';
 import { dashboardRoutes } from './dashboard/router';
 import { open311Routes } from './open311/router';
+import { devRoutes } from './dev/router';
+import { serveWeb } from './web';
 
 export interface AppDeps {
   config: Config;
@@ -32,7 +34,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...open311Routes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...open311Routes(ctx), ...devRoutes(ctx)];
 }
 
 export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApiDocument } } {
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
   const router = Router();
   for (const route of routes) mountRoute(router, route, auth);
   app.use(router);
+  app.use(serveWeb());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,0 +1,82 @@
+import { z } from '../zod';
+import { defineRoute, type RouteSpec } from '../routes';
+import type { ApiContext } from '../context';
+import { problems } from '../problem';
+import { signToken } from '../../auth/tokens';
+import { ROLES, type Role } from '../../domain';
+
+/**
+ * Development sign-in: the seeded people, and a token for any of them. Refused with
+ * 404 when NODE_ENV is "production", so a deployed system never mints tokens this way.
+ */
+export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
+
+const devPersonSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES as [Role, ...Role[]]),
+    centreId: z.string(),
+    title: z.string().nullable(),
+    specialties: z.array(z.string()),
+  })
+  .openapi('DevPerson');
+
+const tokenBodySchema = z.strictObject({
+  personId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"'),
+});
+
+export function devSignInEnabled(): boolean {
+  return process.env.NODE_ENV !== 'production';
+}
+
+function requireDev(): void {
+  if (!devSignInEnabled()) throw problems.notFound('Development sign-in is off in production');
+}
+
+const ROLE_ORDER: Record<string, number> = Object.fromEntries(ROLES.map((role, index) => [role, index]));
+
+export function devRoutes(ctx: ApiContext): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/dev/people',
+      summary: 'Development only: the seeded people one may sign in as (404 in production)',
+      tags: ['development'],
+      auth: 'none',
+      responses: { 200: { description: 'Everyone in the people collection', schema: z.object({ items: z.array(devPersonSchema), total: z.number().int() }) }, 404: { description: 'Production' } },
+      async handler(_req, res) {
+        requireDev();
+        const people = await ctx.db.models.Person.find({}, { name: 1, role: 1, centreId: 1, title: 1, specialties: 1 }).lean();
+        const items = people
+          .map((p) => ({ id: p._id, name: p.name, role: p.role as Role, centreId: p.centreId, title: p.title ?? null, specialties: [...(p.specialties ?? [])] }))
+          .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.id.localeCompare(b.id));
+        res.json({ items, total: items.length });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/dev/token',
+      summary: 'Development only: a bearer token for a seeded person (404 in production)',
+      tags: ['development'],
+      auth: 'none',
+      body: tokenBodySchema,
+      responses: {
+        200: { description: 'A token for the person', schema: z.object({ token: z.string(), expiresIn: z.number().int(), person: devPersonSchema }) },
+        404: { description: 'Production, or no such person' },
+      },
+      async handler(_req, res, { body }) {
+        requireDev();
+        const person = await ctx.db.models.Person.findById(body.personId).lean();
+        if (!person) throw problems.notFound(`No seeded person ${body.personId}`);
+        const role = person.role as Role;
+        const token = signToken(ctx.jwtSecret, { sub: person._id, role, centreId: person.centreId }, DEV_TOKEN_TTL_SECONDS);
+        res.json({
+          token,
+          expiresIn: DEV_TOKEN_TTL_SECONDS,
+          person: { id: person._id, name: person.name, role, centreId: person.centreId, title: person.title ?? null, specialties: [...(person.specialties ?? [])] },
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,91 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError } from './api';
+import { ErrorBanner, useApp, type AppState } from './app';
+
+/** Puts a server reason into the reader's language where we recognise it; otherwise shows it as is. */
+export function localReason(reason: string, t: AppState['t']): string {
+  if (/too small|>=1 characters|must not be empty|required|expected string, received undefined|invalid input: expected/i.test(reason)) {
+    if (/expected number|nan/i.test(reason)) return t('err.number');
+    return t('err.required');
+  }
+  if (/phone/i.test(reason)) return t('err.phone');
+  if (/too big|<=\d+ characters/i.test(reason)) return t('err.tooLong');
+  if (/village or community/i.test(reason)) return `${t('err.village')} (${reason})`;
+  return reason;
+}
+
+export function Field(props: { label: string; name: string; errors: Record<string, string>; hint?: string; children: ComponentChildren; optional?: boolean }) {
+  const { t } = useApp();
+  const error = props.errors[props.name];
+  return (
+    <div class={`field${error ? ' has-error' : ''}`} data-field={props.name}>
+      <label>
+        <span class="label">
+          {props.label}
+          {props.optional && <span class="muted"> {t('field.optional')}</span>}
+        </span>
+        {props.children}
+      </label>
+      {props.hint && !error && <div class="hint">{props.hint}</div>}
+      {error && (
+        <div class="field-error" role="alert" data-testid={`error-${props.name}`}>
+          {localReason(error, t)}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A form's submission: field errors from a 400 go beside their fields, anything else
+ * to the banner above the submit button.
+ */
+export function useSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event?: Event) => {
+    event?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await send();
+      setErrors({});
+      onDone(result);
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.status === 400 && (e.problem.errors?.length ?? 0) > 0) {
+        setErrors(e.fieldErrors());
+        setError(e);
+      } else {
+        setErrors({});
+        setError(e);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, error, submit, setErrors };
+}
+
+export function FormFooter(props: { busy: boolean; error: unknown; errors: Record<string, string>; label: string; onCancel?: () => void; testid?: string }) {
+  const { t } = useApp();
+  const fieldCount = Object.keys(props.errors).length;
+  return (
+    <div class="form-footer">
+      {fieldCount > 0 && <div class="banner warn">{t('form.fixErrors')}</div>}
+      {props.error !== null && <ErrorBanner error={props.error} />}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={props.busy} data-testid={props.testid}>
+          {props.busy ? t('form.sending') : props.label}
+        </button>
+        {props.onCancel && (
+          <button type="button" onClick={props.onCancel}>
+            {t('form.cancel')}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,259 @@
+import { useState } from 'preact/hooks';
+import { api, STAGES, type CaseView } from '../api';
+import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
+import { ActionForm } from './actions';
+
+const MAIN_STAGES = STAGES.filter((s) => s !== 'closed');
+
+function Progress(props: { caseView: CaseView }) {
+  const { t } = useApp();
+  const current = props.caseView.stage;
+  const index = current === 'closed' ? MAIN_STAGES.length : MAIN_STAGES.indexOf(current);
+  return (
+    <ol class="progress" aria-label={t('case.progress')}>
+      {MAIN_STAGES.map((stage, i) => (
+        <li key={stage} class={i < index ? 'done' : i === index ? 'current' : ''} aria-current={i === index ? 'step' : undefined}>
+          <span class="dot">{i < index ? '✓' : i + 1}</span>
+          <span class="name">{t(`stage.${stage}`)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** What happened so far, from the case itself (the full event log is the administrators' timeline). */
+function History(props: { caseView: CaseView }) {
+  const { t, lang, centreName } = useApp();
+  const c = props.caseView;
+  const items: { at: string; text: string }[] = [{ at: c.receivedAt, text: `${t('event.reported')} · ${centreName(c.location.centreId)}` }];
+  if (c.opinion) items.push({ at: c.opinion.at, text: `${t('event.opinion_submitted')} · ${c.expert?.name ?? c.opinion.expertId}` });
+  for (const s of c.sessions) items.push({ at: s.at, text: `${t('event.session_recorded')} · ${s.summary}` });
+  if (c.closedAt) items.push({ at: c.closedAt, text: t('stage.closed') });
+  items.push({ at: c.updatedAt, text: `${t('case.stage')}: ${t(`stage.${c.stage}`)} · ${centreName(c.centreId)}` });
+  items.sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <ul class="history" data-testid="history">
+      {items.map((item, i) => (
+        <li key={i}>
+          <time>{formatDate(item.at, lang)}</time> {item.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function CasePage(props: { id: string }) {
+  const { t, lang, session, centreName, name, categories } = useApp();
+  const loaded = useLoad(() => api<CaseView>('GET', `/api/v1/cases/${props.id}`), [props.id, session?.token]);
+  const [open, setOpen] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (loaded.error && !loaded.data) return <ErrorBanner error={loaded.error} onRetry={loaded.reload} />;
+  const c = loaded.data;
+  if (!c) return <p class="muted">{t('common.loading')}</p>;
+  const category = categories.find((k) => k.code === c.category);
+  const actions = c.allowedActions ?? [];
+
+  return (
+    <div class="case" data-testid="case-page" data-stage={c.stage}>
+      <div class="card">
+        <div class="case-head">
+          <div>
+            <div class="muted small">
+              {t('case.number')} <span data-testid="case-number">{c.caseNumber}</span>
+            </div>
+            <h1 data-testid="case-title">{c.title}</h1>
+          </div>
+          <div class="badges">
+            <StageBadge stage={c.stage} />
+            <RiskBadge risk={c.risk} />
+            <span class={`badge status-${c.status}`}>{t(`status.${c.status}`)}</span>
+          </div>
+        </div>
+        <Progress caseView={c} />
+        <dl class="facts">
+          <dt>{t('case.stage')}</dt>
+          <dd data-testid="case-stage">{t(`stage.${c.stage}`)}</dd>
+          <dt>{t('case.holder')}</dt>
+          <dd data-testid="case-holder">
+            {centreName(c.centreId)} <span class="muted">({t(`level.${c.level}`)})</span>
+          </dd>
+          <dt>{t('case.deadline')}</dt>
+          <dd>
+            <TimeLeft deadline={c.deadline} overdue={c.overdue} status={c.status} />
+          </dd>
+          <dt>{t('case.category')}</dt>
+          <dd>
+            {category ? name(category.name) : c.category} · {t(`kind.${c.kind}`)}
+          </dd>
+          <dt>{t('case.place')}</dt>
+          <dd>
+            {centreName(c.location.centreId)} · {c.location.address}
+          </dd>
+          <dt>{t('case.complainant')}</dt>
+          <dd>
+            {c.complainant.name} · {c.complainant.phone}
+          </dd>
+          <dt>{t('case.received')}</dt>
+          <dd>
+            {formatDate(c.receivedAt, lang)} · {t(`channel.${c.channel}`)}
+          </dd>
+          <dt>{t('case.mediator')}</dt>
+          <dd data-testid="case-mediator">{c.mediator ? (c.mediator.name ?? c.mediator.id) : <span class="muted">{t('case.notAssigned')}</span>}</dd>
+          <dt>{t('case.expert')}</dt>
+          <dd data-testid="case-expert">{c.expert ? (c.expert.name ?? c.expert.id) : <span class="muted">{t('case.notAssigned')}</span>}</dd>
+          {c.reopenCount > 0 && (
+            <>
+              <dt>{t('case.reopenCount')}</dt>
+              <dd>{c.reopenCount}</dd>
+            </>
+          )}
+        </dl>
+        {c.description && <p class="description">{c.description}</p>}
+        {session?.role === 'admin' && (
+          <p>
+            <Link class="button" href={`/cases/${c.id}/timeline`} data-testid="timeline-link">
+              {t('tl.open')} →
+            </Link>
+          </p>
+        )}
+      </div>
+
+      <div class="card" data-testid="actions">
+        <h2>{t('action.title')}</h2>
+        {done && (
+          <div class="banner ok" role="status" data-testid="action-done">
+            {t('action.done', { action: t(`action.${done}`) })}
+          </div>
+        )}
+        {loaded.error !== null && <ErrorBanner error={loaded.error} onRetry={loaded.reload} />}
+        {actions.length === 0 ? (
+          <p class="muted" data-testid="no-actions">
+            {t('action.noneAllowed')}
+          </p>
+        ) : (
+          <div class="buttons action-buttons">
+            {actions.map((type) => (
+              <button
+                key={type}
+                class={open === type ? 'primary' : ''}
+                data-testid={`action-${type}`}
+                onClick={() => {
+                  setOpen(open === type ? null : type);
+                  setDone(null);
+                }}
+              >
+                {t(`action.${type}`)}
+              </button>
+            ))}
+          </div>
+        )}
+        {open && actions.includes(open) && (
+          <ActionForm
+            key={`${open}-${c.updatedAt}`}
+            caseView={c}
+            type={open}
+            onCancel={() => setOpen(null)}
+            onDone={(updated) => {
+              loaded.setData(updated);
+              setDone(open);
+              setOpen(null);
+            }}
+          />
+        )}
+      </div>
+
+      <div class="grid2">
+        <section class="card" data-testid="parties">
+          <h2>{t('case.parties')}</h2>
+          {c.parties.length === 0 ? (
+            <p class="muted">{t('case.noParties')}</p>
+          ) : (
+            <ul>
+              {c.parties.map((p, i) => (
+                <li key={i}>
+                  {p.name} <span class="muted">· {p.role}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {c.affectedCount !== null && (
+            <p class="muted">
+              {t('field.affectedCount')}: {c.affectedCount}
+            </p>
+          )}
+        </section>
+        <section class="card" data-testid="opinion">
+          <h2>{t('case.opinion')}</h2>
+          {c.opinion ? (
+            <>
+              <p class="opinion">{c.opinion.text}</p>
+              <p class="muted small">
+                {c.expert?.name ?? c.opinion.expertId} · {formatDate(c.opinion.at, lang)}
+              </p>
+            </>
+          ) : (
+            <p class="muted">{c.expert ? `${t('stage.expert_consultation')} · ${c.expert.name ?? c.expert.id}` : '—'}</p>
+          )}
+        </section>
+        <section class="card" data-testid="sessions">
+          <h2>{t('case.sessions')}</h2>
+          {c.sessions.length === 0 ? (
+            <p class="muted">{t('case.noSessions')}</p>
+          ) : (
+            <ol>
+              {c.sessions.map((s, i) => (
+                <li key={i}>
+                  {s.summary} <span class="muted small">· {formatDate(s.at, lang)}</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <section class="card" data-testid="outcome">
+          <h2>{c.outcome ? t(`outcome.${c.outcome}`) : t('case.agreement')}</h2>
+          {c.agreement && (
+            <table class="terms" data-testid="agreement">
+              <thead>
+                <tr>
+                  <th>{t('field.termParty')}</th>
+                  <th>{t('field.termObligation')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.agreement.map((term, i) => (
+                  <tr key={i}>
+                    <td>{term.party}</td>
+                    <td>{term.obligation}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {c.failure && (
+            <p>
+              {c.failure.reason} → {t(`referral.${c.failure.referral}`)}
+            </p>
+          )}
+          {c.disposal && <p>{c.disposal}</p>}
+          {c.closureSummary && (
+            <p>
+              <strong>{t('case.closure')}:</strong> {c.closureSummary}
+            </p>
+          )}
+          {c.rating !== null && (
+            <p data-testid="rating">
+              <strong>{t('case.rating')}:</strong> <span class="stars-static">{'★'.repeat(c.rating)}{'☆'.repeat(5 - c.rating)}</span> {c.feedbackComment ?? ''}
+            </p>
+          )}
+          {!c.outcome && !c.closureSummary && c.rating === null && <p class="muted">—</p>}
+        </section>
+      </div>
+
+      <section class="card">
+        <h2>{t('case.history')}</h2>
+        <History caseView={c} />
+      </section>
+    </div>
+  );
+}
