@@ -19,10 +19,25 @@ export interface ApiEnv {
 export async function startApiEnv(name: string): Promise<ApiEnv> {
   const env = await startTestEnv(name);
   await ensureIndexes(env.db.models);
-  await seedDatabase(env.db.models);
+  await seedConcurrently(env);
   const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   return { env, app, stop: () => env.stop() };
+}
+
+/**
+ * Test files seed the shared test database at the same time; two upserts of one
+ * document can race to a duplicate key. The seed is idempotent, so try again.
+ */
+async function seedConcurrently(env: TestEnv): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await seedDatabase(env.db.models);
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000 || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** A token for a seeded person (role and centre from the seed), or for any claims. */
