@@ -12,7 +12,13 @@ export const WEB_DIST = path.resolve(__dirname, '../../web/dist');
 const RESERVED = /^\/(api|open311|openapi\.json|docs|healthz|readyz|metrics)(\/|$)/;
 
 export function serveWeb(dist = WEB_DIST): RequestHandler {
-  const assets = express.static(dist, { index: false, fallthrough: true, immutable: true, maxAge: '365d' });
+  const assets = express.static(dist, {
+    index: false,
+    fallthrough: true,
+    dotfiles: 'ignore',
+    // Asset names carry a content hash; index.html does not, so it is always revalidated.
+    setHeaders: (res, file) => res.setHeader('Cache-Control', path.basename(file) === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
   const indexFile = path.join(dist, 'index.html');
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || RESERVED.test(req.path)) {

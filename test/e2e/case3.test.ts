@@ -3,6 +3,7 @@
 // to the rating, each step done by the person the story names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { tokenFor } from '../api/helpers';
 import { apiAct, apiCase, doAction, newPage, openCase, screenshot, signInAs, signOut, startWebEnv, type WebEnv } from './helpers';
 
 let web: WebEnv;
@@ -241,7 +242,7 @@ describe('a dissatisfied complainant reopens', () => {
     // Set-up through the API: a small neighbour dispute handled at the village.
     const res = await fetch(`${web.baseUrl}/api/v1/cases`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${(await import('../api/helpers')).tokenFor('p-dongmen-resident')}` },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokenFor('p-dongmen-resident')}` },
       body: JSON.stringify({
         category: 'neighbour_dispute',
         title: '楼上深夜噪音',
@@ -260,7 +261,7 @@ describe('a dissatisfied complainant reopens', () => {
     const state = await apiCase(web, id, 'p-dongmen-admin');
     if (state.stage !== 'mediation') throw new Error(`expected mediation, got ${state.stage}`);
     if (!(state as { mediator?: unknown }).mediator) await apiAct(web, id, 'p-dongmen-admin', { type: 'assign_mediator', mediatorId: 'p-xiaoxi-med-neighbour' });
-    const mediator = ((await apiCase(web, id, 'p-dongmen-admin')) as { mediator: { id: string } }).mediator.id;
+    const mediator = ((await apiCase(web, id, 'p-dongmen-admin')) as unknown as { mediator: { id: string } }).mediator.id;
     await apiAct(web, id, mediator, { type: 'record_failure', reason: '双方未能达成一致', referral: 'litigation' });
     await apiAct(web, id, 'p-dongmen-admin', { type: 'close', summary: '调解未成功，引导诉讼' });
 

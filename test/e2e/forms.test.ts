@@ -140,7 +140,7 @@ describe('language', () => {
 
 describe('phone-sized screen (390×844)', () => {
   async function noHorizontalScroll(page: Page): Promise<void> {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(1);
   }
 

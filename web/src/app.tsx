@@ -1,7 +1,30 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, getSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session } from './api';
-import { initialLang, saveLang, translate, type Key, type Lang } from './i18n';
+import { translate, type Key, type Lang } from './i18n';
+
+// ---- language: Chinese unless the reader chose English ---------------------------------
+
+const STORAGE_KEY = 'onedoor.lang';
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'zh' || saved === 'en') return saved;
+  } catch {
+    // storage unavailable: default
+  }
+  return 'zh';
+}
+
+function saveLang(lang: Lang): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // ignore
+  }
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
 
 // ---- routing: plain paths, History API -------------------------------------------------
 
@@ -202,7 +225,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { data, error, loading, reload: () => setTick((n) => n + 1), setData };
 }

@@ -542,24 +542,3 @@ export function translate(lang: Lang, key: Key | string, vars: Record<string, st
   const template = dict[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
 }
-
-const STORAGE_KEY = 'onedoor.lang';
-
-export function initialLang(): Lang {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved === 'zh' || saved === 'en') return saved;
-  } catch {
-    // storage unavailable: default
-  }
-  return 'zh';
-}
-
-export function saveLang(lang: Lang): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // ignore
-  }
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-}
