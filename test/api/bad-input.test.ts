@@ -28,6 +28,7 @@ beforeAll(async () => {
   api = await startApiEnv('api-bad-input');
   const res = await request(api.app).post('/api/v1/cases').set(...bearer(tokenFor(RESIDENT))).send(intake());
   caseId = res.body.id;
+  await eventually(() => api.env.db.models.Case.findById(caseId).lean());
 });
 afterAll(async () => {
   await api?.stop();

@@ -205,7 +205,7 @@ async function workflowExists(ctx: ApiContext, caseId: string): Promise<boolean>
   }
 }
 
-const PROJECTION_WAIT_MS = 3000;
+const PROJECTION_WAIT_MS = 5000;
 
 /**
  * The projection by id. Intake answers before the first activity has written it, so
