@@ -36,11 +36,11 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
 }
 
 /** The built UI, the real API on a free port over a real worker, and headless Debian Chromium. */
-export async function startWebEnv(name: string): Promise<WebEnv> {
+export async function startWebEnv(name: string, options: { timeScale?: number } = {}): Promise<WebEnv> {
   await ensureWebBuilt();
   const env = await startTestEnv(name);
   await seedWithRetry(env);
-  const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
+  const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent' };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

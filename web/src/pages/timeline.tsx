@@ -100,7 +100,9 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
   );
 }
 
-function detailText(detail: Record<string, unknown>): string {
+const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil']);
+
+function detailText(detail: Record<string, unknown>, lang: 'zh' | 'en'): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(detail)) {
     if (value === null || value === undefined || key === 'factors' || key === 'notify') continue;
@@ -109,6 +111,10 @@ function detailText(detail: Record<string, unknown>): string {
       continue;
     }
     if (typeof value === 'object') continue;
+    if (TIME_KEYS.has(key) && typeof value === 'number') {
+      parts.push(`${key}: ${formatDate(new Date(value).toISOString(), lang)}`);
+      continue;
+    }
     parts.push(`${key}: ${String(value)}`);
   }
   return parts.join(' · ');
@@ -169,7 +175,7 @@ export function TimelinePage(props: { id: string }) {
                     {centreName(e.centreId)} <span class="muted small">{t(`level.${e.level}`)}</span>
                   </td>
                   <td data-label={t('tl.detail')} class="detail">
-                    {detailText(e.detail)}
+                    {detailText(e.detail, lang)}
                   </td>
                 </tr>
               ))}

@@ -1,0 +1,56 @@
+// Missed deadlines in the picture: with deadlines shrunk, an untouched case climbs by itself
+// from the village to the city, and the city administrator's timeline shows every breach.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tokenFor } from '../api/helpers';
+import { eventually } from '../helpers/temporal';
+import { apiCase, newPage, screenshot, signInAs, startWebEnv, type WebEnv } from './helpers';
+
+let web: WebEnv;
+beforeAll(async () => {
+  // 5 minutes of intake become 0.45 s; each escalation stage about 10 s.
+  web = await startWebEnv('e2e-timeline', { timeScale: 0.0015 });
+});
+afterAll(async () => {
+  await web?.stop();
+});
+
+it('breached stage visits are marked on the timeline, and the case is in the overdue list', async () => {
+  const res = await fetch(`${web.baseUrl}/api/v1/cases`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokenFor('p-dongmen-resident')}` },
+    body: JSON.stringify({
+      category: 'neighbour_dispute',
+      title: '无人处理的噪音投诉',
+      description: '深夜噪音，无人受理',
+      channel: 'app',
+      location: { centreId: 'zz-pinghe-xiaoxi-dongmen', address: '东门社区 8 号楼' },
+      complainant: { name: '王秀兰', phone: '13800001234' },
+    }),
+  });
+  expect(res.status).toBe(201);
+  const id = ((await res.json()) as { id: string }).id;
+  await eventually(async () => (await apiCase(web, id, 'p-zz-admin')).level === 'city', 100_000);
+
+  const { page, errors, context } = await newPage(web);
+  await signInAs(page, 'p-zz-admin');
+  await page.goto(`/cases/${id}/timeline`);
+  await page.getByTestId('timeline-page').waitFor();
+  const breached = page.locator('[data-testid=timeline-svg] g.visit[data-breached=true]');
+  expect(await breached.count()).toBeGreaterThanOrEqual(3);
+  expect(await breached.first().locator('.breach-label').textContent()).toContain('超时');
+  const levels = await breached.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-level')));
+  expect(levels.slice(0, 3)).toEqual(['village', 'town', 'county']);
+  const events = await page.locator('[data-testid=events] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+  expect(events.filter((type) => type === 'escalated').length).toBe(3);
+  expect(await page.getByTestId('events').innerText()).toContain('系统');
+  await screenshot(page, '12-timeline-breaches');
+
+  await page.goto('/dashboard');
+  await eventually(async () => {
+    await page.goto('/dashboard');
+    await page.getByTestId('overdue-list').waitFor();
+    return (await page.getByTestId('overdue-list').locator('a', { hasText: /ZZ-/ }).count()) > 0;
+  }, 30_000);
+  expect(errors).toEqual([]);
+  await context.close();
+}, 180_000);
