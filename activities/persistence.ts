@@ -3,6 +3,7 @@ import { notificationsFor, type CaseEvent, type CaseState } from '../src/domain'
 import type { Models } from '../src/db/models';
 import type { IntakeDetails } from '../workflows/definitions';
 import { maskPhone } from '../src/privacy';
+import { isDuplicateKeyError } from '../src/db/serials';
 
 export interface CaseOpenedInput {
   intake: IntakeDetails;
@@ -13,13 +14,6 @@ export interface CaseOpenedInput {
 export interface TransitionInput {
   state: CaseState;
   events: CaseEvent[];
-}
-
-const DUPLICATE_KEY = 11000;
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: { code?: number }[] };
-  return e.code === DUPLICATE_KEY || (e.writeErrors?.every((w) => w.code === DUPLICATE_KEY) ?? false);
 }
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
@@ -111,7 +105,8 @@ export function createPersistenceActivities(models: Models) {
   /**
    * Moves the projection forward only: a retry carrying an older sequence
    * number than what is stored matches nothing, and the upsert's insert then
-   * hits the existing _id, which we take as "already written".
+   * hits the existing _id. That duplicate is "already written"; any other one
+   * (say, a case number already taken) is a real error and is retried.
    */
   async function writeProjection(state: CaseState, fields: Record<string, unknown>): Promise<void> {
     try {
@@ -121,7 +116,9 @@ export function createPersistenceActivities(models: Models) {
         { upsert: true, strict: false },
       );
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      const stored = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
+      if (!stored || stored.lastSeq < state.seq) throw error;
     }
   }
 

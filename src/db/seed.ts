@@ -1,5 +1,6 @@
 import { Organisation, SEED_CENTRES, SEED_PEOPLE } from '../domain';
 import type { Models } from './models';
+import { isDuplicateKeyError } from './serials';
 
 export interface SeedResult {
   centres: number;
@@ -11,6 +12,18 @@ export interface SeedResult {
  * their ids and replaced, so seeding twice leaves one copy of each.
  */
 export async function seedDatabase(models: Models): Promise<SeedResult> {
+  // Two processes seeding at once race on the upserts' inserts; the loser's
+  // second pass finds the documents and replaces them.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await writeSeed(models);
+    } catch (error) {
+      if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function writeSeed(models: Models): Promise<SeedResult> {
   const organisation = new Organisation(SEED_CENTRES);
   await models.Centre.bulkWrite(
     SEED_CENTRES.map((centre) => ({

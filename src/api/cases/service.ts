@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { allocateSerial } from '../../db/serials';
 import type { FilterQuery } from 'mongoose';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -288,14 +289,8 @@ function dayKey(now: number): string {
   return new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-async function nextSerial(ctx: ApiContext, now: number): Promise<number> {
-  const counter = await ctx.db.models.Counter.findOneAndUpdate(
-    { _id: `case-number:${dayKey(now)}` },
-    { $inc: { value: 1 } },
-    { upsert: true, new: true, lean: true },
-  );
-  if (!counter) throw new Error('case number counter was not written');
-  return counter.value;
+function nextSerial(ctx: ApiContext, now: number): Promise<number> {
+  return allocateSerial(ctx.db.models, `case-number:${dayKey(now)}`);
 }
 
 /**
