@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config';
 import { ensureBinary } from './services/binaries';
 import { startServers, startStack, serverEnv } from './services/stack';
 import { startMongo } from './services/embedded';
-import { createWorker } from './temporal/worker';
+import { bundleWorkflows, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
 import { startApi } from './api/server';
 import { connectDatabase, ensureIndexes } from './db/connection';
 import { seedDatabase } from './db/seed';
@@ -119,8 +122,10 @@ Needs TEMPORAL_ADDRESS and MONGODB_URI. Polls the task queue
         mongodbUri: config.mongodbUri,
       });
       const running = worker.run();
+      const health = startWorkerHealth(worker);
       console.log(`worker polling ${config.taskQueue} on ${config.temporalAddress}`);
       await Promise.race([untilSignal(), running]);
+      health?.close();
       await worker.shutdown();
       return 0;
     },
@@ -160,6 +165,24 @@ Idempotent: running it twice leaves one copy of everything.`,
         await db.close();
         await mongo.stop();
       }
+      return 0;
+    },
+  },
+
+  bundle: {
+    summary: 'bundle the workflow code ahead of time (for container images)',
+    usage: `onedoor bundle [--out <file>]
+
+Writes the workflow bundle (default dist/workflow-bundle.js). A worker with
+NODE_ENV=production, or ONEDOOR_WORKFLOW_BUNDLE pointing at a bundle, loads
+it instead of bundling at start-up.`,
+    async run(args) {
+      const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+      const out = path.resolve(values.out ?? PREBUILT_BUNDLE_PATH);
+      const bundle = await bundleWorkflows();
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, bundle.code);
+      console.log(`workflow bundle written to ${out} (${Math.round(bundle.code.length / 1024)} KiB)`);
       return 0;
     },
   },
@@ -253,6 +276,23 @@ async function lookUpPerson(uri: string, personId: string): Promise<{ role: stri
   }
 }
 
+/**
+ * With ONEDOOR_WORKER_HEALTH_PORT set, the worker answers GET /healthz with 200
+ * while it polls, for container health checks and orchestrators.
+ */
+function startWorkerHealth(worker: RunningWorker): http.Server | undefined {
+  const port = process.env.ONEDOOR_WORKER_HEALTH_PORT;
+  if (!port) return undefined;
+  return http
+    .createServer((req, res) => {
+      const state = worker.worker.getState();
+      const ok = req.url === '/healthz' && state === 'RUNNING';
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ state }));
+    })
+    .listen(Number(port), '0.0.0.0');
+}
+
 function printHelp(): void {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   console.log('Usage: onedoor <command> [options]\n\nCommands:');
@@ -283,4 +323,3 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest, loadConfig());
 }
 
-export { parseArgs };

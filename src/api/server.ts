@@ -28,7 +28,12 @@ export async function startApi(config: Config): Promise<RunningApi> {
     server,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections would hold close() open: end idle ones now, busy ones after a grace period.
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), 5000);
+      await closed;
+      clearTimeout(grace);
       await temporal.close();
       await db.close();
     },

@@ -1,4 +1,5 @@
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -22,7 +23,7 @@ export function devServerSearchAttributeArgs(): string[] {
  * Registers our search attributes on a server that lacks them (a fresh cluster,
  * another dev server). Attributes already there are left alone.
  */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(connection: Pick<Connection | NativeConnection, 'operatorService'>, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([
     ...Object.keys(existing.customAttributes ?? {}),

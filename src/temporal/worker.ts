@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
 import { createActivities, type CaseActivities } from '../../activities';
@@ -26,6 +28,19 @@ export interface RunningWorker {
   /** Resolves when the worker has shut down. */
   run(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/**
+ * A bundle built ahead of time (`onedoor bundle`, done when the container image
+ * is built) saves the start-up bundling; otherwise the worker bundles from source.
+ */
+export const PREBUILT_BUNDLE_PATH = path.resolve(__dirname, '../../dist/workflow-bundle.js');
+
+async function workflowBundleFor(options: WorkerOptions): Promise<WorkflowBundleOption> {
+  if (options.workflowBundle) return options.workflowBundle;
+  const prebuilt = process.env.ONEDOOR_WORKFLOW_BUNDLE || (fs.existsSync(PREBUILT_BUNDLE_PATH) && process.env.NODE_ENV === 'production' ? PREBUILT_BUNDLE_PATH : undefined);
+  if (prebuilt) return { codePath: prebuilt };
+  return bundleWorkflows();
 }
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
@@ -62,12 +77,14 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   const db = await connectDatabase(options.mongodbUri);
   await ensureIndexes(db.models);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  // A fresh cluster must just work: register our search attributes if they are missing.
+  await ensureSearchAttributes(connection, options.namespace);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
-    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle: await workflowBundleFor(options),
     ...(options.identity ? { identity: options.identity } : {}),
   });
   let running: Promise<void> | undefined;
