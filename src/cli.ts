@@ -62,7 +62,8 @@ Ctrl-C stops everything it started.`,
       console.log(
         [
           `onedoor is up (${seconds} s)`,
-          `  API              ${stack.apiUrl}   (health ${stack.apiUrl}/healthz, readiness ${stack.apiUrl}/readyz)`,
+          `  Web UI           ${stack.apiUrl}/   (development sign-in: ${stack.apiUrl}/dev)`,
+          `  API              ${stack.apiUrl}/api/v1   (docs ${stack.apiUrl}/docs, health /healthz, readiness /readyz)`,
           `  Temporal         ${temporal.address}, namespace ${temporal.namespace}${temporal.embedded ? ' (embedded dev server)' : ''}`,
           `  Temporal Web UI  ${temporal.uiUrl ?? '(not known: set TEMPORAL_UI_URL)'}`,
           `  MongoDB          ${mongo.uri}${mongo.embedded ? ' (embedded FerretDB)' : ''}`,
