@@ -11,7 +11,7 @@ import { startApi } from './api/server';
 import { connectDatabase, ensureIndexes } from './db/connection';
 import { seedDatabase } from './db/seed';
 import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
-import { ROLES, type Role } from './domain';
+import { ROLES, SEED_PEOPLE, type Role } from './domain';
 
 /**
  * The `onedoor` command. Each subcommand is a function returning an exit
@@ -210,7 +210,8 @@ the Go module proxy, showing progress.`,
 
 Prints a signed HS256 token and nothing else on stdout. Roles: ${ROLES.join(', ')}.
 Staff roles need --centre. With --person and a reachable database
-(MONGODB_URI), a missing --role or --centre is taken from that person.
+(MONGODB_URI) or a person of the demo organisation, a missing --role or
+--centre is taken from that person.
 The secret is ONEDOOR_JWT_SECRET or, in development, the one kept in
 ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
     async run(args, config) {
@@ -228,8 +229,12 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
       }
       let role = values.role;
       let centreId = values.centre;
-      if (values.person !== undefined && (role === undefined || centreId === undefined) && config.mongodbUri) {
-        const person = await lookUpPerson(config.mongodbUri, values.person);
+      if (values.person !== undefined && (role === undefined || centreId === undefined)) {
+        // The database when it is named, else the demo organisation that `up` seeds.
+        const person =
+          (config.mongodbUri ? await lookUpPerson(config.mongodbUri, values.person) : null) ??
+          SEED_PEOPLE.find((p) => p.id === values.person) ??
+          null;
         if (person) {
           role ??= person.role;
           centreId ??= person.centreId;
