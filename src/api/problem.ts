@@ -101,6 +101,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, { type: PROBLEM_TYPES.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: 'Send UTF-8 JSON' });
       return;
     }
+    if (error instanceof URIError && parserError.status === 400) {
+      // The router could not percent-decode a path parameter (e.g. %ff): the client's mistake.
+      sendProblem(res, { type: PROBLEM_TYPES.validation, title: 'Invalid request', status: 400, detail: 'The path is not valid percent-encoded UTF-8', errors: [{ name: 'params', reason: 'malformed percent-encoding' }] });
+      return;
+    }
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
       sendProblem(res, { type: PROBLEM_TYPES.validation, title: 'Invalid request', status: parserError.status, detail: 'The request could not be read' });
       return;

@@ -135,6 +135,13 @@ describe('queries and paths', () => {
     expectProblem(await request(api.app).get(`/api/v1/cases/${id}`).set(...bearer(tokenFor('p-zz-admin'))), 400);
   });
 
+  it.each(['/api/v1/cases/%ff', '/api/v1/cases/%ED%A0%80/actions', '/api/v1/cases/%E0%A4%A/timeline', '/open311/v2/requests/%c0%af.json'])('a path parameter that is not valid percent-encoded UTF-8 (%s) → 400', async (path) => {
+    const res = path.endsWith('/actions')
+      ? await request(api.app).post(path).set(...bearer(tokenFor('p-zz-admin'))).send({ type: 'accept' })
+      : await request(api.app).get(path).set(...bearer(tokenFor('p-zz-admin')));
+    expectProblem(res, 400);
+  });
+
   it('unknown routes are a 404 problem', async () => {
     expectProblem(await request(api.app).get('/api/v1/nothing'), 404);
   });
