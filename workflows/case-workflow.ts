@@ -8,6 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   log,
+  patched,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
@@ -51,6 +52,9 @@ const assignment = proxyActivities<CaseActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+
+/** Patch ids: each marks a change to running-case logic (see docs/deploy.md, upgrading). */
+const MOOT_LATE_WARNING = 'moot-late-warning';
 
 /** Runs async handlers one at a time, so two updates never interleave around an activity. */
 class Mutex {
@@ -133,7 +137,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (!changed) {
       await mutex.run(async () => {
         if (version !== seen) return; // an action got there first
-        await commit(due?.kind === 'warning' ? onWarning(state, Date.now()) : onDeadline(state, Date.now()));
+        const now = Date.now();
+        // A warning that comes due only after its deadline (a worker was down, say) is moot: act on the
+        // deadline. Cases started before this rule keep warning late, so their histories still replay.
+        const warnNow =
+          due?.kind === 'warning' &&
+          (!patched(MOOT_LATE_WARNING) || (state.deadline !== null && now < state.deadline));
+        await commit(warnNow ? onWarning(state, now) : onDeadline(state, now));
       });
     }
     if (workflowInfo().continueAsNewSuggested) {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createWorker } from '../../src/temporal/worker';
 import { seedDatabase } from '../../src/db/seed';
 import { CASE_LEVEL, CASE_OVERDUE, CASE_STAGE } from '../../workflows/search-attributes';
 import { caseStateQuery } from '../../workflows/definitions';
@@ -17,14 +18,15 @@ describe('deadlines', () => {
   });
 
   it('an untouched case climbs village → town → county → city, warned before each deadline, and stops at city flagged overdue', async () => {
-    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), slaPolicy: uniformPolicy(1500, 0.5) });
+    // Four seconds a stage, warned at half time: room for a slow machine between warning and deadline.
+    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), slaPolicy: uniformPolicy(4000, 0.5) });
     const caseId = input.opening.caseId;
     const handle = await startCase(env, input);
 
     const stored = await eventually(async () => {
       const doc = await env.db.models.Case.findById(caseId).lean();
       return doc?.overdue ? doc : null;
-    }, 30_000);
+    }, 60_000);
     expect(stored).toMatchObject({ stage: 'escalation', centreId: 'zz', level: 'city', overdue: true, status: 'open' });
 
     const events = await env.db.models.CaseEvent.find({ caseId }).sort({ seq: 1 }).lean();
@@ -84,7 +86,7 @@ describe('deadlines', () => {
   });
 
   it('a dissatisfied complainant reopens the case back to mediation; the reopen window then closes it', async () => {
-    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident', slaPolicy: uniformPolicy(60_000, 0.9, 1500) });
+    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident', slaPolicy: uniformPolicy(60_000, 0.9, 5000) });
     const handle = await startCase(env, input);
     const admin = seeded('p-dongmen-admin');
     const resident = seeded('p-dongmen-resident');
@@ -107,4 +109,29 @@ describe('deadlines', () => {
     expect(types.slice(-1)).toEqual(['reopen_window_ended']);
     expect(types.filter((t) => t === 'reopened')).toHaveLength(1);
   });
+
+  it('a warning that only comes due after its deadline (no worker ran meanwhile) is skipped: the case escalates', async () => {
+    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), slaPolicy: uniformPolicy(2000, 0.5) });
+    const caseId = input.opening.caseId;
+    await startCase(env, input);
+    await eventually(() => env.db.models.Case.findById(caseId).lean());
+    await env.worker.shutdown();
+    try {
+      await new Promise((r) => setTimeout(r, 3000)); // past both the warning and the deadline
+    } finally {
+      env.worker = await createWorker({
+        temporalAddress: inject('temporalAddress'),
+        namespace: inject('temporalNamespace'),
+        taskQueue: env.taskQueue,
+        mongodbUri: inject('mongodbUri'),
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+      });
+      void env.worker.run();
+    }
+    const escalated = await eventually(() => env.db.models.CaseEvent.findOne({ caseId, type: 'escalated' }).lean(), 30_000);
+    expect(escalated.actor).toEqual({ kind: 'system' });
+    const types = (await env.db.models.CaseEvent.find({ caseId }).sort({ seq: 1 }).lean()).map((e) => e.type);
+    expect(types.slice(0, 2)).toEqual(['reported', 'escalated']);
+  });
 });
+
