@@ -1,0 +1,217 @@
+/**
+ * npm run bench [-- --quick] [--cases N] [--reads N] [--only intake,actions,...]
+ *
+ * Starts the embedded Temporal dev server and FerretDB on a temporary data
+ * directory (or uses TEMPORAL_ADDRESS / MONGODB_URI), a worker and the API as
+ * their own processes, runs the six measurements of issue 6, each next to its
+ * ceiling measured on the same servers, and writes Markdown and JSON to
+ * bench/results/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config';
+import { HttpClient } from './lib/http';
+import { loadAverage, machineInfo, type MachineInfo } from './lib/machine';
+import { startBenchStack, API_TIME_SCALE } from './lib/stack';
+import { Tokens } from './lib/cases';
+import * as s from './scenarios';
+import { renderMarkdown, evaluateTargets } from './report';
+
+export const SCENARIOS = ['escalation', 'intake', 'actions', 'lifecycle', 'reads'] as const;
+
+export interface BenchOptions {
+  quick: boolean;
+  cases: number;
+  reads: number;
+  only: Set<string>;
+  out: string;
+}
+
+export interface Sizes {
+  intake: Record<number, number>;
+  actions: Record<number, number>;
+  escalation: number;
+  lifecycle: { cases: number; concurrency: number };
+  reads: { stored: number; ops: number; concurrencies: number[] };
+}
+
+export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'>): Sizes {
+  return options.quick
+    ? {
+        intake: { 1: 20, 16: 100, 64: 200 },
+        actions: { 1: 25, 16: 100 },
+        escalation: options.cases,
+        lifecycle: { cases: 8, concurrency: 4 },
+        reads: { stored: options.reads, ops: 50, concurrencies: [1, 8] },
+      }
+    : {
+        intake: { 1: 100, 16: 800, 64: 1600 },
+        actions: { 1: 100, 16: 800 },
+        escalation: options.cases,
+        lifecycle: { cases: 48, concurrency: 16 },
+        reads: { stored: options.reads, ops: 300, concurrencies: [1, 8] },
+      };
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      cases: { type: 'string' },
+      reads: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const positive = (raw: string | undefined, fallback: number, name: string): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+    return n;
+  };
+  const only = new Set((values.only ?? SCENARIOS.join(',')).split(',').map((x) => x.trim()).filter(Boolean));
+  for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
+  return {
+    quick,
+    cases: positive(values.cases, quick ? 200 : 2000, 'cases'),
+    reads: positive(values.reads, quick ? 1000 : 10_000, 'reads'),
+    only,
+    out: path.resolve(values.out ?? path.join(__dirname, 'results')),
+  };
+}
+
+export const USAGE = `npm run bench -- [--quick] [--cases N] [--reads N] [--only ${SCENARIOS.join(',')}] [--out dir]
+
+  --quick   small sizes everywhere: a smoke run in under two minutes
+  --cases   open cases for the escalation and memory figures (default 2000; quick 200)
+  --reads   case projections stored for the read figures (default 10000; quick 1000)
+  --only    run some scenarios (comma-separated)
+  --out     where the Markdown and JSON go (default bench/results)
+
+Uses TEMPORAL_ADDRESS / MONGODB_URI when set; otherwise starts the embedded
+servers on a temporary data directory and removes it afterwards.`;
+
+export interface BenchResult {
+  kind: 'quick' | 'full';
+  machine: MachineInfo;
+  options: { cases: number; reads: number; only: string[]; apiTimeScale: number };
+  sizes: Sizes;
+  durationSeconds?: number;
+  memoryIdle?: s.MemoryRow;
+  escalation?: s.EscalationResult;
+  intake?: s.IntakeRow[];
+  actions?: s.ActionRow[];
+  lifecycle?: s.LifecycleResult;
+  memoryAfter?: s.MemoryRow;
+  reads?: { stored: number; rows: s.ReadRow[] };
+  failures: { scenario: string; error: string }[];
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const began = Date.now();
+  const progress = (line: string): void => {
+    const t = ((Date.now() - began) / 1000).toFixed(0).padStart(4);
+    process.stderr.write(`[${t} s] ${line}\n`);
+  };
+  const config = loadConfig();
+  const binary = (name: string) => (fs.existsSync(path.join(config.binDir, name)) ? path.join(config.binDir, name) : name);
+  const machine = machineInfo(config.temporalAddress ? undefined : binary('temporal'), config.mongodbUri ? undefined : binary('ferretdb'));
+  progress(`${machine.cpus} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${machine.loadAverageAtStart.join(' ')}`);
+  const sizes = sizesFor(options);
+  const result: BenchResult = {
+    kind: options.quick ? 'quick' : 'full',
+    machine,
+    options: { cases: options.cases, reads: options.reads, only: [...options.only], apiTimeScale: API_TIME_SCALE },
+    sizes,
+    failures: [],
+  };
+  const stack = await s.startStackFor(progress);
+  // Ctrl-C or a timeout: stop the servers and children this run started before leaving.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    progress(`${signal}: stopping the servers`);
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const ctx: s.Ctx = { stack, http: new HttpClient(stack.apiUrl), tokens: new Tokens(stack.secret), progress };
+  const attempt = async (scenario: string, fn: () => Promise<void>): Promise<void> => {
+    if (!options.only.has(scenario)) return;
+    try {
+      await fn();
+    } catch (error) {
+      progress(`${scenario} failed: ${(error as Error).stack ?? String(error)}`);
+      result.failures.push({ scenario, error: (error as Error).message });
+    }
+  };
+  try {
+    result.memoryIdle = await s.memory(ctx, 'idle, after start-up');
+    await attempt('escalation', async () => {
+      result.escalation = await s.escalation(ctx, sizes.escalation);
+    });
+    await attempt('intake', async () => {
+      result.intake = await s.intake(ctx, sizes.intake);
+    });
+    await attempt('actions', async () => {
+      result.actions = await s.actions(ctx, sizes.actions);
+    });
+    await attempt('lifecycle', async () => {
+      result.lifecycle = await s.lifecycle(ctx, sizes.lifecycle.cases, sizes.lifecycle.concurrency);
+    });
+    result.memoryAfter = await s.memory(ctx, 'after intake, actions and lifecycle');
+    await attempt('reads', async () => {
+      const template = (await stack.db.models.Case.findOne({ status: 'closed' }).lean()) ?? (await stack.db.models.Case.findOne({}).lean());
+      if (!template) throw new Error('no case to use as a template for the stored projections');
+      const { _id: _ignored, ...shape } = template as Record<string, unknown>;
+      const ids = await s.seedProjections(ctx, sizes.reads.stored, shape);
+      result.reads = { stored: await stack.db.models.Case.estimatedDocumentCount(), rows: await s.reads(ctx, ids, sizes.reads.ops, sizes.reads.concurrencies) };
+    });
+  } finally {
+    ctx.http.close();
+    progress('stopping the servers');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stack.stop();
+  }
+  result.machine.loadAverageAtEnd = loadAverage();
+  result.durationSeconds = Math.round((Date.now() - began) / 1000);
+  fs.mkdirSync(options.out, { recursive: true });
+  const base = path.join(options.out, `${stamp(new Date(began))}-${result.kind}`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify({ ...result, targets: evaluateTargets(result) }, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, renderMarkdown(result));
+  progress(`done in ${result.durationSeconds} s: ${base}.md and .json`);
+  return result;
+}
+
+if (require.main === module) {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  runBench(options)
+    .then((result) => {
+      console.log(renderMarkdown(result));
+      process.exit(result.failures.length > 0 ? 1 : 0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

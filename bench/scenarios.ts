@@ -1,0 +1,495 @@
+/**
+ * The six measurements of issue 6. Each returns plain data (figures and the
+ * ceiling measured alongside); run.ts prints and records them.
+ */
+import type { BenchStack } from './lib/stack';
+import { HttpClient } from './lib/http';
+import { round, runBounded, summarise, type Summary } from './lib/stats';
+import { dangerousHouseIntake, directCaseInput, newCaseId, organisation, policyWithIntakeDeadline, streetLightIntake, Tokens } from './lib/cases';
+import { rssMiB } from './lib/machine';
+import { echoWorkflowName, finishSignal, pingUpdate, timerWorkflowName } from './trivial/names';
+import { SEED_CENTRES, STAGES, RISKS } from '../src/domain';
+
+export type Progress = (line: string) => void;
+
+export interface Ctx {
+  stack: BenchStack;
+  http: HttpClient;
+  tokens: Tokens;
+  progress: Progress;
+}
+
+/** Calls `tick` at most every 2 s with the count done so far. */
+function ticker(progress: Progress, label: string, total: number): (done: number) => void {
+  let last = 0;
+  return (done) => {
+    const now = Date.now();
+    if (now - last < 2000 && done !== total) return;
+    last = now;
+    progress(`  ${label}: ${done}/${total}`);
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the worker has recorded every started case (their projections exist), so one run's backlog does not slow the next. */
+async function drain(ctx: Ctx, expected: number, label: string, timeoutMs = 600_000): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const count = await ctx.stack.db.models.Case.estimatedDocumentCount();
+    if (count >= expected) return (Date.now() - t0) / 1000;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: only ${count} of ${expected} cases recorded after ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
+
+async function expectedCases(ctx: Ctx): Promise<number> {
+  return ctx.stack.db.models.Case.estimatedDocumentCount();
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Intake
+// ---------------------------------------------------------------------------------------
+
+export interface IntakeRow {
+  concurrency: number;
+  api: Summary;
+  ceiling: Summary;
+  /** api.perSecond / ceiling.perSecond */
+  share: number;
+}
+
+export async function intake(ctx: Ctx, sizes: Record<number, number>): Promise<IntakeRow[]> {
+  const rows: IntakeRow[] = [];
+  const token = ctx.tokens.for('p-dongmen-resident');
+  const bench = ctx.stack.db.connection.db!.collection('bench_intake');
+  let serial = 0;
+  for (const [c, total] of Object.entries(sizes).map(([k, v]) => [Number(k), v] as const)) {
+    let base = await expectedCases(ctx);
+    ctx.progress(`intake ceiling, concurrency ${c}: ${total} × (workflow.start + one insert)`);
+    const ceiling = await runBounded(
+      total,
+      c,
+      async (i) => {
+        const input = directCaseInput(serial++);
+        await ctx.stack.temporal.client.workflow.start('caseWorkflow', { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
+        await bench.insertOne({ _id: input.opening.caseId as never, at: new Date(), n: i });
+      },
+      ticker(ctx.progress, 'started', total),
+    );
+    await drain(ctx, base + ceiling.count, 'intake ceiling');
+    base = await expectedCases(ctx);
+    ctx.progress(`intake through POST /api/v1/cases, concurrency ${c}: ${total} requests`);
+    const api = await runBounded(total, c, async () => {
+      await ctx.http.expect(201, 'POST', '/api/v1/cases', token, streetLightIntake(serial++));
+    }, ticker(ctx.progress, 'created', total));
+    await drain(ctx, base + api.count, 'intake');
+    rows.push({ concurrency: c, api, ceiling, share: round(api.perSecond / ceiling.perSecond, 3) });
+    ctx.progress(`  → API ${api.perSecond}/s p99 ${api.p99} ms; ceiling ${ceiling.perSecond}/s p99 ${ceiling.p99} ms (${Math.round((api.perSecond / ceiling.perSecond) * 100)} %)`);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Actions
+// ---------------------------------------------------------------------------------------
+
+export interface ActionRow {
+  concurrency: number;
+  api: Summary;
+  ceiling: Summary;
+}
+
+/** The street-light case walked by the village admin and the resident: five actions. */
+const STREET_LIGHT_STEPS = (risk: string, factors: unknown): [string, Record<string, unknown>][] => [
+  ['p-dongmen-admin', { type: 'accept' }],
+  ['p-dongmen-admin', { type: 'assess', risk, factors }],
+  ['p-dongmen-admin', { type: 'record_disposal', summary: '更换灯泡' }],
+  ['p-dongmen-admin', { type: 'close', summary: '已修复' }],
+  ['p-dongmen-resident', { type: 'feedback', rating: 5 }],
+];
+
+export async function actions(ctx: Ctx, sizes: Record<number, number>): Promise<ActionRow[]> {
+  const rows: ActionRow[] = [];
+  const resident = ctx.tokens.for('p-dongmen-resident');
+  for (const [c, total] of Object.entries(sizes).map(([k, v]) => [Number(k), v] as const)) {
+    const casesNeeded = Math.ceil(total / 5);
+    ctx.progress(`actions, concurrency ${c}: opening ${casesNeeded} cases (not timed)`);
+    const base = await expectedCases(ctx);
+    const opened: { id: string; risk: string; riskFactors: unknown }[] = [];
+    await runBounded(casesNeeded, 16, async (i) => {
+      opened.push(await ctx.http.expect(201, 'POST', '/api/v1/cases', resident, streetLightIntake(i)));
+    });
+    await drain(ctx, base + opened.length, 'actions set-up');
+
+    ctx.progress(`actions through POST /cases/:id/actions, concurrency ${c}: ${opened.length * 5} actions`);
+    const latencies: number[] = [];
+    let errors = 0;
+    let next = 0;
+    const tick = ticker(ctx.progress, 'actions', opened.length * 5);
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: c }, async () => {
+        for (;;) {
+          const kase = opened[next++];
+          if (!kase) return;
+          for (const [person, action] of STREET_LIGHT_STEPS(kase.risk, kase.riskFactors)) {
+            const s = performance.now();
+            try {
+              await ctx.http.expect(200, 'POST', `/api/v1/cases/${kase.id}/actions`, ctx.tokens.for(person), action);
+              latencies.push(performance.now() - s);
+            } catch (error) {
+              errors += 1;
+              if (errors <= 3) console.error(`  ${(error as Error).message}`);
+              break;
+            }
+            tick(latencies.length + errors);
+          }
+        }
+      }),
+    );
+    const api = summarise(latencies, (performance.now() - t0) / 1000, errors);
+
+    ctx.progress(`bare Update round trip on a trivial workflow, concurrency ${c}: ${latencies.length} updates`);
+    const handles = await Promise.all(
+      Array.from({ length: c }, () => ctx.stack.temporal.client.workflow.start(echoWorkflowName, { taskQueue: ctx.stack.trivialQueue, workflowId: `bench-echo-${newCaseId()}` })),
+    );
+    const ceiling = await runBounded(Math.max(latencies.length, c), c, async (i) => {
+      await (handles[i % c] as (typeof handles)[number]).executeUpdate(pingUpdate, { args: [i] });
+    });
+    await Promise.all(handles.map((h) => h.signal(finishSignal)));
+    rows.push({ concurrency: c, api, ceiling });
+    ctx.progress(`  → action p50 ${api.p50} p99 ${api.p99} ms; bare update p50 ${ceiling.p50} p99 ${ceiling.p99} ms`);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Escalation precision (and 5. memory with N open cases)
+// ---------------------------------------------------------------------------------------
+
+export interface LatenessSummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface EscalationResult {
+  cases: number;
+  startSeconds: number;
+  /** Seconds between the last start and the shared deadline. */
+  slackSeconds: number;
+  escalated: number;
+  missed: number;
+  doubled: number;
+  /** Event `at` (workflow time of the escalation) minus the visit's deadline, ms. */
+  lateness: LatenessSummary;
+  /** Wall-clock from the deadline until the last escalation was visible in MongoDB, s. */
+  allVisibleAfterSeconds: number;
+  /** N bare timer workflows sharing one deadline: workflow-time lateness, ms. */
+  ceiling: LatenessSummary;
+  memoryBefore: MemoryRow;
+  memoryOpen: MemoryRow;
+}
+
+export interface MemoryRow {
+  label: string;
+  openCases: number;
+  workerRssMiB: number | null;
+  workerHeapUsedMiB: number | null;
+  workerHeapTotalMiB: number | null;
+  temporalRssMiB: number | null;
+  ferretdbRssMiB: number | null;
+  apiRssMiB: number | null;
+}
+
+export async function memory(ctx: Ctx, label: string): Promise<MemoryRow> {
+  const mem = await ctx.stack.worker.memory();
+  const mib = (bytes: number | undefined) => (bytes === undefined ? null : round(bytes / 2 ** 20, 1));
+  return {
+    label,
+    openCases: await ctx.stack.db.models.Case.countDocuments({ status: 'open' }),
+    workerRssMiB: rssMiB(ctx.stack.worker.process.pid),
+    workerHeapUsedMiB: mib(mem?.heapUsed),
+    workerHeapTotalMiB: mib(mem?.heapTotal),
+    temporalRssMiB: rssMiB(ctx.stack.temporalPid),
+    ferretdbRssMiB: rssMiB(ctx.stack.ferretdbPid),
+    apiRssMiB: rssMiB(ctx.stack.api.process.pid),
+  };
+}
+
+function lateness(values: number[]): LatenessSummary {
+  const s = summarise(values, 1);
+  return { count: s.count, p50: s.p50, p99: s.p99, max: s.max };
+}
+
+export async function escalation(ctx: Ctx, n: number): Promise<EscalationResult> {
+  const memoryBefore = await memory(ctx, 'before the escalation bench');
+  // Enough time to start every case (about 25 ms each on two busy cores), then 15 s of calm.
+  const t0 = Date.now();
+  const deadline = t0 + n * 25 + 15_000;
+  ctx.progress(`escalation: starting ${n} cases whose intake deadlines all fall at ${new Date(deadline).toISOString()} (in ${round((deadline - t0) / 1000, 1)} s)`);
+  const ids: string[] = [];
+  const started = await runBounded(
+    n,
+    16,
+    async (i) => {
+      const now = Date.now();
+      // warnAt 0.05: the warning comes right after the start, not in the deadline window.
+      const input = directCaseInput(i, policyWithIntakeDeadline(now, deadline, 0.05), now);
+      await ctx.stack.temporal.client.workflow.start('caseWorkflow', { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
+      ids.push(input.opening.caseId);
+    },
+    ticker(ctx.progress, 'started', n),
+  );
+  const slackSeconds = round((deadline - Date.now()) / 1000, 1);
+  if (slackSeconds < 3) ctx.progress(`  warning: the last case started only ${slackSeconds} s before the deadline`);
+  const memoryOpen = await memory(ctx, `${n} open cases, before their deadline`);
+  ctx.progress(`  worker RSS ${memoryOpen.workerRssMiB} MiB, heap ${memoryOpen.workerHeapUsedMiB} MiB with ${memoryOpen.openCases} open cases; waiting for the deadline`);
+
+  const idSet = new Set(ids);
+  const escalatedFilter = { type: 'escalated', 'actor.kind': 'system' };
+  const countMine = async (): Promise<number> => {
+    const docs = await ctx.stack.db.models.CaseEvent.find(escalatedFilter, { caseId: 1 }).lean();
+    return docs.filter((d) => idSet.has(d.caseId)).length;
+  };
+  await sleep(Math.max(0, deadline - Date.now()));
+  let seen = 0;
+  let lastChange = Date.now();
+  const giveUp = Date.now() + Math.max(60_000, n * 50);
+  for (;;) {
+    const count = await countMine();
+    if (count !== seen) {
+      seen = count;
+      lastChange = Date.now();
+      ctx.progress(`  escalated: ${seen}/${n}`);
+    }
+    if (seen >= n || Date.now() > giveUp) break;
+    await sleep(1000);
+  }
+  const allVisibleAfterSeconds = round((lastChange - deadline) / 1000, 2);
+  // A few more seconds: a doubled escalation would show up now.
+  await sleep(3000);
+  const events = (await ctx.stack.db.models.CaseEvent.find(escalatedFilter, { caseId: 1, at: 1, detail: 1 }).lean()).filter((e) => idSet.has(e.caseId));
+  const perCase = new Map<string, number>();
+  const late: number[] = [];
+  for (const event of events) {
+    perCase.set(event.caseId, (perCase.get(event.caseId) ?? 0) + 1);
+    const visitDeadline = Number((event.detail as { deadline?: number } | undefined)?.deadline);
+    late.push(new Date(event.at).getTime() - visitDeadline);
+  }
+  const missed = ids.filter((id) => !perCase.has(id)).length;
+  const doubled = [...perCase.values()].filter((count) => count > 1).length;
+
+  ctx.progress(`escalation ceiling: ${n} bare timer workflows sharing one deadline`);
+  const timerDeadline = Date.now() + n * 10 + 10_000;
+  const handles: { result(): Promise<number> }[] = [];
+  await runBounded(n, 16, async () => {
+    handles.push(await ctx.stack.temporal.client.workflow.start(timerWorkflowName, { taskQueue: ctx.stack.trivialQueue, workflowId: `bench-timer-${newCaseId()}`, args: [timerDeadline] }));
+  });
+  const ceilingLate = await Promise.all(handles.map((h) => h.result()));
+  return {
+    cases: n,
+    startSeconds: started.seconds,
+    slackSeconds,
+    escalated: perCase.size,
+    missed,
+    doubled,
+    lateness: lateness(late),
+    allVisibleAfterSeconds,
+    ceiling: lateness(ceilingLate),
+    memoryBefore,
+    memoryOpen,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Lifecycle
+// ---------------------------------------------------------------------------------------
+
+export interface LifecycleResult {
+  cases: number;
+  concurrency: number;
+  actionsPerCase: number;
+  errors: number;
+  casesPerMinute: number;
+  caseSeconds: Summary;
+  ceilingCasesPerMinute: number;
+  ceilingCaseSeconds: Summary;
+}
+
+/** DOMAIN.md case 2 after intake: eleven actions by five people through all seven stages. */
+const DANGEROUS_HOUSE_STEPS = (risk: string, factors: unknown): [string, Record<string, unknown>][] => [
+  ['p-dongmen-grid', { type: 'accept' }],
+  ['p-dongmen-admin', { type: 'assess', risk, factors }],
+  ['p-xiaoxi-admin', { type: 'accept' }],
+  ['p-xiaoxi-admin', { type: 'assess', risk, factors }],
+  ['p-xiaoxi-admin', { type: 'request_expert', question: 'Grade the house', specialty: 'building_safety', expertId: 'p-pinghe-expert-building' }],
+  ['p-pinghe-expert-building', { type: 'submit_opinion', opinion: 'C级危房: cordon off, serve renovation notice' }],
+  ['p-xiaoxi-admin', { type: 'record_disposal', summary: 'Cordoned off, warnings posted, notice served' }],
+  ['p-xiaoxi-admin', { type: 'close', summary: 'Reported by the grid leader that evening' }],
+  ['p-dongmen-resident', { type: 'feedback', rating: 4, comment: 'Quick' }],
+];
+
+export async function lifecycle(ctx: Ctx, cases: number, concurrency: number): Promise<LifecycleResult> {
+  ctx.progress(`lifecycle: ${cases} cases (DOMAIN.md case 2) from report to rating, ${concurrency} at a time`);
+  const grid = ctx.tokens.for('p-dongmen-grid');
+  const stepsPerCase = 1 + DANGEROUS_HOUSE_STEPS('high', []).length;
+  const api = await runBounded(
+    cases,
+    concurrency,
+    async (i) => {
+      const created = await ctx.http.expect<{ id: string; risk: string; riskFactors: unknown }>(201, 'POST', '/api/v1/cases', grid, dangerousHouseIntake(i));
+      let last: { status?: string; stage?: string } = {};
+      for (const [person, action] of DANGEROUS_HOUSE_STEPS(created.risk, created.riskFactors)) {
+        last = await ctx.http.expect(200, 'POST', `/api/v1/cases/${created.id}/actions`, ctx.tokens.for(person), action);
+      }
+      if (last.status !== 'closed') throw new Error(`case ${created.id} ended ${JSON.stringify(last).slice(0, 200)}`);
+    },
+    ticker(ctx.progress, 'closed', cases),
+  );
+  ctx.progress(`lifecycle ceiling: ${cases} trivial workflows, each start + ${stepsPerCase - 1} bare Updates + finish`);
+  const ceiling = await runBounded(cases, concurrency, async () => {
+    const handle = await ctx.stack.temporal.client.workflow.start(echoWorkflowName, { taskQueue: ctx.stack.trivialQueue, workflowId: `bench-life-${newCaseId()}` });
+    for (let s = 1; s < stepsPerCase; s += 1) await handle.executeUpdate(pingUpdate, { args: [s] });
+    await handle.signal(finishSignal);
+    await handle.result();
+  });
+  const toSeconds = (s: Summary): Summary => ({ ...s, p50: round(s.p50 / 1000, 2), p95: round(s.p95 / 1000, 2), p99: round(s.p99 / 1000, 2), max: round(s.max / 1000, 2) });
+  return {
+    cases,
+    concurrency,
+    actionsPerCase: stepsPerCase - 1,
+    errors: api.errors,
+    casesPerMinute: round(api.perSecond * 60, 1),
+    caseSeconds: toSeconds(api),
+    ceilingCasesPerMinute: round(ceiling.perSecond * 60, 1),
+    ceilingCaseSeconds: toSeconds(ceiling),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Reads
+// ---------------------------------------------------------------------------------------
+
+export interface ReadRow {
+  name: string;
+  concurrency: number;
+  api: Summary;
+  ceiling: Summary;
+}
+
+const VILLAGES = SEED_CENTRES.filter((c) => c.level === 'village');
+const OPEN_STAGES = STAGES.filter((s) => s !== 'closed');
+
+/**
+ * Writes `total` case projections (and four events each) straight into
+ * MongoDB, shaped like the ones the workflow writes: seeding this many through
+ * workflows would take longer than the whole bench. Returns some of their ids.
+ */
+export async function seedProjections(ctx: Ctx, total: number, template: Record<string, unknown>): Promise<string[]> {
+  ctx.progress(`reads: writing ${total} case projections and ${total * 4} events directly into MongoDB`);
+  const ids: string[] = [];
+  const batch = 500;
+  const day = 86_400_000;
+  for (let start = 0; start < total; start += batch) {
+    const cases: Record<string, unknown>[] = [];
+    const events: Record<string, unknown>[] = [];
+    for (let i = start; i < Math.min(total, start + batch); i += 1) {
+      const id = newCaseId();
+      ids.push(id);
+      const village = VILLAGES[i % VILLAGES.length] as (typeof VILLAGES)[number];
+      const closed = i % 3 === 0;
+      const stage = closed ? 'closed' : (OPEN_STAGES[i % OPEN_STAGES.length] as string);
+      const received = Date.now() - (i % 90) * day - i * 1000;
+      cases.push({
+        ...template,
+        _id: id,
+        workflowId: id,
+        caseNumber: `ZZ-20250101-${String(100_000 + i).padStart(6, '0')}`,
+        title: `合成案件 ${i}`,
+        stage,
+        status: closed ? 'closed' : 'open',
+        centreId: village.id,
+        centrePath: organisation.pathOf(village.id),
+        level: 'village',
+        risk: RISKS[i % RISKS.length],
+        deadline: closed ? null : new Date(received + (i % 5 === 0 ? day / 2 : 30 * day)),
+        overdue: !closed && i % 17 === 0,
+        rating: closed ? 1 + (i % 5) : null,
+        receivedAt: new Date(received),
+        updatedAt: new Date(received + day),
+        closedAt: closed ? new Date(received + 2 * day) : null,
+        lastSeq: 4,
+      });
+      for (let seq = 1; seq <= 4; seq += 1) {
+        events.push({ _id: `${id}:${seq}`, caseId: id, seq, at: new Date(received + seq * 60_000), type: seq === 1 ? 'reported' : 'accepted', stage: 'intake', actor: { kind: 'system' }, centreId: village.id, level: 'village', detail: {} });
+      }
+    }
+    await ctx.stack.db.models.Case.collection.insertMany(cases as never[], { ordered: false });
+    await ctx.stack.db.models.CaseEvent.collection.insertMany(events as never[], { ordered: false });
+    if ((start / batch) % 4 === 3) ctx.progress(`  written ${Math.min(total, start + batch)}/${total}`);
+  }
+  return ids;
+}
+
+export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies: number[]): Promise<ReadRow[]> {
+  const rows: ReadRow[] = [];
+  const county = ctx.tokens.for('p-pinghe-admin');
+  const city = ctx.tokens.for('p-zz-admin');
+  const models = ctx.stack.db.models;
+  const pick = (i: number) => ids[(i * 7919) % ids.length] as string;
+  const cases = [
+    {
+      name: 'GET /cases?stage=mediation&risk=high&page=2 (county admin)',
+      api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?stage=mediation&risk=high&page=2&pageSize=20', county),
+      bare: async () => {
+        const filter = { $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] };
+        await Promise.all([models.Case.find(filter).sort({ receivedAt: -1, _id: 1 }).skip(20).limit(20).lean(), models.Case.countDocuments(filter)]);
+      },
+    },
+    {
+      name: 'GET /cases (city admin, first page)',
+      api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?pageSize=20', city),
+      bare: async () => {
+        const filter = { $and: [{ centrePath: 'zz' }] };
+        await Promise.all([models.Case.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(20).lean(), models.Case.countDocuments(filter)]);
+      },
+    },
+    {
+      name: 'GET /cases/:id/timeline (city admin)',
+      api: (i: number) => ctx.http.expect(200, 'GET', `/api/v1/cases/${pick(i)}/timeline`, city),
+      bare: async (i: number) => {
+        await Promise.all([models.Case.findById(pick(i)).lean(), models.CaseEvent.find({ caseId: pick(i) }).sort({ seq: 1 }).lean()]);
+      },
+    },
+    {
+      name: 'GET /dashboard (county admin)',
+      api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', county),
+      bare: async () => {
+        await models.Case.find({ centrePath: 'zz-pinghe' }, { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, visits: 1 }).lean();
+      },
+    },
+    {
+      name: 'GET /dashboard (city admin)',
+      api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', city),
+      bare: async () => {
+        await models.Case.find({ centrePath: 'zz' }, { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, visits: 1 }).lean();
+      },
+    },
+  ];
+  for (const c of concurrencies) {
+    for (const read of cases) {
+      ctx.progress(`reads: ${read.name}, concurrency ${c}, ${ops} requests`);
+      await read.api(0); // warm
+      const api = await runBounded(ops, c, async (i) => void (await read.api(i)));
+      const ceiling = await runBounded(ops, c, async (i) => void (await read.bare(i)));
+      rows.push({ name: read.name, concurrency: c, api, ceiling });
+      ctx.progress(`  → p50 ${api.p50} p99 ${api.p99} ms; bare MongoDB p50 ${ceiling.p50} p99 ${ceiling.p99} ms`);
+    }
+  }
+  return rows;
+}
+
+export { startBenchStack as startStackFor } from './lib/stack';
