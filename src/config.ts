@@ -28,6 +28,11 @@ export interface Config {
   /** JWT signing secret; in development generated once and kept in the data directory. */
   jwtSecret: string | undefined;
   logLevel: string;
+  /**
+   * The longest the API works on one request before answering 503 with
+   * Retry-After (a write may still take effect: read before retrying it).
+   */
+  requestTimeoutMs: number;
 }
 
 function intFromEnv(name: string): number | undefined {
@@ -47,6 +52,14 @@ function timeScaleFromEnv(): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new Error(`ONEDOOR_TIME_SCALE must be a positive number, got "${raw}"`);
   }
+  return value;
+}
+
+function requestTimeoutFromEnv(): number {
+  const raw = process.env.ONEDOOR_REQUEST_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 20_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`ONEDOOR_REQUEST_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
   return value;
 }
 
@@ -70,5 +83,6 @@ export function loadConfig(): Config {
     timeScale: timeScaleFromEnv(),
     jwtSecret: process.env.ONEDOOR_JWT_SECRET || undefined,
     logLevel: process.env.LOG_LEVEL || 'info',
+    requestTimeoutMs: requestTimeoutFromEnv(),
   };
 }

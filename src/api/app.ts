@@ -11,7 +11,7 @@ import { CentreDirectory, type ApiContext } from './context';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { buildOpenApiDocument, DOCS_HTML, type OpenApiDocument } from './openapi';
-import { errorHandler, notFoundHandler } from './problem';
+import { errorHandler, notFoundHandler, PROBLEM_TYPES, sendProblem } from './problem';
 import { mountRoute, type AuthMode, type RouteSpec } from './routes';
 import { rejectUnsafeInput } from './validation';
 import { caseRoutes } from './cases/router';
@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
   app.locals.openapi = openapi;
   app.use(metrics.middleware);
   app.use(requestLog(logger));
+  app.use(requestDeadline(deps.config.requestTimeoutMs));
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use(rejectUnsafeInput);
@@ -92,6 +93,34 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app as Express & { locals: { openapi: OpenApiDocument } };
+}
+
+/**
+ * No request hangs: one still unanswered after `timeoutMs` (Temporal or MongoDB
+ * slow or away, a workflow waiting for a worker) gets a 503 with Retry-After.
+ * The work goes on; its late answer is dropped (see errorHandler).
+ */
+function requestDeadline(timeoutMs: number): RequestHandler {
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.locals.timedOut = true;
+      sendProblem(
+        res,
+        {
+          type: PROBLEM_TYPES.unavailable,
+          title: 'Service unavailable',
+          status: 503,
+          detail: `No answer within ${Math.round(timeoutMs / 1000)} s; a write may still take effect, so read the case before retrying an action (an intake retried with its Idempotency-Key is safe)`,
+        },
+        { 'Retry-After': '5' },
+      );
+    }, timeoutMs);
+    const clear = (): void => clearTimeout(timer);
+    res.on('finish', clear);
+    res.on('close', clear);
+    next();
+  };
 }
 
 /** One line per request: method, route pattern, status, duration. No bodies, no tokens. */

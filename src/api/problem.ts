@@ -81,6 +81,11 @@ interface BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
+      // The request deadline answered already; this is the late outcome of the work.
+      if (res.locals.timedOut) {
+        logger.warn({ route: req.route?.path, err: error }, 'finished after the request deadline');
+        return;
+      }
       next(error);
       return;
     }
