@@ -8,6 +8,7 @@ import { tokenFor } from '../api/helpers';
  * checked against the case's timeline before a 409 is taken as a refusal.
  * It tallies every answer so the test can assert what the API said under fault.
  */
+/** The API answers within its request deadline (20 s); anything past this is a hang. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 const GIVE_UP_MS = 240_000;
 
@@ -29,12 +30,14 @@ export interface Tally {
   /** Connections refused or dropped (the API process was gone). */
   networkErrors: number;
   slowestMs: number;
+  /** Answers that took longer than 10 s: what, and how long. */
+  slow: string[];
   /** Completion times of successful writes, with when they were sent. */
   writes: { kind: 'intake' | 'action'; sentAt: number; doneAt: number }[];
 }
 
 export function newTally(): Tally {
-  return { requests: 0, byStatus: new Map(), serverErrors: [], unavailableWithoutRetryAfter: 0, hangs: [], networkErrors: 0, slowestMs: 0, writes: [] };
+  return { requests: 0, byStatus: new Map(), serverErrors: [], unavailableWithoutRetryAfter: 0, hangs: [], networkErrors: 0, slowestMs: 0, slow: [], writes: [] };
 }
 
 export const LIFECYCLE: [string, Record<string, unknown>][] = [
@@ -94,6 +97,7 @@ export class LoadDriver {
     }
     const ms = Date.now() - sentAt;
     this.tally.slowestMs = Math.max(this.tally.slowestMs, ms);
+    if (ms > 10_000) this.tally.slow.push(`${method} ${url.replace(/case_[0-9a-f]+/, '{id}')} → ${response.status} in ${(ms / 1000).toFixed(1)} s`);
     this.tally.byStatus.set(response.status, (this.tally.byStatus.get(response.status) ?? 0) + 1);
     const retryAfter = response.headers.get('retry-after');
     if (response.status >= 500 && response.status !== 503) this.tally.serverErrors.push(`${method} ${url} → ${response.status} ${JSON.stringify(parsed)}`);
