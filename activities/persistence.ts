@@ -103,22 +103,24 @@ export function createPersistenceActivities(models: Models) {
   }
 
   /**
-   * Moves the projection forward only: a retry carrying an older sequence
-   * number than what is stored matches nothing, and the upsert's insert then
-   * hits the existing _id. That duplicate is "already written"; any other one
-   * (say, a case number already taken) is a real error and is retried.
+   * Moves the projection forward only: a retry carrying a sequence number no
+   * newer than what is stored writes nothing. Both the read and the write are
+   * keyed by `_id` alone, the only filter FerretDB's SQLite backend answers from
+   * its primary key; `{ _id, lastSeq: { $lt } }` made it scan and decode every
+   * case on each transition. (FerretDB applied that conditional update as a read
+   * followed by a write anyway, so the guard is no weaker there.) An upsert that
+   * races another insert of the same case hits the existing `_id`: that
+   * duplicate is "already written" when the stored sequence is at least ours.
    */
   async function writeProjection(state: CaseState, fields: Record<string, unknown>): Promise<void> {
+    const stored = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
+    if (stored && stored.lastSeq >= state.seq) return;
     try {
-      await models.Case.updateOne(
-        { _id: state.caseId, lastSeq: { $lt: state.seq } },
-        { $set: fields },
-        { upsert: true, strict: false },
-      );
+      await models.Case.updateOne({ _id: state.caseId }, { $set: fields }, { upsert: true, strict: false });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const stored = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
-      if (!stored || stored.lastSeq < state.seq) throw error;
+      const now = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
+      if (!now || now.lastSeq < state.seq) throw error;
     }
   }
 
