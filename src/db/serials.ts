@@ -16,11 +16,40 @@ export function isDuplicateKeyError(error: unknown): boolean {
  * primary key lets exactly one caller claim each number, and a loser tries the
  * next one. A hint document (advanced after each claim, racily; it only has to
  * be close) saves probing from 1.
+ *
+ * Within one process, callers of a scope take turns and start after the last
+ * number this process claimed: concurrent requests would otherwise all read
+ * the same hint and race for the same numbers, each loser paying a failed
+ * insert per rival (16 at once made intake 7× slower than its ceiling). Other
+ * processes are still met by the primary key, as before.
  */
-export async function allocateSerial(models: Models, scope: string): Promise<number> {
+export function allocateSerial(models: Models, scope: string): Promise<number> {
+  let scopes = local.get(models);
+  if (!scopes) local.set(models, (scopes = new Map()));
+  const entry = scopes.get(scope) ?? { last: 0, tail: Promise.resolve() };
+  scopes.set(scope, entry);
+  const claimed = entry.tail.then(() => claimSerial(models, scope, entry.last));
+  entry.tail = claimed.then(
+    (serial) => {
+      entry.last = serial;
+    },
+    () => undefined,
+  );
+  // The next caller may claim while this one advances the hint.
+  return claimed.then(async (serial) => {
+    await models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: serial } }, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+    return serial;
+  });
+}
+
+/** Per connection and scope: the last serial claimed here, and the queue of callers. */
+const local = new WeakMap<Models, Map<string, { last: number; tail: Promise<unknown> }>>();
+
+async function claimSerial(models: Models, scope: string, lastHere: number): Promise<number> {
   const hintId = `${scope}:hint`;
-  const hint = await models.Counter.findById(hintId).lean();
-  let serial = (hint?.value ?? 0) + 1;
+  let serial = lastHere > 0 ? lastHere + 1 : ((await models.Counter.findById(hintId).lean())?.value ?? 0) + 1;
   for (let attempt = 0; attempt < 10_000; attempt += 1, serial += 1) {
     try {
       await models.Counter.collection.insertOne({ _id: `${scope}:${serial}` as never, value: serial });
@@ -28,9 +57,6 @@ export async function allocateSerial(models: Models, scope: string): Promise<num
       if (isDuplicateKeyError(error)) continue;
       throw error;
     }
-    await models.Counter.updateOne({ _id: hintId }, { $max: { value: serial } }, { upsert: true }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-    });
     return serial;
   }
   throw new Error(`could not allocate a serial in ${scope}`);
