@@ -202,7 +202,7 @@ describe('every endpoint, fuzzed', () => {
         { numRuns: RUNS },
       );
     }
-  });
+  }, 120_000 + RUNS * 1000);
 
   it(`any method, any path, any content type: ${RUNS * 2} raw requests, never a 5xx`, async () => {
     const segment = fc.oneof(fc.constantFrom('api', 'v1', 'cases', 'actions', 'timeline', 'open311', 'v2', 'requests.json', 'services.json', 'dev', 'token', 'people', 'centres'), anyString);
@@ -221,5 +221,5 @@ describe('every endpoint, fuzzed', () => {
       ),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, 120_000 + RUNS * 200);
 });
