@@ -124,6 +124,23 @@ describe('queries and paths', () => {
     expect(res.body.items).toEqual([]);
   });
 
+  it.each(['(a+)+$', '^(([a-z])+.)+[A-Z]([a-z])+$', '(x+x+)+y', `${'a'.repeat(99)}!`, '\\', '[', '(?=a)', '$where'])('a regex bomb in q (%s) is taken literally: 200, no match', async (q) => {
+    const res = await list(`q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+  });
+
+  it.each(['q=' + 'a'.repeat(101), 'pageSize=1e309', 'pageSize=Infinity', 'pageSize=1.5', 'page=100001', 'pageSize=-0'])('GET /cases?%s → 400', async (query) => {
+    expectProblem(await list(query), 400);
+  });
+
+  it('filtering by another centre does not widen what a caller sees', async () => {
+    const res = await request(api.app).get('/api/v1/cases?centreId=zz-pinghe-xiaoxi-dongmen').set(...bearer(tokenFor('p-shicuo-admin')));
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+    expect(res.body.total).toBe(0);
+  });
+
   it('a filtered page still works', async () => {
     const res = await list('stage=intake&level=village&risk=low&overdue=false&page=1&pageSize=100');
     expect(res.status).toBe(200);
@@ -172,6 +189,25 @@ describe('tokens', () => {
     expectProblem(await get(authorization), 401);
   });
 
+  it.each([
+    ['role', { role: 'admin', centreId: 'zz' }],
+    ['centre', { role: 'resident', centreId: 'zz' }],
+    ['subject', { sub: 'p-zz-admin' }],
+    ['expiry', { exp: Math.floor(Date.now() / 1000) + 10 * 365 * 86400 }],
+  ])('a token with its %s tampered (signature kept) → 401', async (_label, change) => {
+    const [header, payload, signature] = tokenFor('p-dongmen-resident').split('.') as [string, string, string];
+    const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), ...change };
+    const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    expectProblem(await get(`Bearer ${tampered}`), 401);
+  });
+
+  it('an alg:none token with the signature stripped, or with a header naming none and a real signature → 401', async () => {
+    const [, payload, signature] = tokenFor('p-zz-admin').split('.') as [string, string, string];
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expectProblem(await get(`Bearer ${none}.${payload}.`), 401);
+    expectProblem(await get(`Bearer ${none}.${payload}.${signature}`), 401);
+  });
+
   it('a valid token passes', async () => {
     expect((await get(`Bearer ${tokenFor('p-zz-admin')}`)).status).toBe(200);
   });
@@ -186,6 +222,37 @@ describe('BOLA: another centre’s case gives nothing away', () => {
     for (const res of [read, act]) {
       expect(JSON.stringify(res.body)).not.toMatch(/Noise at night|13800001234|王秀兰/);
     }
+  });
+});
+
+describe('BOLA and mass assignment, more ways in', () => {
+  it('another subtree’s admin gets 404 on the timeline; a resident who is not the complainant gets 404 on the case', async () => {
+    expectProblem(await request(api.app).get(`/api/v1/cases/${caseId}/timeline`).set(...bearer(tokenFor('p-shicuo-admin'))), 404);
+    expectProblem(await request(api.app).get(`/api/v1/cases/${caseId}`).set(...bearer(tokenFor('p-dongmen-resident-2'))), 404);
+  });
+
+  it.each([{ stage: 'closed' }, { status: 'closed' }, { centreId: 'zz' }, { service_request_id: 'ZZ-20260101-000001' }, { risk: 'low' }])('Open311 create refuses %o', async (extra) => {
+    const res = await request(api.app)
+      .post('/open311/v2/requests.json')
+      .set(...bearer(tokenFor(RESIDENT)))
+      .send({ service_code: 'other', description: 'lamp out', address_id: 'zz-pinghe-xiaoxi-dongmen', ...extra });
+    expectProblem(res, 400);
+  });
+
+  it('dev sign-in takes a person id only, never a role or centre', async () => {
+    expectProblem(await request(api.app).post('/api/v1/dev/token').send({ personId: 'p-dongmen-resident', role: 'admin' }), 400);
+    expectProblem(await request(api.app).post('/api/v1/dev/token').send({ personId: 'p-dongmen-resident', centreId: 'zz' }), 400);
+  });
+
+  it('an action smuggling a second type through __proto__ is refused, and nothing is polluted', async () => {
+    const res = await request(api.app)
+      .post(`/api/v1/cases/${caseId}/actions`)
+      .set(...bearer(tokenFor('p-dongmen-admin')))
+      .set('Content-Type', 'application/json')
+      .send('{"type":"feedback","rating":5,"__proto__":{"type":"close","isAdmin":true}}');
+    expectProblem(res, 400);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((await api.env.db.models.Case.findById(caseId).lean())?.status).toBe('open');
   });
 });
 
