@@ -33,6 +33,8 @@ export function unavailableReason(error: unknown): 'Temporal' | 'MongoDB' | null
     const name = typeof e.name === 'string' ? e.name : '';
     const message = typeof e.message === 'string' ? e.message : '';
     if (MONGO_UNAVAILABLE_NAMES.has(name)) return 'MongoDB';
+    // FerretDB's SQLite backend under write contention: transient, a retry succeeds.
+    if (name.startsWith('Mongo') && /database is locked|SQLITE_BUSY/.test(message)) return 'MongoDB';
     if (name.startsWith('Mongo') && /buffering timed out|connection .* closed|not connected/i.test(message)) return 'MongoDB';
     if (/^Operation `.*` buffering timed out/.test(message)) return 'MongoDB';
     if (name === 'MongooseError' && /before initial connection is complete|Connection was force closed|Client must be connected/.test(message)) return 'MongoDB';
