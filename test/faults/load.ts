@@ -162,6 +162,16 @@ export class LoadDriver {
     return (answer.body.events as unknown[]).length;
   }
 
+  /** Waits (up to a minute) until the case's timeline holds `count` events. */
+  private async recorded(id: string, count: number): Promise<boolean> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      if ((await this.eventCount(id)) >= count) return true;
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** One case from intake to feedback. */
   async runCase(record = this.newCase()): Promise<CaseRecord> {
     try {
@@ -172,7 +182,9 @@ export class LoadDriver {
         const { answer, ambiguous } = await this.call(person, 'POST', `/api/v1/cases/${id}/actions`, action);
         if (answer.status === 200) continue;
         // A first attempt that got no answer may have been applied: then the retry's 409 is its echo.
-        if (answer.status === 409 && ambiguous && (await this.eventCount(id)) >= expected) continue;
+        // The workflow refuses the retry as soon as the first attempt has changed its state, which
+        // can be before that attempt's transition is written: wait for the record to show it.
+        if (answer.status === 409 && ambiguous && (await this.recorded(id, expected))) continue;
         throw new Error(`${id} ${String(action.type)} → ${answer.status} ${JSON.stringify(answer.body)}`);
       }
       record.finished = true;
