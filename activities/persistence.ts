@@ -1,4 +1,3 @@
-import type { AnyBulkWriteOperation } from 'mongoose';
 import { notificationsFor, type CaseEvent, type CaseState } from '../src/domain';
 import type { Models } from '../src/db/models';
 import type { IntakeDetails } from '../workflows/definitions';
@@ -66,40 +65,46 @@ function projectionOf(state: CaseState, at: number) {
 }
 
 export function createPersistenceActivities(models: Models) {
+  /**
+   * Inserts documents keyed by `_id`, in one request; those already there (a
+   * retry or a replay) fail as duplicates and are left as they are. Plain
+   * inserts, not `$setOnInsert` upserts: FerretDB runs an upsert as a read and
+   * then a write, which costs about twice an insert and collides with other
+   * writers on SQLite's lock.
+   */
+  async function insertOnce(model: 'CaseEvent' | 'Notification', docs: Record<string, unknown>[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await (model === 'CaseEvent' ? models.CaseEvent.insertMany(docs, { ordered: false }) : models.Notification.insertMany(docs, { ordered: false }));
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
   /** Events are keyed `<caseId>:<seq>`: inserting one twice is a no-op. */
   async function writeEvents(caseId: string, events: CaseEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const ops: AnyBulkWriteOperation[] = events.map((event) => ({
-      updateOne: {
-        filter: { _id: `${caseId}:${event.seq}` },
-        update: { $setOnInsert: { ...event, caseId, at: new Date(event.at) } },
-        upsert: true,
-      },
-    }));
-    await models.CaseEvent.bulkWrite(ops, { ordered: true });
+    await insertOnce(
+      'CaseEvent',
+      events.map((event) => ({ ...event, _id: `${caseId}:${event.seq}`, caseId, at: new Date(event.at) })),
+    );
   }
 
   async function writeNotifications(state: CaseState, events: CaseEvent[]): Promise<void> {
-    const ops: AnyBulkWriteOperation[] = events.flatMap((event) =>
-      notificationsFor(event, state).map((intent) => ({
-        updateOne: {
-          filter: { _id: `${state.caseId}:${event.seq}:${intent.kind}:${intent.recipient}` },
-          update: {
-            $setOnInsert: {
-              caseId: state.caseId,
-              seq: event.seq,
-              kind: intent.kind,
-              recipient: intent.recipient,
-              message: intent.message,
-              createdAt: new Date(event.at),
-              deliveredAt: null,
-            },
-          },
-          upsert: true,
-        },
-      })),
+    await insertOnce(
+      'Notification',
+      events.flatMap((event) =>
+        notificationsFor(event, state).map((intent) => ({
+          _id: `${state.caseId}:${event.seq}:${intent.kind}:${intent.recipient}`,
+          caseId: state.caseId,
+          seq: event.seq,
+          kind: intent.kind,
+          recipient: intent.recipient,
+          message: intent.message,
+          createdAt: new Date(event.at),
+          deliveredAt: null,
+        })),
+      ),
     );
-    if (ops.length > 0) await models.Notification.bulkWrite(ops, { ordered: true });
   }
 
   /**
@@ -129,7 +134,8 @@ export function createPersistenceActivities(models: Models) {
       const first = events[0];
       const at = first ? first.at : Date.now();
       await writeEvents(state.caseId, events);
-      await writeProjection(state, {
+      // Events first (the projection's lastSeq vouches for them); then the projection and the outbox together.
+      await Promise.all([writeNotifications(state, events), writeProjection(state, {
         ...projectionOf(state, at),
         title: intake.title,
         description: intake.description,
@@ -145,15 +151,13 @@ export function createPersistenceActivities(models: Models) {
         affectedCount: intake.affectedCount,
         workflowId: state.caseId,
         receivedAt: new Date(at),
-      });
-      await writeNotifications(state, events);
+      })]);
     },
 
     async recordTransition({ state, events }: TransitionInput): Promise<void> {
       const last = events[events.length - 1];
       await writeEvents(state.caseId, events);
-      await writeProjection(state, projectionOf(state, last ? last.at : Date.now()));
-      await writeNotifications(state, events);
+      await Promise.all([writeNotifications(state, events), writeProjection(state, projectionOf(state, last ? last.at : Date.now()))]);
     },
   };
 }
