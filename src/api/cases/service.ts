@@ -533,10 +533,21 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
 // Timeline
 // ---------------------------------------------------------------------------------------
 
+/**
+ * Events 1..lastSeq of a case, each read by its `_id` (`<caseId>:<seq>`): the
+ * only lookup FerretDB's SQLite backend answers from an index. A filter on
+ * `caseId` made it scan and decode every event of every case.
+ */
+async function eventsUpTo(ctx: ApiContext, caseId: string, lastSeq: number) {
+  const seqs = Array.from({ length: Math.max(0, lastSeq) }, (_, i) => i + 1);
+  const found = await Promise.all(seqs.map((seq) => ctx.db.models.CaseEvent.findById(`${caseId}:${seq}`).lean()));
+  return found.filter((event) => event !== null);
+}
+
 export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: string) {
   if (caller.role !== 'admin') throw problems.forbidden('Timelines are for administrators');
   const doc = await findVisibleCase(ctx, caller, caseId);
-  const events = await ctx.db.models.CaseEvent.find({ caseId }).sort({ seq: 1 }).lean();
+  const events = await eventsUpTo(ctx, caseId, doc.lastSeq);
   let workflow: { workflowId: string; runId: string | null; status: string | null; historyLength: number | null; webUiUrl: string | null } = {
     workflowId: caseId,
     runId: null,
