@@ -36,6 +36,9 @@ export function unavailableReason(error: unknown): 'Temporal' | 'MongoDB' | null
     // FerretDB's SQLite backend under write contention: transient, a retry succeeds.
     if (name.startsWith('Mongo') && /database is locked|SQLITE_BUSY/.test(message)) return 'MongoDB';
     if (name.startsWith('Mongo') && /buffering timed out|connection .* closed|not connected/i.test(message)) return 'MongoDB';
+    // A bulk write that could not reach the server: its message is the network error's, the
+    // server-selection error sits in `errorResponse`, not in `cause`.
+    if (name.startsWith('Mongo') && /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/.test(message)) return 'MongoDB';
     if (/^Operation `.*` buffering timed out/.test(message)) return 'MongoDB';
     if (name === 'MongooseError' && /before initial connection is complete|Connection was force closed|Client must be connected/.test(message)) return 'MongoDB';
     if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') {

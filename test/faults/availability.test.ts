@@ -10,6 +10,13 @@ describe('unavailableReason', () => {
     expect(unavailableReason(Object.assign(new Error(message), { name: 'MongoBulkWriteError', code: 1 }))).toBe('MongoDB');
   });
 
+  it('a bulk write that could not reach FerretDB (stopped) is MongoDB unavailable', () => {
+    // As the API logged it when FerretDB was stopped during an intake.
+    const selection = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:39953'), { name: 'MongoServerSelectionError' });
+    const bulk = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:39953'), { name: 'MongoBulkWriteError', errorResponse: selection, errorLabelSet: new Set() });
+    expect(unavailableReason(bulk)).toBe('MongoDB');
+  });
+
   it('other server errors stay bugs', () => {
     expect(unavailableReason(Object.assign(new Error('E11000 duplicate key error'), { name: 'MongoServerError', code: 11000 }))).toBeNull();
     expect(unavailableReason(Object.assign(new Error('database is locked'), { name: 'TypeError' }))).toBeNull();
