@@ -20,6 +20,24 @@ export interface WorkerOptions {
    * as a crash would. Tests use it; production never does.
    */
   wrapActivities?: (activities: CaseActivities) => CaseActivities;
+  /** Workflows kept in memory between tasks; default ONEDOOR_MAX_CACHED_WORKFLOWS or {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
+  maxCachedWorkflows?: number;
+}
+
+/**
+ * The SDK sizes its workflow cache from the V8 heap limit (about 2,300 on a
+ * machine with 16 GB or more), so every open case stayed in memory: the
+ * worker's RSS grew by about 0.7 MiB per open case. A case waits days between
+ * tasks; an evicted one is replayed from its short history when it next wakes.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
+
+function maxCachedWorkflowsFromEnv(): number | undefined {
+  const raw = process.env.ONEDOOR_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`ONEDOOR_MAX_CACHED_WORKFLOWS must be a whole number, got "${raw}"`);
+  return value;
 }
 
 export interface RunningWorker {
@@ -85,6 +103,7 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
     taskQueue: options.taskQueue,
     activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
     workflowBundle: await workflowBundleFor(options),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
   });
   let running: Promise<void> | undefined;
