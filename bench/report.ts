@@ -72,7 +72,7 @@ export function renderMarkdown(r: BenchResult): string {
   }
   if (r.escalation) {
     const e = r.escalation;
-    out.push(`**Escalation precision** — ${e.cases} open cases, one shared intake deadline (started in ${e.startSeconds} s, ${e.slackSeconds} s before it)`, '');
+    out.push(`**Escalation precision** — ${e.cases} open cases, one shared intake deadline (started in ${e.startSeconds} s, the last ${e.slackSeconds} s before the deadline; ${e.recordedAtDeadline} recorded by then)`, '');
     out.push('| | count | lateness p50 ms | p99 ms | max ms | missed | doubled |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     out.push(`| automatic escalations (event \`at\` − visit deadline) | ${e.escalated} | ${e.lateness.p50} | ${e.lateness.p99} | ${e.lateness.max} | ${e.missed} | ${e.doubled} |`);
     out.push(`| ceiling: bare timer workflows, one deadline | ${e.ceiling.count} | ${e.ceiling.p50} | ${e.ceiling.p99} | ${e.ceiling.max} | | |`);
@@ -95,8 +95,8 @@ export function renderMarkdown(r: BenchResult): string {
   }
   if (r.reads) {
     out.push(`**Reads** — ${r.reads.stored} cases stored (projections written directly), vs the same MongoDB queries from the driver (ceiling)`, '');
-    out.push('| request | concurrency | API p50 / p95 / p99 ms | API req/s | bare MongoDB p50 / p95 / p99 ms |', '| --- | ---: | ---: | ---: | ---: |');
-    for (const row of r.reads.rows) out.push(`| ${row.name} | ${row.concurrency} | ${lat(row.api)}${errs(row.api)} | ${row.api.perSecond} | ${lat(row.ceiling)} |`);
+    out.push('| request | concurrency | requests | API p50 / p95 / p99 ms | API req/s | bare MongoDB p50 / p95 / p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of r.reads.rows) out.push(`| ${row.name} | ${row.concurrency} | ${row.api.count} | ${lat(row.api)}${errs(row.api)} | ${row.api.perSecond} | ${lat(row.ceiling)} |`);
     out.push('');
   }
   if (r.failures.length > 0) {

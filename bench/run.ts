@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { HttpClient } from './lib/http';
 import { loadAverage, machineInfo, type MachineInfo } from './lib/machine';
-import { startBenchStack, API_TIME_SCALE } from './lib/stack';
+import { API_TIME_SCALE } from './lib/stack';
 import { Tokens } from './lib/cases';
 import * as s from './scenarios';
 import { renderMarkdown, evaluateTargets } from './report';
@@ -32,25 +32,28 @@ export interface Sizes {
   intake: Record<number, number>;
   actions: Record<number, number>;
   escalation: number;
+  escalationLeadSeconds: number;
   lifecycle: { cases: number; concurrency: number };
-  reads: { stored: number; ops: number; concurrencies: number[] };
+  reads: { stored: number; ops: number; concurrencies: number[]; budgetSeconds: number };
 }
 
 export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'>): Sizes {
   return options.quick
     ? {
-        intake: { 1: 20, 16: 100, 64: 200 },
-        actions: { 1: 25, 16: 100 },
+        intake: { 1: 10, 16: 48, 64: 64 },
+        actions: { 1: 10, 16: 48 },
         escalation: options.cases,
-        lifecycle: { cases: 8, concurrency: 4 },
-        reads: { stored: options.reads, ops: 50, concurrencies: [1, 8] },
+        escalationLeadSeconds: 10,
+        lifecycle: { cases: 4, concurrency: 4 },
+        reads: { stored: options.reads, ops: 30, concurrencies: [1, 8], budgetSeconds: 2 },
       }
     : {
         intake: { 1: 100, 16: 800, 64: 1600 },
         actions: { 1: 100, 16: 800 },
         escalation: options.cases,
+        escalationLeadSeconds: 30,
         lifecycle: { cases: 48, concurrency: 16 },
-        reads: { stored: options.reads, ops: 300, concurrencies: [1, 8] },
+        reads: { stored: options.reads, ops: 300, concurrencies: [1, 8], budgetSeconds: 10 },
       };
 }
 
@@ -83,8 +86,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
   return {
     quick,
-    cases: positive(values.cases, quick ? 200 : 2000, 'cases'),
-    reads: positive(values.reads, quick ? 1000 : 10_000, 'reads'),
+    cases: positive(values.cases, quick ? 100 : 2000, 'cases'),
+    reads: positive(values.reads, quick ? 500 : 10_000, 'reads'),
     only,
     out: path.resolve(values.out ?? path.join(__dirname, 'results')),
   };
@@ -93,8 +96,8 @@ export function parseOptions(argv: string[]): BenchOptions {
 export const USAGE = `npm run bench -- [--quick] [--cases N] [--reads N] [--only ${SCENARIOS.join(',')}] [--out dir]
 
   --quick   small sizes everywhere: a smoke run in under two minutes
-  --cases   open cases for the escalation and memory figures (default 2000; quick 200)
-  --reads   case projections stored for the read figures (default 10000; quick 1000)
+  --cases   open cases for the escalation and memory figures (default 2000; quick 100)
+  --reads   case projections stored for the read figures (default 10000; quick 500)
   --only    run some scenarios (comma-separated)
   --out     where the Markdown and JSON go (default bench/results)
 
@@ -160,7 +163,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     result.memoryIdle = await s.memory(ctx, 'idle, after start-up');
     await attempt('escalation', async () => {
-      result.escalation = await s.escalation(ctx, sizes.escalation);
+      result.escalation = await s.escalation(ctx, sizes.escalation, sizes.escalationLeadSeconds * 1000);
     });
     await attempt('intake', async () => {
       result.intake = await s.intake(ctx, sizes.intake);
@@ -177,7 +180,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       if (!template) throw new Error('no case to use as a template for the stored projections');
       const { _id: _ignored, ...shape } = template as Record<string, unknown>;
       const ids = await s.seedProjections(ctx, sizes.reads.stored, shape);
-      result.reads = { stored: await stack.db.models.Case.estimatedDocumentCount(), rows: await s.reads(ctx, ids, sizes.reads.ops, sizes.reads.concurrencies) };
+      result.reads = { stored: await stack.db.models.Case.estimatedDocumentCount(), rows: await s.reads(ctx, ids, sizes.reads.ops, sizes.reads.concurrencies, sizes.reads.budgetSeconds * 1000) };
     });
   } finally {
     ctx.http.close();

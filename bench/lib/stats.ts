@@ -39,9 +39,10 @@ export function round(value: number, digits: number): number {
 /**
  * Runs `total` operations, at most `concurrency` at a time, and times each one.
  * An operation that throws counts as an error (its latency is not kept); the
- * first few errors are printed so a broken run says why.
+ * first few errors are printed so a broken run says why. With a budget, no
+ * operation starts after it has run out (slow reads stop early; the count says how many ran).
  */
-export async function runBounded(total: number, concurrency: number, op: (i: number) => Promise<void>, onProgress?: (done: number) => void): Promise<Summary> {
+export async function runBounded(total: number, concurrency: number, op: (i: number) => Promise<void>, onProgress?: (done: number) => void, budgetMs = Infinity): Promise<Summary> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -51,7 +52,7 @@ export async function runBounded(total: number, concurrency: number, op: (i: num
     for (;;) {
       const i = next;
       next += 1;
-      if (i >= total) return;
+      if (i >= total || performance.now() - started > budgetMs) return;
       const t0 = performance.now();
       try {
         await op(i);
