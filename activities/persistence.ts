@@ -17,6 +17,32 @@ export interface TransitionInput {
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
+/** FerretDB's SQLite backend refusing a write because another one holds the lock. */
+export function isSqliteBusy(error: unknown): boolean {
+  const e = error as { name?: string; message?: string } | undefined;
+  return typeof e?.message === 'string' && /database is locked|SQLITE_BUSY/.test(e.message);
+}
+
+/**
+ * Runs an idempotent write again, after a few milliseconds, while FerretDB
+ * answers SQLITE_BUSY. Under concurrent writers its SQLite backend refuses
+ * some writes at once rather than waiting; failing the activity instead left
+ * the case to Temporal's retry backoff (0.5 s, 1 s, 2 s … 30 s), which made
+ * escalations under load minutes late. After about two seconds of refusals the
+ * error goes to Temporal's retry as before.
+ */
+export async function retryWhileBusy<T>(write: () => Promise<T>, attempts = 25): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isSqliteBusy(error) || attempt >= attempts) throw error;
+      const delay = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** The `cases` fields that mirror the workflow state. */
 function projectionOf(state: CaseState, at: number) {
   return {
@@ -133,9 +159,9 @@ export function createPersistenceActivities(models: Models) {
     async recordCaseOpened({ intake, state, events }: CaseOpenedInput): Promise<void> {
       const first = events[0];
       const at = first ? first.at : Date.now();
-      await writeEvents(state.caseId, events);
+      await retryWhileBusy(() => writeEvents(state.caseId, events));
       // Events first (the projection's lastSeq vouches for them); then the projection and the outbox together.
-      await Promise.all([writeNotifications(state, events), writeProjection(state, {
+      const projection = {
         ...projectionOf(state, at),
         title: intake.title,
         description: intake.description,
@@ -151,13 +177,17 @@ export function createPersistenceActivities(models: Models) {
         affectedCount: intake.affectedCount,
         workflowId: state.caseId,
         receivedAt: new Date(at),
-      })]);
+      };
+      await Promise.all([retryWhileBusy(() => writeNotifications(state, events)), retryWhileBusy(() => writeProjection(state, projection))]);
     },
 
     async recordTransition({ state, events }: TransitionInput): Promise<void> {
       const last = events[events.length - 1];
-      await writeEvents(state.caseId, events);
-      await Promise.all([writeNotifications(state, events), writeProjection(state, projectionOf(state, last ? last.at : Date.now()))]);
+      await retryWhileBusy(() => writeEvents(state.caseId, events));
+      await Promise.all([
+        retryWhileBusy(() => writeNotifications(state, events)),
+        retryWhileBusy(() => writeProjection(state, projectionOf(state, last ? last.at : Date.now()))),
+      ]);
     },
   };
 }
