@@ -204,6 +204,8 @@ export interface EscalationResult {
   doubled: number;
   /** Event `at` (workflow time of the escalation) minus the visit's deadline, ms. */
   lateness: LatenessSummary;
+  /** How long after the deadline the bench watched; "missed" means not escalated by then. */
+  observedSeconds: number;
   /** Wall-clock from the deadline until the last escalation was visible in MongoDB, s. */
   allVisibleAfterSeconds: number;
   /** N bare timer workflows sharing one deadline: workflow-time lateness, ms. */
@@ -278,7 +280,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   // would load the very servers being measured).
   let pending = ids;
   let lastChange = Date.now();
-  const giveUp = Date.now() + Math.max(120_000, n * 100);
+  const giveUp = Date.now() + Math.max(120_000, n * 250);
   while (pending.length > 0 && Date.now() < giveUp) {
     const seen = await existing(ctx.stack.db.models.CaseEvent, pending.map((id) => `${id}:3`));
     if (seen.size > 0) {
@@ -289,6 +291,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
     if (pending.length > 0) await sleep(1000);
   }
   const allVisibleAfterSeconds = round((lastChange - deadline) / 1000, 2);
+  const observedSeconds = round((Date.now() - deadline) / 1000, 0);
   // A few more seconds: a doubled escalation would show up now.
   await sleep(3000);
   const perCase = new Map<string, number>();
@@ -330,6 +333,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
     doubled,
     lateness: lateness(late),
     allVisibleAfterSeconds,
+    observedSeconds,
     ceiling: lateness(ceilingLate),
     memoryBefore,
     memoryOpen,
