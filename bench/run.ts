@@ -18,6 +18,8 @@ import { Tokens } from './lib/cases';
 import * as s from './scenarios';
 import { renderMarkdown, evaluateTargets } from './report';
 
+export { renderMarkdown };
+
 export const SCENARIOS = ['escalation', 'intake', 'actions', 'lifecycle', 'reads'] as const;
 
 export interface BenchOptions {

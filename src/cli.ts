@@ -188,6 +188,29 @@ it instead of bundling at start-up.`,
     },
   },
 
+  bench: {
+    summary: 'run the benchmarks (bench/run.ts) and write their tables to bench/results',
+    usage: `onedoor bench [--quick] [--cases N] [--reads N] [--only scenarios] [--out dir]
+
+The same as "npm run bench": intake, actions, escalation precision, lifecycle,
+memory and reads, each next to a ceiling measured on the same servers. See
+docs/performance.md.`,
+    async run(args) {
+      // Loaded on demand: the bench pulls in the worker, bundler and load generator.
+      const bench = require('../bench/run') as typeof import('../bench/run');
+      let options: ReturnType<typeof bench.parseOptions>;
+      try {
+        options = bench.parseOptions(args);
+      } catch (error) {
+        console.error(`onedoor bench: ${(error as Error).message}`);
+        return 2;
+      }
+      const result = await bench.runBench(options);
+      console.log(bench.renderMarkdown(result));
+      return result.failures.length > 0 ? 1 : 0;
+    },
+  },
+
   install: {
     summary: 'find or build the Temporal CLI and FerretDB binaries into the cache',
     usage: `onedoor install
