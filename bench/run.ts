@@ -50,11 +50,11 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
         reads: { stored: options.reads, ops: 30, concurrencies: [1, 8], budgetSeconds: 2 },
       }
     : {
-        intake: { 1: 100, 16: 800, 64: 1600 },
-        actions: { 1: 100, 16: 800 },
+        intake: { 1: 50, 16: 200, 64: 400 },
+        actions: { 1: 50, 16: 200 },
         escalation: options.cases,
         escalationLeadSeconds: 30,
-        lifecycle: { cases: 48, concurrency: 16 },
+        lifecycle: { cases: 32, concurrency: 16 },
         reads: { stored: options.reads, ops: 300, concurrencies: [1, 8], budgetSeconds: 10 },
       };
 }

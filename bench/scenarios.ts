@@ -280,7 +280,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   // would load the very servers being measured).
   let pending = ids;
   let lastChange = Date.now();
-  const giveUp = Date.now() + Math.max(120_000, n * 250);
+  const giveUp = Date.now() + Math.max(120_000, n * 100);
   while (pending.length > 0 && Date.now() < giveUp) {
     const seen = await existing(ctx.stack.db.models.CaseEvent, pending.map((id) => `${id}:3`));
     if (seen.size > 0) {
