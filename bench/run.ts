@@ -50,12 +50,12 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
         reads: { stored: options.reads, ops: 30, concurrencies: [1, 8], budgetSeconds: 2 },
       }
     : {
-        intake: { 1: 50, 16: 200, 64: 400 },
-        actions: { 1: 50, 16: 200 },
+        intake: { 1: 30, 16: 150, 64: 300 },
+        actions: { 1: 30, 16: 150 },
         escalation: options.cases,
         escalationLeadSeconds: 30,
-        lifecycle: { cases: 32, concurrency: 16 },
-        reads: { stored: options.reads, ops: 300, concurrencies: [1, 8], budgetSeconds: 10 },
+        lifecycle: { cases: 16, concurrency: 16 },
+        reads: { stored: options.reads, ops: 300, concurrencies: [1, 8], budgetSeconds: 6 },
       };
 }
 

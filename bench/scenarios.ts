@@ -32,35 +32,20 @@ function ticker(progress: Progress, label: string, total: number): (done: number
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Which of `ids` exist, each looked up by `_id` (the only lookup FerretDB's
- * SQLite backend answers without decoding the whole collection), 16 at a time.
- */
-async function existing(model: { findById(id: string, projection: Record<string, number>): { lean(): Promise<unknown> } }, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(16, ids.length) }, async () => {
-      for (;;) {
-        const id = ids[next++];
-        if (id === undefined) return;
-        if (await model.findById(id, { _id: 1 }).lean()) found.add(id);
-      }
-    }),
-  );
-  return found;
+/** The `_id`s of a collection, in one scan (on FerretDB one scan is far cheaper than many `_id` lookups, which scan too). */
+async function allIds(model: { find(filter: object, projection: object): { lean(): Promise<{ _id: unknown }[]> } }): Promise<Set<string>> {
+  return new Set((await model.find({}, { _id: 1 }).lean()).map((d) => String(d._id)));
 }
 
 /** Waits until the worker has recorded every case in `ids` (their projections exist), so one run's backlog does not slow the next. */
 async function drain(ctx: Ctx, ids: string[], label: string, timeoutMs = 900_000): Promise<number> {
   const t0 = Date.now();
-  let pending = ids;
   for (;;) {
-    const found = await existing(ctx.stack.db.models.Case, pending);
-    pending = pending.filter((id) => !found.has(id));
-    if (pending.length === 0) return (Date.now() - t0) / 1000;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pending.length} of ${ids.length} cases not recorded after ${timeoutMs / 1000} s`);
-    await sleep(1000);
+    const found = await allIds(ctx.stack.db.models.Case);
+    const pending = ids.filter((id) => !found.has(id)).length;
+    if (pending === 0) return (Date.now() - t0) / 1000;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pending} of ${ids.length} cases not recorded after ${timeoutMs / 1000} s`);
+    await sleep(3000);
   }
 }
 
@@ -269,26 +254,30 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   if (slackSeconds < 3) ctx.progress(`  warning: the last case started only ${slackSeconds} s before the deadline`);
 
   await sleep(Math.max(0, deadline - Date.now() - 1500));
-  const recordedAtDeadline = (await existing(ctx.stack.db.models.Case, ids)).size;
+  const recordedNow = await allIds(ctx.stack.db.models.Case);
+  const recordedAtDeadline = ids.filter((id) => recordedNow.has(id)).length;
   if (recordedAtDeadline < n) ctx.progress(`  warning: only ${recordedAtDeadline} of ${n} cases were recorded by the deadline`);
   const memoryOpen = await memory(ctx, `${n} bench cases started, just before their deadline`, recordedAtDeadline);
   ctx.progress(`  worker RSS ${memoryOpen.workerRssMiB} MiB, heap ${memoryOpen.workerHeapUsedMiB} MiB with ${memoryOpen.openCases} open cases`);
   await sleep(Math.max(0, deadline - Date.now()));
 
-  // Each case's events are reported (1), deadline_warning (2), escalated (3): look for
-  // event 3 by _id, only for the cases not seen yet (scanning case_events on FerretDB
-  // would load the very servers being measured).
-  let pending = ids;
+  // One scan of case_events every 10 s: on FerretDB an `_id` lookup scans too, so
+  // thousands of them would load the servers far more than one scan.
+  const idSet = new Set(ids);
+  const escalations = async () =>
+    (await ctx.stack.db.models.CaseEvent.find({ type: 'escalated', 'actor.kind': 'system' }, { caseId: 1, at: 1, detail: 1 }).lean()).filter((e) => idSet.has(e.caseId));
+  let seen = 0;
   let lastChange = Date.now();
   const giveUp = Date.now() + Math.max(120_000, n * 100);
-  while (pending.length > 0 && Date.now() < giveUp) {
-    const seen = await existing(ctx.stack.db.models.CaseEvent, pending.map((id) => `${id}:3`));
-    if (seen.size > 0) {
+  for (;;) {
+    const count = new Set((await escalations()).map((e) => e.caseId)).size;
+    if (count !== seen) {
+      seen = count;
       lastChange = Date.now();
-      pending = pending.filter((id) => !seen.has(`${id}:3`));
-      ctx.progress(`  escalated: ${n - pending.length}/${n}`);
+      ctx.progress(`  escalated: ${seen}/${n}`);
     }
-    if (pending.length > 0) await sleep(1000);
+    if (seen >= n || Date.now() > giveUp) break;
+    await sleep(10_000);
   }
   const allVisibleAfterSeconds = round((lastChange - deadline) / 1000, 2);
   const observedSeconds = round((Date.now() - deadline) / 1000, 0);
@@ -296,23 +285,11 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   await sleep(3000);
   const perCase = new Map<string, number>();
   const late: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (;;) {
-        const id = ids[next++];
-        if (id === undefined) return;
-        // Events 1..6: a case escalated twice would have a second `escalated` among them.
-        const events = await Promise.all([1, 2, 3, 4, 5, 6].map((seq) => ctx.stack.db.models.CaseEvent.findById(`${id}:${seq}`, { type: 1, at: 1, actor: 1, detail: 1 }).lean()));
-        for (const event of events) {
-          if (!event || event.type !== 'escalated' || (event.actor as { kind?: string } | null)?.kind !== 'system') continue;
-          perCase.set(id, (perCase.get(id) ?? 0) + 1);
-          const visitDeadline = Number((event.detail as { deadline?: number } | undefined)?.deadline);
-          late.push(new Date(event.at).getTime() - visitDeadline);
-        }
-      }
-    }),
-  );
+  for (const event of await escalations()) {
+    perCase.set(event.caseId, (perCase.get(event.caseId) ?? 0) + 1);
+    const visitDeadline = Number((event.detail as { deadline?: number } | undefined)?.deadline);
+    late.push(new Date(event.at).getTime() - visitDeadline);
+  }
   const missed = ids.filter((id) => !perCase.has(id)).length;
   const doubled = [...perCase.values()].filter((count) => count > 1).length;
 
