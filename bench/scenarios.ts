@@ -232,7 +232,7 @@ function lateness(values: number[]): LatenessSummary {
 }
 
 export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promise<EscalationResult> {
-  const memoryBefore = await memory(ctx, 'before the escalation bench', 0);
+  const memoryBefore = await memory(ctx, 'before the escalation bench');
   // Time to start and record every case, and raise its warning (about 120 ms each on two busy cores), before the shared deadline.
   const t0 = Date.now();
   const deadline = t0 + Math.max(minLeadMs, n * 120);
@@ -257,7 +257,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   const recordedNow = await allIds(ctx.stack.db.models.Case);
   const recordedAtDeadline = ids.filter((id) => recordedNow.has(id)).length;
   if (recordedAtDeadline < n) ctx.progress(`  warning: only ${recordedAtDeadline} of ${n} cases were recorded by the deadline`);
-  const memoryOpen = await memory(ctx, `${n} bench cases started, just before their deadline`, recordedAtDeadline);
+  const memoryOpen = await memory(ctx, `${n} escalation cases started, just before their deadline`, memoryBefore.openCases + recordedAtDeadline);
   ctx.progress(`  worker RSS ${memoryOpen.workerRssMiB} MiB, heap ${memoryOpen.workerHeapUsedMiB} MiB with ${memoryOpen.openCases} open cases`);
   await sleep(Math.max(0, deadline - Date.now()));
 
