@@ -201,6 +201,18 @@ export interface NewCaseInput {
   now: number;
 }
 
+/** A case not (or no longer) resolved: what a new case starts with and a reopen goes back to. */
+const UNRESOLVED = {
+  outcome: null,
+  agreement: null,
+  failure: null,
+  disposal: null,
+  closureSummary: null,
+  rating: null,
+  feedbackComment: null,
+  feedbackStatus: null,
+} as const satisfies Partial<CaseState>;
+
 export function newCase(input: NewCaseInput): Transition {
   const centreId = lastOf(input.centrePath);
   const level = levelOfPath(input.centrePath);
@@ -228,14 +240,7 @@ export function newCase(input: NewCaseInput): Transition {
     expertRequest: null,
     opinion: null,
     sessions: [],
-    outcome: null,
-    agreement: null,
-    failure: null,
-    disposal: null,
-    closureSummary: null,
-    rating: null,
-    feedbackComment: null,
-    feedbackStatus: null,
+    ...UNRESOLVED,
     reopenCount: 0,
     reopenUntil: null,
     visits: [visit],
@@ -687,15 +692,8 @@ function reopen(state: CaseState, action: ActionOf<'reopen'>, actor: ActorOrSyst
     status: 'open',
     reopenCount: state.reopenCount + 1,
     reopenUntil: null,
-    outcome: null,
-    agreement: null,
-    failure: null,
-    disposal: null,
-    closureSummary: null,
     // The rating that caused the reopen lives on in the feedback_received event.
-    rating: null,
-    feedbackComment: null,
-    feedbackStatus: null,
+    ...UNRESOLVED,
   };
   const next = moveTo(cleared, 'mediation', now);
   return emit(state, next, 'reopened', actor, now, { reason: action.reason, reopenCount: next.reopenCount, previousRating: state.rating });
