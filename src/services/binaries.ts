@@ -23,6 +23,16 @@ const EXPECTED_PACKAGES = { temporal: 1300, ferretdb: 570 } as const;
 
 export type ServerBinary = 'temporal' | 'ferretdb';
 
+/**
+ * The file name each binary is cached under. FerretDB's carries the version and
+ * the revision of our build recipe (see buildFerretDb), so a cache filled by an
+ * older recipe is rebuilt instead of reused.
+ */
+const CACHED_FILE_NAMES: Record<ServerBinary, string> = {
+  temporal: 'temporal',
+  ferretdb: `ferretdb-${FERRETDB_VERSION}-onedoor.2`,
+};
+
 export interface BinaryLocation {
   path: string;
   source: 'path' | 'cache' | 'built';
@@ -54,7 +64,7 @@ export function hasGo(): boolean {
 
 /** Where a binary is, without building anything. */
 export function findBinary(name: ServerBinary, binDir: string): BinaryLocation | undefined {
-  const cached = path.join(binDir, name);
+  const cached = path.join(binDir, CACHED_FILE_NAMES[name]);
   if (isExecutable(cached)) return { path: cached, source: 'cache' };
   const found = onPath(name);
   if (found) return { path: found, source: 'path' };
@@ -88,7 +98,7 @@ export async function ensureBinary(
     // Another process may have finished the same build while we waited for the lock.
     const builtMeanwhile = findBinary(name, binDir);
     if (builtMeanwhile) return builtMeanwhile;
-    const target = path.join(binDir, name);
+    const target = path.join(binDir, CACHED_FILE_NAMES[name]);
     if (name === 'temporal') await buildTemporal(target, progress);
     else await buildFerretDb(target, progress);
     return { path: target, source: 'built' as const };
@@ -115,8 +125,9 @@ async function buildTemporal(target: string, progress: ProgressSink): Promise<vo
 /**
  * FerretDB's module leaves out the generated build/version/version.txt, and a
  * binary built by plain `go install` panics at start asking for it. We build
- * the unchanged cmd/ferretdb package from a vendored copy of the module with
- * that one file written, as FerretDB's own message instructs.
+ * cmd/ferretdb from a vendored copy of the module with that one file written,
+ * as FerretDB's own message instructs, and with one line of its SQLite backend
+ * corrected (ID_LOOKUP_FIX below).
  */
 async function buildFerretDb(target: string, progress: ProgressSink): Promise<void> {
   const workDir = path.join(path.dirname(target), '..', 'build', 'ferretdb');
@@ -133,6 +144,7 @@ async function buildFerretDb(target: string, progress: ProgressSink): Promise<vo
   }
   const versionFile = path.join(workDir, 'vendor', ...FERRETDB_MODULE.split('/'), 'build', 'version', 'version.txt');
   fs.writeFileSync(versionFile, `${FERRETDB_VERSION}\n`);
+  applyIdLookupFix(path.join(workDir, 'vendor', ...FERRETDB_MODULE.split('/')));
   const tmpTarget = `${target}.tmp-${process.pid}`;
   await runGoWithToolchainFallback(
     ['build', '-mod=vendor', '-v', '-o', tmpTarget, pkg],
@@ -143,6 +155,30 @@ async function buildFerretDb(target: string, progress: ProgressSink): Promise<vo
   );
   fs.renameSync(tmpTarget, target);
   fs.rmSync(workDir, { recursive: true, force: true });
+}
+
+/**
+ * FerretDB v1.24.2's SQLite backend looks documents up by `_id` (find, update,
+ * delete by `{ _id: x }`) with `_ferretdb_sjson->'$._id' = ?`, but creates the
+ * unique `_id` index on `_ferretdb_sjson->"_id"`. SQLite uses an expression
+ * index only for the expression written the same way, so every `_id` lookup
+ * was a full scan decoding every row's JSON (87 % of FerretDB's CPU under load;
+ * docs/performance.md). Writing the lookup as the index is written makes it an
+ * index search; both expressions select the same value, so results do not change.
+ */
+export const ID_LOOKUP_FIX = {
+  file: ['internal', 'backends', 'sqlite', 'metadata', 'metadata.go'],
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: `IDColumn = DefaultColumn + \`->"_id"\``,
+} as const;
+
+function applyIdLookupFix(moduleDir: string): void {
+  const file = path.join(moduleDir, ...ID_LOOKUP_FIX.file);
+  const source = fs.readFileSync(file, 'utf8');
+  if (!source.includes(ID_LOOKUP_FIX.from)) {
+    throw new Error(`FerretDB ${FERRETDB_VERSION}: ${file} no longer has the line the _id lookup fix replaces`);
+  }
+  fs.writeFileSync(file, source.replace(ID_LOOKUP_FIX.from, ID_LOOKUP_FIX.to));
 }
 
 interface GoRunOptions {
