@@ -3,6 +3,11 @@ import type { Models } from '../src/db/models';
 import type { IntakeDetails } from '../workflows/definitions';
 import { maskPhone } from '../src/privacy';
 import { isDuplicateKeyError } from '../src/db/serials';
+import { retryWhileBusy } from '../src/db/busy';
+import { caseIndexEntry } from '../src/db/case-index';
+import { writeCaseIndexEntry } from '../src/db/case-index-store';
+
+export { isSqliteBusy, retryWhileBusy } from '../src/db/busy';
 
 export interface CaseOpenedInput {
   intake: IntakeDetails;
@@ -16,32 +21,6 @@ export interface TransitionInput {
 }
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
-/** FerretDB's SQLite backend refusing a write because another one holds the lock. */
-export function isSqliteBusy(error: unknown): boolean {
-  const e = error as { name?: string; message?: string } | undefined;
-  return typeof e?.message === 'string' && /database is locked|SQLITE_BUSY/.test(e.message);
-}
-
-/**
- * Runs an idempotent write again, after a few milliseconds, while FerretDB
- * answers SQLITE_BUSY. Under concurrent writers its SQLite backend refuses
- * some writes at once rather than waiting; failing the activity instead left
- * the case to Temporal's retry backoff (0.5 s, 1 s, 2 s … 30 s), which made
- * escalations under load minutes late. After about two seconds of refusals the
- * error goes to Temporal's retry as before.
- */
-export async function retryWhileBusy<T>(write: () => Promise<T>, attempts = 25): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!isSqliteBusy(error) || attempt >= attempts) throw error;
-      const delay = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random());
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 /** The `cases` fields that mirror the workflow state. */
 function projectionOf(state: CaseState, at: number) {
@@ -89,6 +68,9 @@ function projectionOf(state: CaseState, at: number) {
     closedAt: state.status === 'closed' ? new Date(at) : null,
   };
 }
+
+/** What a write to `cases` sets: the mirrored state, and at opening also the intake's fields. */
+type ProjectionFields = ReturnType<typeof projectionOf> & { title?: string; receivedAt?: Date; complainant?: { personId: string } };
 
 export function createPersistenceActivities(models: Models) {
   /**
@@ -155,6 +137,18 @@ export function createPersistenceActivities(models: Models) {
     }
   }
 
+  /**
+   * The projection, then its `case_index` entry (derived from the same fields),
+   * each written forward only and each retried on its own while SQLite is busy.
+   * The entry is written even when the projection was already current: a retry
+   * after a failure between the two writes completes the entry. It comes second
+   * so that a case without an entry yet can be indexed from the stored projection.
+   */
+  async function writeProjectionAndIndex(state: CaseState, fields: ProjectionFields): Promise<void> {
+    await retryWhileBusy(() => writeProjection(state, fields));
+    await retryWhileBusy(() => writeCaseIndexEntry(models, caseIndexEntry({ _id: state.caseId, ...fields })));
+  }
+
   return {
     async recordCaseOpened({ intake, state, events }: CaseOpenedInput): Promise<void> {
       const first = events[0];
@@ -178,7 +172,7 @@ export function createPersistenceActivities(models: Models) {
         workflowId: state.caseId,
         receivedAt: new Date(at),
       };
-      await Promise.all([retryWhileBusy(() => writeNotifications(state, events)), retryWhileBusy(() => writeProjection(state, projection))]);
+      await Promise.all([retryWhileBusy(() => writeNotifications(state, events)), writeProjectionAndIndex(state, projection)]);
     },
 
     async recordTransition({ state, events }: TransitionInput): Promise<void> {
@@ -186,7 +180,7 @@ export function createPersistenceActivities(models: Models) {
       await retryWhileBusy(() => writeEvents(state.caseId, events));
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
-        retryWhileBusy(() => writeProjection(state, projectionOf(state, last ? last.at : Date.now()))),
+        writeProjectionAndIndex(state, projectionOf(state, last ? last.at : Date.now())),
       ]);
     },
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
+import { backfillCaseIndex } from '../db/case-index-store';
 import { createActivities, type CaseActivities } from '../../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
@@ -94,6 +95,9 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   installRuntime();
   const db = await connectDatabase(options.mongodbUri);
   await ensureIndexes(db.models);
+  // Cases projected before case_index existed get their entries once, before this
+  // worker writes anything: lists and the dashboard read case_index only.
+  await backfillCaseIndex(db.models, (message) => Runtime.instance().logger.info(message));
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // A fresh cluster must just work: register our search attributes if they are missing.
   await ensureSearchAttributes(connection, options.namespace);

@@ -1,0 +1,25 @@
+/** FerretDB's SQLite backend refusing a write because another one holds the lock. */
+export function isSqliteBusy(error: unknown): boolean {
+  const e = error as { name?: string; message?: string } | undefined;
+  return typeof e?.message === 'string' && /database is locked|SQLITE_BUSY/.test(e.message);
+}
+
+/**
+ * Runs an idempotent write again, after a few milliseconds, while FerretDB
+ * answers SQLITE_BUSY. Under concurrent writers its SQLite backend refuses
+ * some writes at once rather than waiting; failing the activity instead left
+ * the case to Temporal's retry backoff (0.5 s, 1 s, 2 s … 30 s), which made
+ * escalations under load minutes late. After about two seconds of refusals the
+ * error goes to Temporal's retry as before.
+ */
+export async function retryWhileBusy<T>(write: () => Promise<T>, attempts = 25): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isSqliteBusy(error) || attempt >= attempts) throw error;
+      const delay = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
