@@ -9,6 +9,7 @@ import { dangerousHouseIntake, directCaseInput, newCaseId, organisation, policyW
 import { rssMiB } from './lib/machine';
 import { echoWorkflowName, finishSignal, pingUpdate, timerWorkflowName } from './trivial/names';
 import { SEED_CENTRES, STAGES, RISKS } from '../src/domain';
+import { caseIndexEntry, type IndexedProjection } from '../src/db/case-index';
 
 export type Progress = (line: string) => void;
 
@@ -397,12 +398,12 @@ const VILLAGES = SEED_CENTRES.filter((c) => c.level === 'village');
 const OPEN_STAGES = STAGES.filter((s) => s !== 'closed');
 
 /**
- * Writes `total` case projections (and four events each) straight into
+ * Writes `total` case projections (their case_index entries, four events each) straight into
  * MongoDB, shaped like the ones the workflow writes: seeding this many through
  * workflows would take longer than the whole bench. Returns some of their ids.
  */
 export async function seedProjections(ctx: Ctx, total: number, template: Record<string, unknown>): Promise<string[]> {
-  ctx.progress(`reads: writing ${total} case projections and ${total * 4} events directly into MongoDB`);
+  ctx.progress(`reads: writing ${total} case projections, their case_index entries and ${total * 4} events directly into MongoDB`);
   const ids: string[] = [];
   const batch = 500;
   const day = 86_400_000;
@@ -441,6 +442,10 @@ export async function seedProjections(ctx: Ctx, total: number, template: Record<
       }
     }
     await ctx.stack.db.models.Case.collection.insertMany(cases as never[], { ordered: false });
+    // Their case_index entries, derived as the worker derives them (lists and the dashboard read those).
+    // Each document is the template (a stored case) with the varied fields replaced, so it has every field the derivation reads.
+    const entries = cases.map((doc) => caseIndexEntry(doc as unknown as IndexedProjection));
+    await ctx.stack.db.models.CaseIndex.collection.insertMany(entries as never[], { ordered: false });
     await ctx.stack.db.models.CaseEvent.collection.insertMany(events as never[], { ordered: false });
     if ((start / batch) % 4 === 3) ctx.progress(`  written ${Math.min(total, start + batch)}/${total}`);
   }
@@ -453,21 +458,27 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
   const city = ctx.tokens.for('p-zz-admin');
   const models = ctx.stack.db.models;
   const pick = (i: number) => ids[(i * 7919) % ids.length] as string;
+  // The API's own queries (src/api/cases/service.ts listCases): matching ids and dates from case_index,
+  // sorted here, then the page's cases by `_id`.
+  const listPage = async (filter: Record<string, unknown>, skip: number) => {
+    const matches = await models.CaseIndex.find(filter, { _id: 1, receivedAt: 1 }).lean();
+    matches.sort((a, b) => (b.receivedAt?.getTime() ?? 0) - (a.receivedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1));
+    await Promise.all(matches.slice(skip, skip + 20).map((m) => models.Case.findById(m._id).lean()));
+  };
+  const DASHBOARD_FIELDS = { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, breached: 1 };
   const cases = [
     {
       name: 'GET /cases?stage=mediation&risk=high&page=2 (county admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?stage=mediation&risk=high&page=2&pageSize=20', county),
       bare: async () => {
-        const filter = { $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] };
-        await Promise.all([models.Case.find(filter).sort({ receivedAt: -1, _id: 1 }).skip(20).limit(20).lean(), models.Case.countDocuments(filter)]);
+        await listPage({ $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] }, 20);
       },
     },
     {
       name: 'GET /cases (city admin, first page)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?pageSize=20', city),
       bare: async () => {
-        const filter = { $and: [{ centrePath: 'zz' }] };
-        await Promise.all([models.Case.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(20).lean(), models.Case.countDocuments(filter)]);
+        await listPage({ $and: [{ centrePath: 'zz' }] }, 0);
       },
     },
     {
@@ -483,14 +494,14 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
       name: 'GET /dashboard (county admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', county),
       bare: async () => {
-        await models.Case.find({ centrePath: 'zz-pinghe' }, { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, visits: 1 }).lean();
+        await models.CaseIndex.find({ centrePath: 'zz-pinghe' }, DASHBOARD_FIELDS).lean();
       },
     },
     {
       name: 'GET /dashboard (city admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', city),
       bare: async () => {
-        await models.Case.find({ centrePath: 'zz' }, { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, visits: 1 }).lean();
+        await models.CaseIndex.find({ centrePath: 'zz' }, DASHBOARD_FIELDS).lean();
       },
     },
   ];
