@@ -12,10 +12,20 @@ export interface ChooseAssigneeInput {
 type AssigneeRole = 'mediator' | 'expert';
 
 export function createAssignmentActivities(models: Models) {
-  /** Open cases a person is currently assigned to: their load. Derived, never stored. */
-  async function loadOf(role: AssigneeRole, personId: string): Promise<number> {
+  /**
+   * Open cases each person is currently assigned to: their load. Derived, never
+   * stored. One query over the slim case_index for all candidates: every filter
+   * other than `_id` is a scan on FerretDB, so one scan instead of one each.
+   */
+  async function loadsOf(role: AssigneeRole, personIds: string[]): Promise<Map<string, number>> {
     const field = role === 'mediator' ? 'mediatorId' : 'expertId';
-    return models.Case.countDocuments({ [field]: personId, status: 'open' });
+    const open = await models.CaseIndex.find({ status: 'open', [field]: { $in: personIds } }, { [field]: 1 }).lean();
+    const loads = new Map<string, number>(personIds.map((id) => [id, 0]));
+    for (const entry of open) {
+      const id = (entry as Record<string, unknown>)[field];
+      if (typeof id === 'string') loads.set(id, (loads.get(id) ?? 0) + 1);
+    }
+    return loads;
   }
 
   async function choose(role: AssigneeRole, input: ChooseAssigneeInput): Promise<string | null> {
@@ -30,9 +40,8 @@ export function createAssignmentActivities(models: Models) {
     const candidates = specialists.length > 0 ? specialists : pool;
     // Nearest centre first (a town mediator before a city one), then least loaded, then id for a stable choice.
     const depth = (centreId: string): number => input.centrePath.indexOf(centreId);
-    const scored = await Promise.all(
-      candidates.map(async (p) => ({ id: p._id, depth: depth(p.centreId), load: await loadOf(role, p._id) })),
-    );
+    const loads = await loadsOf(role, candidates.map((p) => p._id));
+    const scored = candidates.map((p) => ({ id: p._id, depth: depth(p.centreId), load: loads.get(p._id) ?? 0 }));
     scored.sort((a, b) => a.load - b.load || b.depth - a.depth || a.id.localeCompare(b.id));
     return scored[0]?.id ?? null;
   }

@@ -3,7 +3,10 @@
  * Run after a release, before changing running-case logic: the replay test
  * then proves that cases started on the old code still replay on the new.
  *
- *   npx tsx scripts/save-histories.ts
+ *   npx tsx scripts/save-histories.ts [tag]
+ *
+ * With a tag the files are named <history>.<tag>.json, so the histories of
+ * earlier code stay next to the new ones (each patch adds its own set).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,12 +30,12 @@ function person(id: string): Actor {
   return { kind: 'person', personId: id, role: p.role, centreId: p.centreId, centrePath: org.pathOf(p.centreId) };
 }
 
-function input(caseId: string, villageId: string, complainantId: string, slaScale: number): CaseWorkflowInput {
+function input(caseId: string, villageId: string, complainantId: string, slaScale: number, serial: number): CaseWorkflowInput {
   const risk = scoreRisk({ category: 'estate_dispute', title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突，存在群体性事件风险', partyCount: 3 });
   const slaPolicy = slaScale === 1 ? DEFAULT_SLA_POLICY : { ...DEFAULT_SLA_POLICY, version: `${DEFAULT_SLA_POLICY.version}@x${slaScale}`,
     durations: Object.fromEntries(Object.entries(DEFAULT_SLA_POLICY.durations).map(([stage, byRisk]) => [stage, Object.fromEntries(Object.entries(byRisk).map(([r, ms]) => [r, Math.max(1, Math.round(ms * slaScale))]))])) as typeof DEFAULT_SLA_POLICY.durations };
   return {
-    opening: { caseId, caseNumber: formatCaseNumber(Date.now(), 1), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
+    opening: { caseId, caseNumber: formatCaseNumber(Date.now(), serial), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
     intake: { title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突', channel: 'app', location: { centreId: villageId, address: '东门社区' }, complainant: { personId: complainantId, name: '王秀兰', phone: '13800000015' }, parties: [{ name: '业主', role: 'complainant' }, { name: '商户', role: 'respondent' }, { name: '物业', role: 'respondent' }], affectedCount: 120 },
   };
 }
@@ -42,7 +45,9 @@ function saveHistory(address: string, workflowId: string, file: string): void {
   const cli = findBinary('temporal', loadConfig().binDir);
   if (!cli) throw new Error('the temporal CLI is needed: run "npx onedoor install"');
   const json = execFileSync(cli.path, ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
-  fs.writeFileSync(path.join(OUT, file), json);
+  const tag = process.argv[2];
+  const name = tag ? file.replace(/\.json$/, `.${tag}.json`) : file;
+  fs.writeFileSync(path.join(OUT, name), json);
 }
 
 async function main(): Promise<void> {
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(OUT, { recursive: true });
 
     // Case 3 of DOMAIN.md, every stage.
-    const full = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history0000full', args: [input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1)] });
+    const full = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history0000full', args: [input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1, 1)] });
     const steps: [string, CaseAction][] = [
       ['p-dongmen-grid', { type: 'accept' }],
       ['p-dongmen-grid', { type: 'escalate', reason: '需镇级协调' }],
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     saveHistory(servers.temporal.address, full.workflowId, 'case-3-full-lifecycle.json');
 
     // An untouched case that climbs to the city by its deadlines (scaled down).
-    const climb = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history000climb', args: [input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002)] });
+    const climb = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history000climb', args: [input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002, 2)] });
     for (;;) {
       const state = await climb.query('caseState') as { overdue: boolean };
       if (state.overdue) break;

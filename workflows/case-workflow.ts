@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -41,20 +42,55 @@ import {
  * Writes to MongoDB must never be given up on: a case is not allowed to lose a
  * transition because the database was down for a while. They retry until it
  * is back (each write is idempotent, keyed on case id + event sequence).
+ *
+ * They run as local activities: in the worker, inside the workflow task that
+ * asked for them, recorded as a marker. A write takes a few milliseconds, and
+ * a regular activity costs two more round trips through the Temporal server
+ * (schedule, poll, complete, then a second workflow task) than the write
+ * itself; on a loaded server that doubled an action's latency. Local
+ * activities are retried by the worker while the database is away (the
+ * workflow task is kept alive meanwhile) and, past localRetryThreshold, after a
+ * durable timer; if the worker dies, the workflow task times out and another
+ * worker runs the idempotent write again.
  */
-const persistence = proxyActivities<CaseActivities>({
+const PERSISTENCE_RETRY = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
+
+const localPersistence = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  localRetryThreshold: '10 seconds',
+  retry: PERSISTENCE_RETRY,
+});
+
+/** The same writes as regular activities: how cases started before LOCAL_WRITES recorded them. */
+const remotePersistence = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: PERSISTENCE_RETRY,
 });
 
 /** Choosing a person is a read: bounded retries, then the action is refused with a reason. */
-const assignment = proxyActivities<CaseActivities>({
+const ASSIGNMENT_OPTIONS = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
-});
+} as const;
+const localAssignment = proxyLocalActivities<CaseActivities>(ASSIGNMENT_OPTIONS);
+const remoteAssignment = proxyActivities<CaseActivities>(ASSIGNMENT_OPTIONS);
 
 /** Patch ids: each marks a change to running-case logic (see docs/deploy.md, upgrading). */
 const MOOT_LATE_WARNING = 'moot-late-warning';
+const LOCAL_WRITES = 'local-writes';
+
+/**
+ * Local from the first write after this code is deployed; a history recorded
+ * before it (no LOCAL_WRITES marker at that point) replays with the regular
+ * activities it scheduled.
+ */
+function persistence(): typeof localPersistence {
+  return patched(LOCAL_WRITES) ? localPersistence : remotePersistence;
+}
+
+function assignment(): typeof localAssignment {
+  return patched(LOCAL_WRITES) ? localAssignment : remoteAssignment;
+}
 
 /** Runs async handlers one at a time, so two updates never interleave around an activity. */
 class Mutex {
@@ -84,7 +120,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (transition.events.length === 0) return;
     state = transition.state;
     version += 1;
-    await persistence.recordTransition({ state, events: transition.events });
+    await persistence().recordTransition({ state, events: transition.events });
     upsertSearchAttributes(searchAttributesOf(state));
   };
 
@@ -123,7 +159,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   if (opened) {
     const first = opened;
     await mutex.run(async () => {
-      await persistence.recordCaseOpened({ intake: input.intake, state: first.state, events: first.events });
+      await persistence().recordCaseOpened({ intake: input.intake, state: first.state, events: first.events });
       upsertSearchAttributes(searchAttributesOf(first.state));
     });
   }
@@ -177,7 +213,7 @@ function nextDue(state: CaseState): Due | null {
 async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
   if (action.type === 'assign_mediator') {
     const specialty = CATEGORIES[state.category].defaultSpecialty;
-    const mediatorId = await assignment.chooseMediator({
+    const mediatorId = await assignment().chooseMediator({
       caseId: state.caseId,
       centrePath: state.centrePath,
       specialty,
@@ -196,7 +232,7 @@ async function resolveAssignees(state: CaseState, action: CaseAction): Promise<C
   }
   if (action.type === 'request_expert') {
     const specialty = action.specialty ?? CATEGORIES[state.category].defaultSpecialty;
-    const expertId = await assignment.chooseExpert({
+    const expertId = await assignment().chooseExpert({
       caseId: state.caseId,
       centrePath: state.centrePath,
       specialty,

@@ -104,10 +104,15 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     LOG_LEVEL: 'warn',
   };
 
+  // ONEDOOR_BENCH_CPU_PROFILE_DIR=<dir>: the worker and the API write V8 CPU
+  // profiles there when they exit (open them in Chrome DevTools or speedscope).
+  const profileDir = process.env.ONEDOOR_BENCH_CPU_PROFILE_DIR;
+  const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+
   const startWorker = (name: string, queue: string, bundle: string, extra: string[]): Promise<Child> =>
     new Promise((resolve, reject) => {
       const child = fork(path.resolve(__dirname, '../worker-child.ts'), extra, {
-        execArgv: ['--require', 'tsx/cjs'],
+        execArgv: [...profileFlags, '--require', 'tsx/cjs'],
         env: { ...env, ONEDOOR_TASK_QUEUE: queue, BENCH_BUNDLE: bundle },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         cwd: ROOT,
@@ -142,7 +147,7 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     startWorker('trivial-worker', trivialQueue, trivialBundlePath, ['--trivial']),
   ]);
   const port = await freePort();
-  const apiProcess = spawn(process.execPath, [CLI, 'api'], { env: { ...env, PORT: String(port), ONEDOOR_TASK_QUEUE: taskQueue }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  const apiProcess = spawn(process.execPath, [...profileFlags, CLI, 'api'], { env: { ...env, PORT: String(port), ONEDOOR_TASK_QUEUE: taskQueue }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
   const api: Child = { name: 'api', process: apiProcess, log: watch('api', apiProcess), memory: async () => null, stop: () => stopChild(apiProcess) };
   const apiUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;

@@ -42,7 +42,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
         if (query.specialty) filter.specialties = query.specialty;
         const [people, open] = await Promise.all([
           ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(),
-          ctx.db.models.Case.find({ status: 'open', $or: [{ mediatorId: { $ne: null } }, { expertId: { $ne: null } }] }, { mediatorId: 1, expertId: 1 }).lean(),
+          ctx.db.models.CaseIndex.find({ status: 'open', $or: [{ mediatorId: { $ne: null } }, { expertId: { $ne: null } }] }, { mediatorId: 1, expertId: 1 }).lean(),
         ]);
         const load = new Map<string, number>();
         for (const c of open) {
