@@ -136,8 +136,9 @@ function isOverdue(doc: StoredCase, now: number): boolean {
 async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
   if (wanted.length === 0) return new Map();
-  const people = await ctx.db.models.Person.find({ _id: { $in: wanted } }, { name: 1 }).lean();
-  return new Map(people.map((p) => [p._id, p.name]));
+  // One lookup by `_id` each: FerretDB answers `$in` by scanning every person.
+  const people = await Promise.all(wanted.map((id) => ctx.db.models.Person.findById(id, { name: 1 }).lean()));
+  return new Map(people.filter((p) => p !== null).map((p) => [p._id, p.name]));
 }
 
 export interface CaseView {
