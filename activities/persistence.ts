@@ -6,6 +6,7 @@ import { isDuplicateKeyError } from '../src/db/serials';
 import { retryWhileBusy } from '../src/db/busy';
 import { caseIndexEntry } from '../src/db/case-index';
 import { writeCaseIndexEntry } from '../src/db/case-index-store';
+import { appendCaseChange } from '../src/db/case-changes';
 
 export { isSqliteBusy, retryWhileBusy } from '../src/db/busy';
 
@@ -147,6 +148,9 @@ export function createPersistenceActivities(models: Models) {
   async function writeProjectionAndIndex(state: CaseState, fields: ProjectionFields): Promise<void> {
     await retryWhileBusy(() => writeProjection(state, fields));
     await retryWhileBusy(() => writeCaseIndexEntry(models, caseIndexEntry({ _id: state.caseId, ...fields })));
+    // Every time, even when the entry was current: a retry after a failure before
+    // this line must still tell the API processes' mirrors (a second notice is harmless).
+    await retryWhileBusy(() => appendCaseChange(models, state.caseId));
   }
 
   return {

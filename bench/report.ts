@@ -94,7 +94,7 @@ export function renderMarkdown(r: BenchResult): string {
     out.push('');
   }
   if (r.reads) {
-    out.push(`**Reads** — ${r.reads.stored} cases stored (projections written directly), vs the same MongoDB queries from the driver (ceiling)`, '');
+    out.push(`**Reads** — ${r.reads.stored} cases stored (projections written directly), vs the database round trips the API cannot avoid, from the driver (ceiling: one change-log lookup, plus the page's cases by \`_id\` for lists, each event by \`_id\` for the timeline)`, '');
     out.push('| request | concurrency | requests | API p50 / p95 / p99 ms | API req/s | bare MongoDB p50 / p95 / p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const row of r.reads.rows) out.push(`| ${row.name} | ${row.concurrency} | ${row.api.count} | ${lat(row.api)}${errs(row.api)} | ${row.api.perSecond} | ${lat(row.ceiling)} |`);
     out.push('');

@@ -10,6 +10,7 @@ import { rssMiB } from './lib/machine';
 import { echoWorkflowName, finishSignal, pingUpdate, timerWorkflowName } from './trivial/names';
 import { SEED_CENTRES, STAGES, RISKS } from '../src/domain';
 import { caseIndexEntry, type IndexedProjection } from '../src/db/case-index';
+import { appendCaseChange, changeId } from '../src/db/case-changes';
 
 export type Progress = (line: string) => void;
 
@@ -446,6 +447,8 @@ export async function seedProjections(ctx: Ctx, total: number, template: Record<
     // Each document is the template (a stored case) with the varied fields replaced, so it has every field the derivation reads.
     const entries = cases.map((doc) => caseIndexEntry(doc as unknown as IndexedProjection));
     await ctx.stack.db.models.CaseIndex.collection.insertMany(entries as never[], { ordered: false });
+    // And their notices in the change log, which the API's in-memory copy of case_index follows.
+    await Promise.all(entries.map((entry) => appendCaseChange(ctx.stack.db.models, entry._id)));
     await ctx.stack.db.models.CaseEvent.collection.insertMany(events as never[], { ordered: false });
     if ((start / batch) % 4 === 3) ctx.progress(`  written ${Math.min(total, start + batch)}/${total}`);
   }
@@ -458,27 +461,34 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
   const city = ctx.tokens.for('p-zz-admin');
   const models = ctx.stack.db.models;
   const pick = (i: number) => ids[(i * 7919) % ids.length] as string;
-  // The API's own queries (src/api/cases/service.ts listCases): matching ids and dates from case_index,
-  // sorted here, then the page's cases by `_id`.
-  const listPage = async (filter: Record<string, unknown>, skip: number) => {
+  // The database work the API cannot avoid (src/api/cases/service.ts listCases and
+  // case-mirror.ts): one look at the change log by `_id`, then the page's cases by
+  // `_id`. Which ids are on the page is worked out once, before timing.
+  const probeChangeLog = () => models.Counter.findById(changeId(1)).lean();
+  const pageOf = async (filter: Record<string, unknown>, skip: number): Promise<string[]> => {
     const matches = await models.CaseIndex.find(filter, { _id: 1, receivedAt: 1 }).lean();
     matches.sort((a, b) => (b.receivedAt?.getTime() ?? 0) - (a.receivedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1));
-    await Promise.all(matches.slice(skip, skip + 20).map((m) => models.Case.findById(m._id).lean()));
+    return matches.slice(skip, skip + 20).map((m) => m._id);
   };
-  const DASHBOARD_FIELDS = { caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, breached: 1 };
+  const countyPage = await pageOf({ $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] }, 20);
+  const cityPage = await pageOf({ $and: [{ centrePath: 'zz' }] }, 0);
+  const listPage = async (ids: string[]) => {
+    await probeChangeLog();
+    await Promise.all(ids.map((id) => models.Case.findById(id).lean()));
+  };
   const cases = [
     {
       name: 'GET /cases?stage=mediation&risk=high&page=2 (county admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?stage=mediation&risk=high&page=2&pageSize=20', county),
       bare: async () => {
-        await listPage({ $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] }, 20);
+        await listPage(countyPage);
       },
     },
     {
       name: 'GET /cases (city admin, first page)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?pageSize=20', city),
       bare: async () => {
-        await listPage({ $and: [{ centrePath: 'zz' }] }, 0);
+        await listPage(cityPage);
       },
     },
     {
@@ -494,14 +504,14 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
       name: 'GET /dashboard (county admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', county),
       bare: async () => {
-        await models.CaseIndex.find({ centrePath: 'zz-pinghe' }, DASHBOARD_FIELDS).lean();
+        await probeChangeLog();
       },
     },
     {
       name: 'GET /dashboard (city admin)',
       api: () => ctx.http.expect(200, 'GET', '/api/v1/dashboard', city),
       bare: async () => {
-        await models.CaseIndex.find({ centrePath: 'zz' }, DASHBOARD_FIELDS).lean();
+        await probeChangeLog();
       },
     },
   ];

@@ -1,3 +1,4 @@
+import { CaseMirror } from './case-mirror';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
     logger,
     jwtSecret: resolveJwtSecret(deps.config),
     centres: new CentreDirectory(deps.db),
+    caseMirror: new CaseMirror(deps.db.models, logger),
   };
   const routes = apiRoutes(ctx);
   const openapi = buildOpenApiDocument(routes);

@@ -1,3 +1,4 @@
+import type { CaseMirror } from './case-mirror';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/connection';
@@ -50,6 +51,8 @@ export interface ApiContext {
   logger: Logger;
   jwtSecret: string;
   centres: CentreDirectory;
+  /** The process's in-memory copy of case_index, for lists and the dashboard. */
+  caseMirror: CaseMirror;
 }
 
 /** The authenticated caller, as the domain's Actor. */

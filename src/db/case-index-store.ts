@@ -2,6 +2,7 @@ import type { Models } from './models';
 import { caseIndexEntry, isCompleteEntry, type CaseIndexEntry } from './case-index';
 import { isDuplicateKeyError } from './serials';
 import { retryWhileBusy } from './busy';
+import { appendCaseChange } from './case-changes';
 
 /**
  * Writes a `case_index` entry forward only, by `_id` alone (the only filter
@@ -79,8 +80,11 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
     const entry = caseIndexEntry(projection);
     if ((known.get(entry._id) ?? -1) < entry.lastSeq) {
       inFlight.push(
-        retryWhileBusy(() => writeCaseIndexEntry(models, entry)).then((outcome) => {
-          if (outcome === 'written') written += 1;
+        retryWhileBusy(() => writeCaseIndexEntry(models, entry)).then(async (outcome) => {
+          if (outcome !== 'written') return;
+          written += 1;
+          // An API process already running learns of the entry from the change log.
+          await retryWhileBusy(() => appendCaseChange(models, entry._id));
         }),
       );
       if (inFlight.length >= BACKFILL_CONCURRENCY) {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
-import type { FilterQuery } from 'mongoose';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
@@ -18,7 +17,7 @@ import {
   type SlaPolicy,
 } from '../../domain';
 import type { CaseDoc } from '../../db/models';
-import { toCaseIndexFilter } from '../../db/case-index';
+import type { MirroredCase } from '../case-mirror';
 import { caseActionUpdate, REFUSAL_TYPES, type CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../privacy';
 import type { ApiContext, Caller } from '../context';
@@ -90,24 +89,7 @@ export function stateFromProjection(doc: StoredCase, slaPolicy: SlaPolicy): Case
 // Who sees which cases
 // ---------------------------------------------------------------------------------------
 
-/** The MongoDB filter for every case the caller may see. Built from the token only, never from input. */
-export function visibilityFilter(caller: Caller): FilterQuery<StoredCase> {
-  const me = caller.personId;
-  switch (caller.role) {
-    case 'resident':
-      return { $or: [{ 'complainant.personId': me }, { reportedById: me }] };
-    case 'grid_worker':
-      return { $or: [{ centreId: caller.centreId }, { reportedById: me }, { 'complainant.personId': me }] };
-    case 'mediator':
-      return { $or: [{ centreId: caller.centreId }, { mediatorId: me }] };
-    case 'expert':
-      return { $or: [{ expertId: me }, { 'opinion.expertId': me }] };
-    case 'admin':
-      return { centrePath: caller.centreId };
-  }
-}
-
-/** The same rule for one case, in memory. */
+/** Who may see a case: its parties, the staff of its centre and above, its assignees. */
 export function canSee(doc: StoredCase, caller: Caller): boolean {
   const me = caller.personId;
   switch (caller.role) {
@@ -240,44 +222,32 @@ export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): 
   return caseView(ctx, doc, caller, names, true);
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */
-function newestFirst(a: { _id: string; receivedAt?: Date | null }, b: { _id: string; receivedAt?: Date | null }): number {
-  const received = (entry: { receivedAt?: Date | null }) => (entry.receivedAt ? new Date(entry.receivedAt).getTime() : Number.NEGATIVE_INFINITY);
-  const byDate = received(b) - received(a);
+function newestFirst(a: MirroredCase, b: MirroredCase): number {
+  const byDate = (b.receivedAt ?? Number.NEGATIVE_INFINITY) - (a.receivedAt ?? Number.NEGATIVE_INFINITY);
   if (byDate !== 0 && !Number.isNaN(byDate)) return byDate;
-  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery) {
-  const clauses: FilterQuery<StoredCase>[] = [visibilityFilter(caller)];
-  // Every value below has passed a zod enum or pattern: plain strings, never operators.
-  if (query.stage) clauses.push({ stage: query.stage });
-  if (query.level) clauses.push({ level: query.level });
-  if (query.risk) clauses.push({ risk: query.risk });
-  if (query.status) clauses.push({ status: query.status });
-  if (query.centreId) clauses.push({ centrePath: query.centreId });
-  if (query.overdue !== undefined) {
-    const now = new Date();
-    clauses.push(
-      query.overdue
-        ? { $or: [{ overdue: true }, { status: 'open', deadline: { $lt: now } }] }
-        : { overdue: { $ne: true }, $or: [{ status: 'closed' }, { deadline: null }, { deadline: { $gte: now } }] },
-    );
+  // From the process's copy of case_index (see case-mirror.ts): FerretDB's
+  // SQLite backend answers every filter but `_id` by decoding every document.
+  const now = Date.now();
+  const q = query.q ? query.q.toLowerCase() : null;
+  const matches: MirroredCase[] = [];
+  for (const entry of await ctx.caseMirror.current()) {
+    if (!mirroredVisibleTo(entry, caller)) continue;
+    if (query.stage && entry.stage !== query.stage) continue;
+    if (query.level && entry.level !== query.level) continue;
+    if (query.risk && entry.risk !== query.risk) continue;
+    if (query.status && entry.status !== query.status) continue;
+    if (query.centreId && !entry.centrePath.includes(query.centreId)) continue;
+    if (query.overdue !== undefined && mirroredOverdue(entry, now) !== query.overdue) continue;
+    if (q !== null && !entry.title.toLowerCase().includes(q) && !entry.caseNumber.toLowerCase().includes(q)) continue;
+    matches.push(entry);
   }
-  if (query.q) {
-    const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
-    clauses.push({ $or: [{ title: pattern }, { caseNumber: pattern }] });
-  }
-  // One query on the slim case_index, not find + count on `cases`: FerretDB's
-  // SQLite backend pushes down no filter but `_id` (nor any sort), so each query
-  // decodes every document of its collection, ~1 ms per `cases` document.
-  const matches = await ctx.db.models.CaseIndex.find(toCaseIndexFilter({ $and: clauses }), { _id: 1, receivedAt: 1 }).lean();
   matches.sort(newestFirst);
-  const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match._id);
+  const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
   // The page's full documents, each by `_id`: an `$in` is not pushed down either and would scan.
   const pageDocs = await Promise.all(pageIds.map((id) => ctx.db.models.Case.findById(id).lean()));
   const stored = pageDocs.filter((doc) => doc !== null) as unknown as StoredCase[];
@@ -288,6 +258,28 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
     return view;
   });
   return { items, page: query.page, pageSize: query.pageSize, total: matches.length };
+}
+
+/** canSee's rule, on a mirrored case_index entry. */
+export function mirroredVisibleTo(entry: MirroredCase, caller: Caller): boolean {
+  const me = caller.personId;
+  switch (caller.role) {
+    case 'resident':
+      return entry.complainantId === me || entry.reportedById === me;
+    case 'grid_worker':
+      return entry.centreId === caller.centreId || entry.reportedById === me || entry.complainantId === me;
+    case 'mediator':
+      return entry.centreId === caller.centreId || entry.mediatorId === me;
+    case 'expert':
+      return entry.expertId === me || entry.opinionExpertId === me;
+    case 'admin':
+      return caller.centreId !== undefined && entry.centrePath.includes(caller.centreId);
+  }
+}
+
+/** isOverdue's rule: flagged by the workflow, or open past its deadline. */
+export function mirroredOverdue(entry: MirroredCase, now: number): boolean {
+  return entry.overdue || (entry.status === 'open' && entry.deadline !== null && entry.deadline < now);
 }
 
 // ---------------------------------------------------------------------------------------

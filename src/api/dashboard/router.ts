@@ -4,6 +4,8 @@ import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import { DISSATISFIED_RATING, LEVELS, RISKS, STAGES } from '../../domain';
+import type { MirroredCase } from '../case-mirror';
+import { mirroredOverdue } from '../cases/service';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
@@ -75,12 +77,10 @@ export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
         }
         const centreId = scopeOf(caller, query.centreId, requestedPath);
         // Non-admin staff see the cases their own centre owns; admins the whole subtree.
-        const filter = caller.role === 'admin' ? { centrePath: centreId } : { centreId };
-        // The slim case_index, not `cases`: FerretDB decodes every document of the
-        // collection for this filter, and `cases` documents are ten times larger.
-        const docs = await ctx.db.models.CaseIndex.find(filter, {
-          caseNumber: 1, stage: 1, status: 1, centreId: 1, level: 1, risk: 1, deadline: 1, overdue: 1, rating: 1, receivedAt: 1, closedAt: 1, breached: 1,
-        }).lean();
+        // From the process's copy of case_index (see case-mirror.ts): FerretDB
+        // decodes every document of a collection for any filter but `_id`.
+        const inScope = (entry: MirroredCase): boolean => (caller.role === 'admin' ? entry.centrePath.includes(centreId) : entry.centreId === centreId);
+        const docs = [...(await ctx.caseMirror.current())].filter(inScope);
         const now = Date.now();
         const byStage = zeroes(STAGES);
         const byLevel = zeroes(LEVELS);
@@ -97,16 +97,15 @@ export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
           byRisk[doc.risk] = (byRisk[doc.risk] ?? 0) + 1;
           if (doc.status === 'closed') {
             closed += 1;
-            if (doc.closedAt && doc.receivedAt) timesToClose.push(new Date(doc.closedAt).getTime() - new Date(doc.receivedAt).getTime());
+            if (doc.closedAt !== null && doc.receivedAt !== null) timesToClose.push(doc.closedAt - doc.receivedAt);
             if (!doc.breached) closedOnTime += 1;
           } else {
             open += 1;
-            const late = doc.overdue || (doc.deadline !== null && doc.deadline !== undefined && new Date(doc.deadline).getTime() < now);
-            if (late) {
-              overdue.push({ id: doc._id, caseNumber: doc.caseNumber, stage: doc.stage, centreId: doc.centreId, level: doc.level, risk: doc.risk, deadline: doc.deadline ? new Date(doc.deadline).toISOString() : null });
+            if (mirroredOverdue(doc, now)) {
+              overdue.push({ id: doc.id, caseNumber: doc.caseNumber, stage: doc.stage, centreId: doc.centreId, level: doc.level, risk: doc.risk, deadline: doc.deadline !== null ? new Date(doc.deadline).toISOString() : null });
             }
           }
-          if (typeof doc.rating === 'number') ratings.push(doc.rating);
+          if (doc.rating !== null) ratings.push(doc.rating);
         }
         overdue.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
         const average = ratings.length > 0 ? ratings.reduce((sum, r) => sum + r, 0) / ratings.length : null;

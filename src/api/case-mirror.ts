@@ -1,0 +1,236 @@
+import type { Logger } from 'pino';
+import type { Models } from '../db/models';
+import { changeHint, readChange } from '../db/case-changes';
+
+/** One case as lists, filters, visibility and the dashboard see it (a `case_index` entry, in memory). */
+export interface MirroredCase {
+  id: string;
+  caseNumber: string;
+  title: string;
+  centreId: string;
+  centrePath: string[];
+  stage: string;
+  status: string;
+  level: string;
+  risk: string;
+  deadline: number | null;
+  overdue: boolean;
+  receivedAt: number | null;
+  closedAt: number | null;
+  rating: number | null;
+  breached: boolean;
+  complainantId: string | null;
+  reportedById: string | null;
+  mediatorId: string | null;
+  expertId: string | null;
+  opinionExpertId: string | null;
+  lastSeq: number;
+}
+
+/** Numbers probed at once while catching up, at most. */
+const MAX_PROBE = 64;
+/** How long a missing number may stay missing, with later ones present, before it is passed over. */
+const HOLE_GRACE_MS = 2_000;
+/** How long a passed-over number is still looked for (a slow insert may yet land). */
+const HOLE_WATCH_MS = 5 * 60_000;
+const BACKGROUND_EVERY_MS = 1_000;
+
+/**
+ * Each API process's copy of `case_index`, kept current by following the case
+ * change log (src/db/case-changes.ts) by `_id`.
+ *
+ * Why: FerretDB's SQLite backend answers any filter but `_id` by decoding every
+ * document of the collection, seconds per list or dashboard at 10,000 cases.
+ * Here one full read happens at the first use; after that, every read first
+ * catches up (one lookup by `_id` when nothing changed) and then filters in
+ * memory. A catch-up starts after the read asked for it, so a list requested
+ * after an action returned shows that action.
+ *
+ * Gaps: change numbers are claimed by insert, so a missing number is either an
+ * insert still in flight or one that failed (its change is then written again
+ * under another number by the retried activity). A number missing for
+ * HOLE_GRACE_MS while later ones exist is passed over and looked for again on
+ * later catch-ups for HOLE_WATCH_MS.
+ */
+export class CaseMirror {
+  private readonly cases = new Map<string, MirroredCase>();
+  private next = 1;
+  private loaded = false;
+  private loading: Promise<void> | null = null;
+  /** A catch-up asked for and not yet started: later askers share it. */
+  private queued: Promise<void> | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private missing: { number: number; since: number } | null = null;
+  private readonly holes = new Map<number, number>();
+  private background: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly models: Models,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Every case, current as of this call. */
+  async current(): Promise<Iterable<MirroredCase>> {
+    if (!this.loaded) {
+      this.loading ??= this.load().finally(() => {
+        this.loading = null;
+      });
+      await this.loading;
+    }
+    await this.catchUp();
+    this.startBackground();
+    return this.cases.values();
+  }
+
+  /** Stops the background catch-up (the process exits anyway; tests and shutdown call it). */
+  stop(): void {
+    if (this.background) clearInterval(this.background);
+    this.background = null;
+  }
+
+  get size(): number {
+    return this.cases.size;
+  }
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    // The hint first: changes made during the read are then read again, which is harmless.
+    const hint = await changeHint(this.models);
+    const entries = await this.models.CaseIndex.find({}).lean();
+    this.cases.clear();
+    for (const entry of entries) this.cases.set(entry._id, mirrored(entry));
+    this.next = hint + 1;
+    this.loaded = true;
+    this.logger.info({ cases: this.cases.size, ms: Date.now() - started }, 'case mirror loaded');
+  }
+
+  private catchUp(): Promise<void> {
+    if (this.queued) return this.queued;
+    const run = this.running.then(() => {
+      this.queued = null;
+      return this.catchUpOnce();
+    });
+    this.queued = run;
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUpOnce(): Promise<void> {
+    const changed = new Set<string>();
+    let probe = 1;
+    for (;;) {
+      const numbers = Array.from({ length: probe }, (_, i) => this.next + i);
+      const found = await Promise.all(numbers.map((n) => readChange(this.models, n)));
+      let present = 0;
+      for (const change of found) {
+        if (!change) break;
+        if (change.caseId) changed.add(change.caseId);
+        present += 1;
+      }
+      this.next += present;
+      if (present < probe) {
+        if (!(await this.passOverHole())) break;
+        probe = 1;
+        continue;
+      }
+      probe = Math.min(probe * 2, MAX_PROBE);
+    }
+    await this.lookForHoles(changed);
+    await this.refresh(changed);
+  }
+
+  /** At a missing number: passes over it (true) once it has been missing long enough with later numbers present. */
+  private async passOverHole(): Promise<boolean> {
+    const now = Date.now();
+    if (this.missing?.number !== this.next) {
+      this.missing = { number: this.next, since: now };
+      return false;
+    }
+    if (now - this.missing.since < HOLE_GRACE_MS) return false;
+    const later = Array.from({ length: 16 }, (_, i) => this.next + 1 + i);
+    const found = await Promise.all(later.map((n) => readChange(this.models, n)));
+    const firstPresent = found.findIndex((change) => change !== null);
+    if (firstPresent < 0) return false;
+    for (let n = this.next; n < this.next + 1 + firstPresent; n += 1) this.holes.set(n, now);
+    this.logger.warn({ from: this.next, count: firstPresent + 1 }, 'case change log: passing over numbers not written yet');
+    this.next += 1 + firstPresent;
+    this.missing = null;
+    return true;
+  }
+
+  private async lookForHoles(changed: Set<string>): Promise<void> {
+    if (this.holes.size === 0) return;
+    const now = Date.now();
+    const numbers = [...this.holes.keys()];
+    const found = await Promise.all(numbers.map((n) => readChange(this.models, n)));
+    numbers.forEach((n, i) => {
+      const change = found[i];
+      if (change) {
+        if (change.caseId) changed.add(change.caseId);
+        this.holes.delete(n);
+      } else if (now - (this.holes.get(n) ?? now) > HOLE_WATCH_MS) {
+        this.holes.delete(n);
+      }
+    });
+  }
+
+  private async refresh(caseIds: Set<string>): Promise<void> {
+    const ids = [...caseIds];
+    for (let i = 0; i < ids.length; i += MAX_PROBE) {
+      const chunk = ids.slice(i, i + MAX_PROBE);
+      const entries = await Promise.all(chunk.map((id) => this.models.CaseIndex.findById(id).lean()));
+      chunk.forEach((id, j) => {
+        const entry = entries[j];
+        if (entry) this.cases.set(id, mirrored(entry));
+        else this.cases.delete(id);
+      });
+    }
+  }
+
+  private startBackground(): void {
+    if (this.background) return;
+    this.background = setInterval(() => {
+      this.catchUp().catch((error: unknown) => this.logger.debug({ err: error }, 'case mirror: background catch-up failed'));
+    }, BACKGROUND_EVERY_MS);
+    this.background.unref();
+  }
+}
+
+type StoredEntry = Awaited<ReturnType<Models['CaseIndex']['findById']>> & object;
+
+function time(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const ms = new Date(value as string | number | Date).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function mirrored(entry: StoredEntry): MirroredCase {
+  const e = entry as unknown as Record<string, unknown>;
+  return {
+    id: String(e._id),
+    caseNumber: text(e.caseNumber) ?? '',
+    title: text(e.title) ?? '',
+    centreId: text(e.centreId) ?? '',
+    centrePath: Array.isArray(e.centrePath) ? e.centrePath.filter((c): c is string => typeof c === 'string') : [],
+    stage: text(e.stage) ?? '',
+    status: text(e.status) ?? '',
+    level: text(e.level) ?? '',
+    risk: text(e.risk) ?? '',
+    deadline: time(e.deadline),
+    overdue: e.overdue === true,
+    receivedAt: time(e.receivedAt),
+    closedAt: time(e.closedAt),
+    rating: typeof e.rating === 'number' ? e.rating : null,
+    breached: e.breached === true,
+    complainantId: text(e.complainantId),
+    reportedById: text(e.reportedById),
+    mediatorId: text(e.mediatorId),
+    expertId: text(e.expertId),
+    opinionExpertId: text(e.opinionExpertId),
+    lastSeq: typeof e.lastSeq === 'number' ? e.lastSeq : 0,
+  };
+}
