@@ -1,4 +1,3 @@
-import type { FilterQuery } from 'mongoose';
 import type { CaseIndexDoc } from './models';
 
 /**
@@ -86,37 +85,4 @@ export function caseIndexEntry(projection: IndexedProjection): CaseIndexEntry {
   if (projection.receivedAt !== undefined) entry.receivedAt = projection.receivedAt;
   if (projection.complainant !== undefined) entry.complainantId = projection.complainant?.personId ?? null;
   return entry;
-}
-
-/** `cases` field paths that `case_index` stores under another name. */
-const RENAMED_FIELDS: Readonly<Record<string, string>> = {
-  'complainant.personId': 'complainantId',
-  'opinion.expertId': 'opinionExpertId',
-};
-
-const INDEX_FIELDS: ReadonlySet<string> = new Set([
-  '_id', 'caseNumber', 'title', 'centreId', 'centrePath', 'stage', 'status', 'level', 'risk', 'deadline', 'overdue', 'receivedAt',
-  'closedAt', 'rating', 'breached', 'complainantId', 'reportedById', 'mediatorId', 'expertId', 'opinionExpertId', 'lastSeq', 'updatedAt',
-]);
-
-const LOGICAL_OPERATORS: ReadonlySet<string> = new Set(['$and', '$or', '$nor']);
-
-/**
- * The same filter, written for `case_index`: field paths of `cases` mapped to
- * the entry's names, values (and their operators) untouched. A field the index
- * does not hold throws, rather than silently matching nothing.
- */
-export function toCaseIndexFilter(filter: Readonly<Record<string, unknown>>): FilterQuery<CaseIndexDoc> {
-  const mapped: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter)) {
-    if (LOGICAL_OPERATORS.has(key)) {
-      if (!Array.isArray(value)) throw new Error(`${key} needs an array of filters`);
-      mapped[key] = value.map((clause: Readonly<Record<string, unknown>>) => toCaseIndexFilter(clause));
-      continue;
-    }
-    const field = RENAMED_FIELDS[key] ?? key;
-    if (!INDEX_FIELDS.has(field)) throw new Error(`case_index holds no field for "${key}"`);
-    mapped[field] = value;
-  }
-  return mapped as FilterQuery<CaseIndexDoc>;
 }

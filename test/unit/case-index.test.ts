@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseIndexEntry, isCompleteEntry, toCaseIndexFilter, type IndexedProjection } from '../../src/db/case-index';
+import { caseIndexEntry, isCompleteEntry, type IndexedProjection } from '../../src/db/case-index';
 
 const received = new Date('2025-03-01T08:00:00Z');
 
@@ -99,32 +99,5 @@ describe('caseIndexEntry', () => {
     const entry = caseIndexEntry(projection);
     entry.centrePath.push('x');
     expect(projection.centrePath).toHaveLength(3);
-  });
-});
-
-describe('toCaseIndexFilter', () => {
-  it('maps the projection’s nested paths to the entry’s names, inside $and/$or, and leaves values alone', () => {
-    const now = new Date();
-    const filter = {
-      $and: [
-        { $or: [{ 'complainant.personId': 'p1' }, { reportedById: 'p1' }] },
-        { $or: [{ expertId: 'p2' }, { 'opinion.expertId': 'p2' }] },
-        { overdue: { $ne: true }, $or: [{ status: 'closed' }, { deadline: null }, { deadline: { $gte: now } }] },
-        { $or: [{ title: { $regex: 'a', $options: 'i' } }, { caseNumber: { $regex: 'a', $options: 'i' } }] },
-      ],
-    };
-    expect(toCaseIndexFilter(filter)).toEqual({
-      $and: [
-        { $or: [{ complainantId: 'p1' }, { reportedById: 'p1' }] },
-        { $or: [{ expertId: 'p2' }, { opinionExpertId: 'p2' }] },
-        { overdue: { $ne: true }, $or: [{ status: 'closed' }, { deadline: null }, { deadline: { $gte: now } }] },
-        { $or: [{ title: { $regex: 'a', $options: 'i' } }, { caseNumber: { $regex: 'a', $options: 'i' } }] },
-      ],
-    });
-  });
-
-  it('refuses a field the index does not hold', () => {
-    expect(() => toCaseIndexFilter({ $and: [{ category: 'neighbour_dispute' }] })).toThrow(/category/);
-    expect(() => toCaseIndexFilter({ 'visits.breached': true })).toThrow(/visits\.breached/);
   });
 });
