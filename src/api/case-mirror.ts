@@ -34,6 +34,8 @@ const HOLE_GRACE_MS = 2_000;
 /** How long a passed-over number is still looked for (a slow insert may yet land). */
 const HOLE_WATCH_MS = 5 * 60_000;
 const BACKGROUND_EVERY_MS = 1_000;
+/** Full `cases` documents kept for list pages, most recently used last. */
+const MAX_CACHED_DOCUMENTS = 2_000;
 
 /**
  * Each API process's copy of `case_index`, kept current by following the case
@@ -63,6 +65,8 @@ export class CaseMirror {
   private missing: { number: number; since: number } | null = null;
   private readonly holes = new Map<number, number>();
   private background: NodeJS.Timeout | null = null;
+  /** Full `cases` documents by id, each with the `lastSeq` it was read at. */
+  private readonly documents = new Map<string, { lastSeq: number; doc: Record<string, unknown> }>();
 
   constructor(
     private readonly models: Models,
@@ -86,6 +90,39 @@ export class CaseMirror {
   stop(): void {
     if (this.background) clearInterval(this.background);
     this.background = null;
+  }
+
+  /**
+   * The full `cases` documents of these ids, in order, skipping any not found.
+   * A document is served from memory only while its `lastSeq` is the one the
+   * copy holds for the case: the projection is written forward only, so the
+   * document at a given `lastSeq` never changes. Call after current().
+   */
+  async documentsOf(ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    const docs = await Promise.all(
+      ids.map(async (id) => {
+        const wanted = this.cases.get(id)?.lastSeq;
+        const cached = this.documents.get(id);
+        if (cached && cached.lastSeq === wanted) {
+          this.documents.delete(id);
+          this.documents.set(id, cached);
+          return cached.doc;
+        }
+        const doc = (await this.models.Case.findById(id).lean()) as Record<string, unknown> | null;
+        if (doc) this.remember(id, doc);
+        return doc;
+      }),
+    );
+    return docs.filter((doc): doc is Record<string, unknown> => doc !== null);
+  }
+
+  private remember(id: string, doc: Record<string, unknown>): void {
+    this.documents.delete(id);
+    this.documents.set(id, { lastSeq: typeof doc.lastSeq === 'number' ? doc.lastSeq : -1, doc });
+    while (this.documents.size > MAX_CACHED_DOCUMENTS) {
+      const oldest = this.documents.keys().next().value as string;
+      this.documents.delete(oldest);
+    }
   }
 
   get size(): number {

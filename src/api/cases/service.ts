@@ -115,12 +115,34 @@ function isOverdue(doc: StoredCase, now: number): boolean {
   return Boolean(doc.overdue) || (doc.status === 'open' && doc.deadline !== null && doc.deadline !== undefined && new Date(doc.deadline).getTime() < now);
 }
 
+/** People's names change only when the directory is re-seeded: a minute's staleness is fine. */
+const NAME_TTL_MS = 60_000;
+const nameCache = new WeakMap<object, Map<string, { name: string | null; at: number }>>();
+
 async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
   if (wanted.length === 0) return new Map();
-  // One lookup by `_id` each: FerretDB answers `$in` by scanning every person.
-  const people = await Promise.all(wanted.map((id) => ctx.db.models.Person.findById(id, { name: 1 }).lean()));
-  return new Map(people.filter((p) => p !== null).map((p) => [p._id, p.name]));
+  let cache = nameCache.get(ctx.db.models);
+  if (!cache) nameCache.set(ctx.db.models, (cache = new Map()));
+  const known = cache;
+  const now = Date.now();
+  const names = await Promise.all(
+    wanted.map(async (id) => {
+      const hit = known.get(id);
+      if (hit && now - hit.at < NAME_TTL_MS) return hit.name;
+      // One lookup by `_id` each: FerretDB answers `$in` by scanning every person.
+      const person = await ctx.db.models.Person.findById(id, { name: 1 }).lean();
+      const name = person?.name ?? null;
+      known.set(id, { name, at: now });
+      return name;
+    }),
+  );
+  const result = new Map<string, string>();
+  wanted.forEach((id, i) => {
+    const name = names[i];
+    if (typeof name === 'string') result.set(id, name);
+  });
+  return result;
 }
 
 export interface CaseView {
@@ -248,9 +270,9 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   }
   matches.sort(newestFirst);
   const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
-  // The page's full documents, each by `_id`: an `$in` is not pushed down either and would scan.
-  const pageDocs = await Promise.all(pageIds.map((id) => ctx.db.models.Case.findById(id).lean()));
-  const stored = pageDocs.filter((doc) => doc !== null) as unknown as StoredCase[];
+  // The page's full documents, each by `_id` (an `$in` is not pushed down either
+  // and would scan), or from memory while unchanged since they were read.
+  const stored = (await ctx.caseMirror.documentsOf(pageIds)) as unknown as StoredCase[];
   const names = await namesOf(ctx, stored.flatMap((d) => [d.mediatorId, d.expertId]));
   const items = stored.map((doc) => {
     const view = caseView(ctx, doc, caller, names, false);
