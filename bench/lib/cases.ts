@@ -88,23 +88,25 @@ export function directCaseInput(n: number, slaPolicy: SlaPolicy = scalePolicy(DE
   };
 }
 
-/** A policy whose intake deadline for a case received at `now` falls exactly at `deadline`; everything after it is an hour away. */
+/** A policy whose intake deadline for a case received at `now` falls exactly at `deadline`; everything after it is a day away. */
 export function policyWithIntakeDeadline(now: number, deadline: number, warnAt: number): SlaPolicy {
-  const hour = 3_600_000;
+  // Every later stage a day long: its warning (at warnAt of a day) and deadline
+  // fall after the run, so escalated cases put no load on the read figures.
+  const day = 24 * 3_600_000;
   const same = (ms: number) => ({ critical: ms, high: ms, medium: ms, low: ms });
   return {
     version: `bench-deadline-${deadline}`,
     warnAt,
     durations: {
       intake: same(Math.max(1, deadline - now)),
-      risk_assessment: same(hour),
-      escalation: same(hour),
-      expert_consultation: same(hour),
-      mediation: same(hour),
-      closure: same(hour),
-      feedback: same(hour),
+      risk_assessment: same(day),
+      escalation: same(day),
+      expert_consultation: same(day),
+      mediation: same(day),
+      closure: same(day),
+      feedback: same(day),
     },
-    reopenWindow: hour,
+    reopenWindow: day,
   };
 }
 

@@ -76,9 +76,9 @@ async function pump(models: Models, state: AppenderState): Promise<void> {
       const batch = state.waiting.splice(0, MAX_BATCH);
       try {
         state.last = await writeBatch(models, state.last, batch.map((p) => p.caseId));
-        await models.Counter.updateOne({ _id: HINT_ID }, { $max: { value: state.last } }, { upsert: true }).catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
+        // Not waited for: the hint only saves probing (a reader starting from an
+        // older one reads a few changes twice), so a lost or late update is harmless.
+        void models.Counter.updateOne({ _id: HINT_ID }, { $max: { value: state.last } }, { upsert: true }).catch(() => undefined);
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);

@@ -63,9 +63,9 @@ async function pump(models: Models, scope: string, state: ScopeState): Promise<v
       try {
         const serials = await claimSerials(models, scope, state.last, batch.length);
         state.last = serials[serials.length - 1] as number;
-        await models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: state.last } }, { upsert: true }).catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
+        // Not waited for: the hint only saves a new process some probing, and a
+        // lost or late update costs nothing but that (a duplicate upsert race included).
+        void models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: state.last } }, { upsert: true }).catch(() => undefined);
         batch.forEach((waiter, i) => waiter.resolve(serials[i] as number));
       } catch (error) {
         for (const waiter of batch) waiter.reject(error);
