@@ -1,3 +1,4 @@
+import { inTurns } from '../db/in-turns';
 import type { ApiContext, Caller } from './context';
 
 export interface AuditEntry {
@@ -33,50 +34,23 @@ export async function writeAudit(ctx: ApiContext, entry: AuditEntry): Promise<vo
   }
 }
 
-interface PendingRecord {
-  record: Record<string, unknown>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-interface Writer {
-  waiting: PendingRecord[];
-  busy: boolean;
-}
-
-const writers = new WeakMap<object, Writer>();
-const MAX_GROUP = 256;
+const writers = new WeakMap<object, (record: Record<string, unknown>) => Promise<void>>();
 
 /**
  * Each request still waits for its own record to be stored, but the records of
- * requests waiting at the same moment go in one insertMany: on FerretDB's
- * SQLite backend every insert is a transaction of its own, and at 16 intakes
- * at once one insert each was a good part of the API's extra cost over bare
+ * requests waiting at the same moment go in one insertMany: at 16 intakes at
+ * once, one insert each was a good part of the API's extra cost over bare
  * workflow starts.
  */
 function groupWrite(ctx: ApiContext, record: Record<string, unknown>): Promise<void> {
-  let writer = writers.get(ctx.db.models);
-  if (!writer) writers.set(ctx.db.models, (writer = { waiting: [], busy: false }));
-  const w = writer;
-  return new Promise<void>((resolve, reject) => {
-    w.waiting.push({ record, resolve, reject });
-    if (!w.busy) void drain(ctx, w);
-  });
-}
-
-async function drain(ctx: ApiContext, writer: Writer): Promise<void> {
-  writer.busy = true;
-  try {
-    while (writer.waiting.length > 0) {
-      const group = writer.waiting.splice(0, MAX_GROUP);
-      try {
-        await ctx.db.models.Audit.insertMany(group.map((p) => p.record));
-        for (const pending of group) pending.resolve();
-      } catch (error) {
-        for (const pending of group) pending.reject(error);
-      }
-    }
-  } finally {
-    writer.busy = false;
+  let write = writers.get(ctx.db.models);
+  if (!write) {
+    const models = ctx.db.models;
+    write = inTurns(async (records: Record<string, unknown>[]) => {
+      await models.Audit.insertMany(records);
+      return records.map(() => undefined);
+    });
+    writers.set(models, write);
   }
+  return write(record);
 }

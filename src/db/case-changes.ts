@@ -1,5 +1,6 @@
 import type { Models } from './models';
-import { isDuplicateKeyError } from './serials';
+import { isDuplicateKeyError, writeErrorsOf } from './serials';
+import { inTurns } from './in-turns';
 
 /**
  * An append-only log of "this case's index entry changed", numbered 1, 2, 3 …
@@ -33,13 +34,23 @@ export function changeId(n: number): string {
 
 /** Records that a case's `case_index` entry changed; resolves once the change is stored. */
 export function appendCaseChange(models: Models, caseId: string): Promise<void> {
-  let state = appenders.get(models);
-  if (!state) appenders.set(models, (state = { last: 0, waiting: [], busy: false }));
-  const appender = state;
-  return new Promise<void>((resolve, reject) => {
-    appender.waiting.push({ caseId, resolve, reject });
-    if (!appender.busy) void pump(models, appender);
-  });
+  let append = appenders.get(models);
+  if (!append) appenders.set(models, (append = changeAppender(models)));
+  return append(caseId);
+}
+
+const appenders = new WeakMap<Models, (caseId: string) => Promise<void>>();
+
+function changeAppender(models: Models): (caseId: string) => Promise<void> {
+  /** The last number written through this connection (0: none yet, start from the hint). */
+  let last = 0;
+  return inTurns(async (caseIds: string[]) => {
+    last = await writeBatch(models, last, caseIds);
+    // Not waited for: the hint only saves probing (a reader starting from an
+    // older one reads a few changes twice), so a lost or late update is harmless.
+    void models.Counter.updateOne({ _id: HINT_ID }, { $max: { value: last } }, { upsert: true }).catch(() => undefined);
+    return caseIds.map(() => undefined);
+  }, MAX_BATCH);
 }
 
 /** The highest change number known to have been written (approximate: it may lag, never lead). */
@@ -52,41 +63,6 @@ export async function readChange(models: Models, n: number): Promise<CaseChange 
   const doc = (await models.Counter.collection.findOne({ _id: changeId(n) as never }, { projection: { caseId: 1 } })) as { caseId?: unknown } | null;
   if (!doc) return null;
   return { caseId: typeof doc.caseId === 'string' ? doc.caseId : '' };
-}
-
-interface PendingAppend {
-  caseId: string;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-interface AppenderState {
-  /** The last number written through this connection (0: none yet, start from the hint). */
-  last: number;
-  waiting: PendingAppend[];
-  busy: boolean;
-}
-
-const appenders = new WeakMap<Models, AppenderState>();
-
-async function pump(models: Models, state: AppenderState): Promise<void> {
-  state.busy = true;
-  try {
-    while (state.waiting.length > 0) {
-      const batch = state.waiting.splice(0, MAX_BATCH);
-      try {
-        state.last = await writeBatch(models, state.last, batch.map((p) => p.caseId));
-        // Not waited for: the hint only saves probing (a reader starting from an
-        // older one reads a few changes twice), so a lost or late update is harmless.
-        void models.Counter.updateOne({ _id: HINT_ID }, { $max: { value: state.last } }, { upsert: true }).catch(() => undefined);
-        for (const pending of batch) pending.resolve();
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
-    }
-  } finally {
-    state.busy = false;
-  }
 }
 
 /** Writes every change of the batch at consecutive free numbers; returns the highest number used. */
@@ -105,7 +81,7 @@ async function writeBatch(models: Models, lastHere: number, caseIds: string[]): 
       );
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      taken = new Set(duplicateIndexes(error, left.length));
+      taken = new Set(writeErrorsOf(error).map((e) => e.index));
     }
     highest = Math.max(highest, start + left.length - 1);
     // The changes whose number another process had taken go again, at the next numbers.
@@ -113,12 +89,4 @@ async function writeBatch(models: Models, lastHere: number, caseIds: string[]): 
   }
   if (left.length > 0) throw new Error('could not append to the case change log');
   return highest;
-}
-
-function duplicateIndexes(error: unknown, count: number): number[] {
-  const raw = (error as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(raw)) return (raw as { index: number }[]).map((e) => e.index);
-  if (raw && typeof raw === 'object') return [(raw as { index: number }).index];
-  // A duplicate without details: treat the whole batch as taken and write it again further on.
-  return Array.from({ length: count }, (_, i) => i);
 }

@@ -1,4 +1,5 @@
 import type { Models } from './models';
+import { inTurns } from './in-turns';
 
 const DUPLICATE_KEY = 11000;
 
@@ -28,52 +29,26 @@ export function isDuplicateKeyError(error: unknown): boolean {
  * Serials are handed out in ascending order, without gaps.
  */
 export function allocateSerial(models: Models, scope: string): Promise<number> {
-  let scopes = local.get(models);
-  if (!scopes) local.set(models, (scopes = new Map()));
-  let entry = scopes.get(scope);
-  if (!entry) scopes.set(scope, (entry = { last: 0, waiting: [], busy: false }));
-  const state = entry;
-  return new Promise<number>((resolve, reject) => {
-    state.waiting.push({ resolve, reject });
-    if (!state.busy) void pump(models, scope, state);
-  });
+  let scopes = allocators.get(models);
+  if (!scopes) allocators.set(models, (scopes = new Map()));
+  let allocate = scopes.get(scope);
+  if (!allocate) scopes.set(scope, (allocate = serialAllocator(models, scope)));
+  return allocate(undefined);
 }
 
-interface Waiter {
-  resolve(serial: number): void;
-  reject(error: unknown): void;
-}
+const allocators = new WeakMap<Models, Map<string, (call: undefined) => Promise<number>>>();
 
-interface ScopeState {
+function serialAllocator(models: Models, scope: string): (call: undefined) => Promise<number> {
   /** The last serial claimed through this connection (0: none yet, read the hint). */
-  last: number;
-  waiting: Waiter[];
-  busy: boolean;
-}
-
-const local = new WeakMap<Models, Map<string, ScopeState>>();
-
-const MAX_BATCH = 256;
-
-async function pump(models: Models, scope: string, state: ScopeState): Promise<void> {
-  state.busy = true;
-  try {
-    while (state.waiting.length > 0) {
-      const batch = state.waiting.splice(0, MAX_BATCH);
-      try {
-        const serials = await claimSerials(models, scope, state.last, batch.length);
-        state.last = serials[serials.length - 1] as number;
-        // Not waited for: the hint only saves a new process some probing, and a
-        // lost or late update costs nothing but that (a duplicate upsert race included).
-        void models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: state.last } }, { upsert: true }).catch(() => undefined);
-        batch.forEach((waiter, i) => waiter.resolve(serials[i] as number));
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-  } finally {
-    state.busy = false;
-  }
+  let last = 0;
+  return inTurns(async (calls) => {
+    const serials = await claimSerials(models, scope, last, calls.length);
+    last = serials[serials.length - 1] as number;
+    // Not waited for: the hint only saves a new process some probing, and a
+    // lost or late update costs nothing but that (a duplicate upsert race included).
+    void models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: last } }, { upsert: true }).catch(() => undefined);
+    return serials;
+  });
 }
 
 /** `count` serials, ascending, each claimed by inserting its `_id`. */
@@ -101,7 +76,7 @@ async function claimSerials(models: Models, scope: string, lastHere: number, cou
   return claimed;
 }
 
-function writeErrorsOf(error: unknown): { index: number; code?: number }[] {
+export function writeErrorsOf(error: unknown): { index: number; code?: number }[] {
   const raw = (error as { writeErrors?: unknown }).writeErrors;
   if (Array.isArray(raw)) return raw as { index: number }[];
   if (raw && typeof raw === 'object') return [raw as { index: number }];
