@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Models } from '../db/models';
+import type { Caller } from './context';
 import { changeHint, readChange } from '../db/case-changes';
 
 /** One case as lists, filters, visibility and the dashboard see it (a `case_index` entry, in memory). */
@@ -25,6 +26,31 @@ export interface MirroredCase {
   expertId: string | null;
   opinionExpertId: string | null;
   lastSeq: number;
+}
+
+/** The fields the visibility rule reads, on a stored case or a mirrored entry. */
+export type VisibilityFields = Pick<MirroredCase, 'centreId' | 'centrePath' | 'complainantId' | 'reportedById' | 'mediatorId' | 'expertId' | 'opinionExpertId'>;
+
+/** Who may see a case: its parties, the staff of its centre and above, its assignees. */
+export function visibleTo(c: VisibilityFields, caller: Caller): boolean {
+  const me = caller.personId;
+  switch (caller.role) {
+    case 'resident':
+      return c.complainantId === me || c.reportedById === me;
+    case 'grid_worker':
+      return c.centreId === caller.centreId || c.reportedById === me || c.complainantId === me;
+    case 'mediator':
+      return c.centreId === caller.centreId || c.mediatorId === me;
+    case 'expert':
+      return c.expertId === me || c.opinionExpertId === me;
+    case 'admin':
+      return caller.centreId !== undefined && c.centrePath.includes(caller.centreId);
+  }
+}
+
+/** Overdue: flagged by the workflow at the top level, or open past its deadline. */
+export function isOverdueAt(c: Pick<MirroredCase, 'overdue' | 'status' | 'deadline'>, now: number): boolean {
+  return c.overdue || (c.status === 'open' && c.deadline !== null && c.deadline < now);
 }
 
 /** Numbers probed at once while catching up, at most. */
@@ -233,8 +259,6 @@ export class CaseMirror {
   }
 }
 
-type StoredEntry = Awaited<ReturnType<Models['CaseIndex']['findById']>> & object;
-
 function time(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   const ms = new Date(value as string | number | Date).getTime();
@@ -245,8 +269,9 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function mirrored(entry: StoredEntry): MirroredCase {
-  const e = entry as unknown as Record<string, unknown>;
+/** A lean `case_index` document, read defensively: it comes from the database. */
+function mirrored(entry: object): MirroredCase {
+  const e = entry as Record<string, unknown>;
   return {
     id: String(e._id),
     caseNumber: text(e.caseNumber) ?? '',

@@ -17,7 +17,7 @@ import {
   type SlaPolicy,
 } from '../../domain';
 import type { CaseDoc } from '../../db/models';
-import type { MirroredCase } from '../case-mirror';
+import { isOverdueAt, visibleTo, type MirroredCase } from '../case-mirror';
 import { caseActionUpdate, REFUSAL_TYPES, type CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../privacy';
 import type { ApiContext, Caller } from '../context';
@@ -89,21 +89,20 @@ export function stateFromProjection(doc: StoredCase, slaPolicy: SlaPolicy): Case
 // Who sees which cases
 // ---------------------------------------------------------------------------------------
 
-/** Who may see a case: its parties, the staff of its centre and above, its assignees. */
+/** The visibility rule (visibleTo in case-mirror.ts) on a stored case. */
 export function canSee(doc: StoredCase, caller: Caller): boolean {
-  const me = caller.personId;
-  switch (caller.role) {
-    case 'resident':
-      return doc.complainant?.personId === me || doc.reportedById === me;
-    case 'grid_worker':
-      return doc.centreId === caller.centreId || doc.reportedById === me || doc.complainant?.personId === me;
-    case 'mediator':
-      return doc.centreId === caller.centreId || doc.mediatorId === me;
-    case 'expert':
-      return doc.expertId === me || (doc.opinion as { expertId?: string } | null)?.expertId === me;
-    case 'admin':
-      return caller.centreId !== undefined && doc.centrePath.includes(caller.centreId);
-  }
+  return visibleTo(
+    {
+      centreId: doc.centreId,
+      centrePath: doc.centrePath,
+      complainantId: doc.complainant?.personId ?? null,
+      reportedById: doc.reportedById ?? null,
+      mediatorId: doc.mediatorId ?? null,
+      expertId: doc.expertId ?? null,
+      opinionExpertId: (doc.opinion as { expertId?: string } | null)?.expertId ?? null,
+    },
+    caller,
+  );
 }
 
 /** Staff of the case and the complainant see the phone number; everyone else its masked form. */
@@ -112,7 +111,7 @@ function seesFullPhone(state: CaseState, caller: Caller): boolean {
 }
 
 function isOverdue(doc: StoredCase, now: number): boolean {
-  return Boolean(doc.overdue) || (doc.status === 'open' && doc.deadline !== null && doc.deadline !== undefined && new Date(doc.deadline).getTime() < now);
+  return isOverdueAt({ overdue: Boolean(doc.overdue), status: doc.status, deadline: toMs(doc.deadline) }, now);
 }
 
 /** People's names change only when the directory is re-seeded: a minute's staleness is fine. */
@@ -258,13 +257,13 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   const q = query.q ? query.q.toLowerCase() : null;
   const matches: MirroredCase[] = [];
   for (const entry of await ctx.caseMirror.current()) {
-    if (!mirroredVisibleTo(entry, caller)) continue;
+    if (!visibleTo(entry, caller)) continue;
     if (query.stage && entry.stage !== query.stage) continue;
     if (query.level && entry.level !== query.level) continue;
     if (query.risk && entry.risk !== query.risk) continue;
     if (query.status && entry.status !== query.status) continue;
     if (query.centreId && !entry.centrePath.includes(query.centreId)) continue;
-    if (query.overdue !== undefined && mirroredOverdue(entry, now) !== query.overdue) continue;
+    if (query.overdue !== undefined && isOverdueAt(entry, now) !== query.overdue) continue;
     if (q !== null && !entry.title.toLowerCase().includes(q) && !entry.caseNumber.toLowerCase().includes(q)) continue;
     matches.push(entry);
   }
@@ -280,28 +279,6 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
     return view;
   });
   return { items, page: query.page, pageSize: query.pageSize, total: matches.length };
-}
-
-/** canSee's rule, on a mirrored case_index entry. */
-export function mirroredVisibleTo(entry: MirroredCase, caller: Caller): boolean {
-  const me = caller.personId;
-  switch (caller.role) {
-    case 'resident':
-      return entry.complainantId === me || entry.reportedById === me;
-    case 'grid_worker':
-      return entry.centreId === caller.centreId || entry.reportedById === me || entry.complainantId === me;
-    case 'mediator':
-      return entry.centreId === caller.centreId || entry.mediatorId === me;
-    case 'expert':
-      return entry.expertId === me || entry.opinionExpertId === me;
-    case 'admin':
-      return caller.centreId !== undefined && entry.centrePath.includes(caller.centreId);
-  }
-}
-
-/** isOverdue's rule: flagged by the workflow, or open past its deadline. */
-export function mirroredOverdue(entry: MirroredCase, now: number): boolean {
-  return entry.overdue || (entry.status === 'open' && entry.deadline !== null && entry.deadline < now);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,8 +4,7 @@ import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import { DISSATISFIED_RATING, LEVELS, RISKS, STAGES } from '../../domain';
-import type { MirroredCase } from '../case-mirror';
-import { mirroredOverdue } from '../cases/service';
+import { isOverdueAt, type MirroredCase } from '../case-mirror';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
@@ -101,7 +100,7 @@ export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
             if (!doc.breached) closedOnTime += 1;
           } else {
             open += 1;
-            if (mirroredOverdue(doc, now)) {
+            if (isOverdueAt(doc, now)) {
               overdue.push({ id: doc.id, caseNumber: doc.caseNumber, stage: doc.stage, centreId: doc.centreId, level: doc.level, risk: doc.risk, deadline: doc.deadline !== null ? new Date(doc.deadline).toISOString() : null });
             }
           }

@@ -40,12 +40,13 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
         const filter: Record<string, unknown> = { role: query.role ?? { $in: ['mediator', 'expert'] } };
         if (query.centreId) filter.centrePath = query.centreId;
         if (query.specialty) filter.specialties = query.specialty;
-        const [people, open] = await Promise.all([
+        const [people, cases] = await Promise.all([
           ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(),
-          ctx.db.models.CaseIndex.find({ status: 'open', $or: [{ mediatorId: { $ne: null } }, { expertId: { $ne: null } }] }, { mediatorId: 1, expertId: 1 }).lean(),
+          ctx.caseMirror.current(), // the API's in-memory case_index: no scan of the collection
         ]);
         const load = new Map<string, number>();
-        for (const c of open) {
+        for (const c of cases) {
+          if (c.status !== 'open') continue;
           if (c.mediatorId) load.set(`mediator:${c.mediatorId}`, (load.get(`mediator:${c.mediatorId}`) ?? 0) + 1);
           if (c.expertId) load.set(`expert:${c.expertId}`, (load.get(`expert:${c.expertId}`) ?? 0) + 1);
         }
