@@ -59,9 +59,12 @@ export function renderMarkdown(r: BenchResult): string {
   for (const c of evaluateTargets(r)) out.push(`| ${c.target} | ${c.measured} | ${mark(c.met)} |`);
   out.push('');
   if (r.intake) {
-    out.push('**Intake** — `POST /api/v1/cases` vs bare `workflow.start` + one insert (ceiling)', '');
-    out.push('| concurrency | API cases/s | API p50 / p95 / p99 ms | ceiling cases/s | ceiling p50 / p95 / p99 ms | API / ceiling |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const row of r.intake) out.push(`| ${row.concurrency} | ${row.api.perSecond}${errs(row.api)} | ${lat(row.api)} | ${row.ceiling.perSecond}${errs(row.ceiling)} | ${lat(row.ceiling)} | ${Math.round(row.share * 100)} % |`);
+    out.push('**Intake** — `POST /api/v1/cases` vs bare `workflow.start` + one insert (ceiling); each side pooled over its rounds, which alternate which side goes first', '');
+    out.push('| concurrency | API cases/s | API p50 / p95 / p99 ms | ceiling cases/s | ceiling p50 / p95 / p99 ms | API / ceiling | each round |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of r.intake) {
+      const rounds = (row.roundShares ?? []).map((share) => `${Math.round(share * 100)} %`).join(', ');
+      out.push(`| ${row.concurrency} | ${row.api.perSecond}${errs(row.api)} | ${lat(row.api)} | ${row.ceiling.perSecond}${errs(row.ceiling)} | ${lat(row.ceiling)} | ${Math.round(row.share * 100)} % | ${rounds} |`);
+    }
     out.push('');
   }
   if (r.actions) {

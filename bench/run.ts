@@ -32,6 +32,8 @@ export interface BenchOptions {
 
 export interface Sizes {
   intake: Record<number, number>;
+  /** Rounds of ceiling and API at each intake concurrency (see scenarios.ts, intake). */
+  intakeRounds: number;
   actions: Record<number, number>;
   escalation: number;
   escalationLeadSeconds: number;
@@ -43,6 +45,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
   return options.quick
     ? {
         intake: { 1: 10, 16: 48, 64: 64 },
+        intakeRounds: 1,
         actions: { 1: 10, 16: 48 },
         escalation: options.cases,
         escalationLeadSeconds: 10,
@@ -51,6 +54,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
       }
     : {
         intake: { 1: 30, 16: 150, 64: 300 },
+        intakeRounds: 3,
         actions: { 1: 30, 16: 150 },
         escalation: options.cases,
         escalationLeadSeconds: 30,
@@ -165,7 +169,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     result.memoryIdle = await s.memory(ctx, 'idle, after start-up');
     await attempt('intake', async () => {
-      result.intake = await s.intake(ctx, sizes.intake);
+      result.intake = await s.intake(ctx, sizes.intake, sizes.intakeRounds);
     });
     await attempt('actions', async () => {
       result.actions = await s.actions(ctx, sizes.actions);

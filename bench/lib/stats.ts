@@ -43,6 +43,27 @@ export function round(value: number, digits: number): number {
  * operation starts after it has run out (slow reads stop early; the count says how many ran).
  */
 export async function runBounded(total: number, concurrency: number, op: (i: number) => Promise<void>, onProgress?: (done: number) => void, budgetMs = Infinity): Promise<Summary> {
+  const run = await runBoundedRaw(total, concurrency, op, onProgress, budgetMs);
+  return summarise(run.latencies, run.seconds, run.errors);
+}
+
+/** What runBounded measured, before summarising: rounds of it can be pooled with {@link pool}. */
+export interface RawRun {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+}
+
+/** Several runs as one: every latency, the time and errors added up. */
+export function pool(runs: RawRun[]): Summary {
+  return summarise(
+    runs.flatMap((run) => run.latencies),
+    runs.reduce((sum, run) => sum + run.seconds, 0),
+    runs.reduce((sum, run) => sum + run.errors, 0),
+  );
+}
+
+export async function runBoundedRaw(total: number, concurrency: number, op: (i: number) => Promise<void>, onProgress?: (done: number) => void, budgetMs = Infinity): Promise<RawRun> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -66,7 +87,7 @@ export async function runBounded(total: number, concurrency: number, op: (i: num
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, lane));
-  return summarise(latencies, (performance.now() - started) / 1000, errors);
+  return { latencies, seconds: (performance.now() - started) / 1000, errors };
 }
 
 export function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -1,6 +1,6 @@
 // The bench's own arithmetic and options, without servers and without timing anything.
 import { describe, expect, it } from 'vitest';
-import { percentile, runBounded, summarise } from '../../bench/lib/stats';
+import { percentile, pool, runBounded, summarise } from '../../bench/lib/stats';
 import { parseOptions, sizesFor } from '../../bench/run';
 import { evaluateTargets } from '../../bench/report';
 
@@ -9,6 +9,14 @@ describe('bench code', () => {
     const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
     expect([percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100)]).toEqual([50, 99, 100]);
     expect(summarise([3, 1, 2], 1)).toMatchObject({ count: 3, p50: 2, max: 3, perSecond: 3 });
+  });
+
+  it('pooled rounds count every latency once and divide by the rounds’ time together', () => {
+    const pooled = pool([
+      { latencies: [10, 30], seconds: 1, errors: 0 },
+      { latencies: [20, 40, 50, 60], seconds: 2, errors: 1 },
+    ]);
+    expect(pooled).toMatchObject({ count: 6, errors: 1, seconds: 3, perSecond: 2, p50: 30, max: 60 });
   });
 
   it('runs every operation once, at most `concurrency` at a time, and counts failures', async () => {
