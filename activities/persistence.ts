@@ -5,7 +5,7 @@ import { maskPhone } from '../src/privacy';
 import { isDuplicateKeyError } from '../src/db/serials';
 import { retryWhileBusy } from '../src/db/busy';
 import { caseIndexEntry } from '../src/db/case-index';
-import { writeCaseIndexEntry } from '../src/db/case-index-store';
+import { byId, storedSeq, writeCaseIndexEntry } from '../src/db/case-index-store';
 import { appendCaseChange } from '../src/db/case-changes';
 
 export { isSqliteBusy, retryWhileBusy } from '../src/db/busy';
@@ -80,11 +80,16 @@ export function createPersistenceActivities(models: Models) {
    * inserts, not `$setOnInsert` upserts: FerretDB runs an upsert as a read and
    * then a write, which costs about twice an insert and collides with other
    * writers on SQLite's lock.
+   *
+   * The writes of this file go through the driver's collection, not mongoose's
+   * model: every document is built here, typed, from the workflow's state,
+   * and mongoose's casting and validation of it cost the worker more CPU than
+   * the driver's round trip itself (docs/performance.md, change 13).
    */
   async function insertOnce(model: 'CaseEvent' | 'Notification', docs: Record<string, unknown>[]): Promise<void> {
     if (docs.length === 0) return;
     try {
-      await (model === 'CaseEvent' ? models.CaseEvent.insertMany(docs, { ordered: false }) : models.Notification.insertMany(docs, { ordered: false }));
+      await models[model].collection.insertMany(docs, { ordered: false });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
@@ -127,14 +132,14 @@ export function createPersistenceActivities(models: Models) {
    * duplicate is "already written" when the stored sequence is at least ours.
    */
   async function writeProjection(state: CaseState, fields: Record<string, unknown>): Promise<void> {
-    const stored = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
-    if (stored && stored.lastSeq >= state.seq) return;
+    const stored = await storedSeq(models.Case, state.caseId);
+    if (stored !== null && stored >= state.seq) return;
     try {
-      await models.Case.updateOne({ _id: state.caseId }, { $set: fields }, { upsert: true, strict: false });
+      await models.Case.collection.updateOne(byId(state.caseId), { $set: fields }, { upsert: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const now = await models.Case.findById(state.caseId, { lastSeq: 1 }).lean();
-      if (!now || now.lastSeq < state.seq) throw error;
+      const now = await storedSeq(models.Case, state.caseId);
+      if (now === null || now < state.seq) throw error;
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Collection, Document, Filter } from 'mongodb';
 import type { Models } from './models';
 import { caseIndexEntry, isCompleteEntry, type CaseIndexEntry } from './case-index';
 import { isDuplicateKeyError } from './serials';
@@ -13,8 +14,8 @@ import { appendCaseChange } from './case-changes';
  * projection in activities/persistence.ts.
  */
 export async function writeCaseIndexEntry(models: Models, derived: CaseIndexEntry): Promise<'written' | 'current'> {
-  const stored = await models.CaseIndex.findById(derived._id, { lastSeq: 1 }).lean();
-  if (stored && stored.lastSeq >= derived.lastSeq) return 'current';
+  const stored = await storedSeq(models.CaseIndex, derived._id);
+  if (stored !== null && stored >= derived.lastSeq) return 'current';
   let entry = derived;
   if (!stored && !isCompleteEntry(derived)) {
     // A transition's write lacks the fields set at opening. With no entry yet (a
@@ -25,14 +26,29 @@ export async function writeCaseIndexEntry(models: Models, derived: CaseIndexEntr
   }
   const { _id, ...fields } = entry;
   try {
-    await models.CaseIndex.updateOne({ _id }, { $set: fields }, { upsert: true });
+    await models.CaseIndex.collection.updateOne(byId(_id), { $set: fields }, { upsert: true });
   } catch (error) {
     // Two upserts of a new entry raced: the other one inserted it. Done if it is at least as new as ours.
     if (!isDuplicateKeyError(error)) throw error;
-    const now = await models.CaseIndex.findById(_id, { lastSeq: 1 }).lean();
-    if (!now || now.lastSeq < entry.lastSeq) throw error;
+    const now = await storedSeq(models.CaseIndex, _id);
+    if (now === null || now < entry.lastSeq) throw error;
   }
   return 'written';
+}
+
+/** A filter on a string `_id` (the driver's types expect an ObjectId). */
+export function byId(id: string): Filter<Document> {
+  return { _id: id as unknown as Document['_id'] };
+}
+
+/**
+ * The `lastSeq` stored for a case (projection or index entry), or null when
+ * there is none. Through the driver: on the hot path of every transition,
+ * where a mongoose query cost more CPU than the lookup.
+ */
+export async function storedSeq(model: { collection: Collection }, id: string): Promise<number | null> {
+  const doc = await model.collection.findOne(byId(id), { projection: { lastSeq: 1 } });
+  return typeof doc?.lastSeq === 'number' ? doc.lastSeq : null;
 }
 
 /** Marker in `counters`: the backfill of `case_index` from `cases` has completed once. */
