@@ -1,6 +1,6 @@
 import type { Models } from './models';
 import { isDuplicateKeyError, writeErrorsOf } from './serials';
-import { inTurns } from './in-turns';
+import { inTurns, latestOnly } from './in-turns';
 
 /**
  * An append-only log of "this case's index entry changed", numbered 1, 2, 3 …
@@ -44,11 +44,13 @@ const appenders = new WeakMap<Models, (caseId: string) => Promise<void>>();
 function changeAppender(models: Models): (caseId: string) => Promise<void> {
   /** The last number written through this connection (0: none yet, start from the hint). */
   let last = 0;
+  // Not waited for, and only the latest one written: the hint only saves probing
+  // (a reader starting from an older one reads a few changes twice), so a lost or
+  // late update is harmless.
+  const writeHint = latestOnly((value: number) => models.Counter.collection.updateOne({ _id: HINT_ID as never }, { $max: { value } }, { upsert: true }));
   return inTurns(async (caseIds: string[]) => {
     last = await writeBatch(models, last, caseIds);
-    // Not waited for: the hint only saves probing (a reader starting from an
-    // older one reads a few changes twice), so a lost or late update is harmless.
-    void models.Counter.updateOne({ _id: HINT_ID }, { $max: { value: last } }, { upsert: true }).catch(() => undefined);
+    writeHint(last);
     return caseIds.map(() => undefined);
   }, MAX_BATCH);
 }

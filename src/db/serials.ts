@@ -1,5 +1,5 @@
 import type { Models } from './models';
-import { inTurns } from './in-turns';
+import { inTurns, latestOnly } from './in-turns';
 
 const DUPLICATE_KEY = 11000;
 
@@ -41,12 +41,16 @@ const allocators = new WeakMap<Models, Map<string, (call: undefined) => Promise<
 function serialAllocator(models: Models, scope: string): (call: undefined) => Promise<number> {
   /** The last serial claimed through this connection (0: none yet, read the hint). */
   let last = 0;
+  // Not waited for, and only the latest one written: the hint only saves a new
+  // process some probing, and a lost or late update costs nothing but that (a
+  // duplicate upsert race included).
+  const writeHint = latestOnly((value: number) =>
+    models.Counter.collection.updateOne({ _id: `${scope}:hint` as never }, { $max: { value } }, { upsert: true }),
+  );
   return inTurns(async (calls) => {
     const serials = await claimSerials(models, scope, last, calls.length);
     last = serials[serials.length - 1] as number;
-    // Not waited for: the hint only saves a new process some probing, and a
-    // lost or late update costs nothing but that (a duplicate upsert race included).
-    void models.Counter.updateOne({ _id: `${scope}:hint` }, { $max: { value: last } }, { upsert: true }).catch(() => undefined);
+    writeHint(last);
     return serials;
   });
 }
