@@ -65,6 +65,15 @@ export function renderMarkdown(r: BenchResult): string {
       const rounds = (row.roundShares ?? []).map((share) => `${Math.round(share * 100)} %`).join(', ');
       out.push(`| ${row.concurrency} | ${row.api.perSecond}${errs(row.api)} | ${lat(row.api)} | ${row.ceiling.perSecond}${errs(row.ceiling)} | ${lat(row.ceiling)} | ${Math.round(row.share * 100)} % | ${rounds} |`);
     }
+    out.push('', 'CPU ms per case, API side / ceiling side (requests plus the worker recording the cases):', '');
+    out.push('| concurrency | API process | worker | Temporal | FerretDB | load generator |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of r.intake) {
+      const a = row.apiCpuMsPerCase;
+      const c = row.ceilingCpuMsPerCase;
+      if (!a || !c) continue;
+      const pair = (x: number | null, y: number | null) => `${x ?? '?'} / ${y ?? '?'}`;
+      out.push(`| ${row.concurrency} | ${pair(a.api, c.api)} | ${pair(a.worker, c.worker)} | ${pair(a.temporal, c.temporal)} | ${pair(a.ferretdb, c.ferretdb)} | ${pair(a.driver, c.driver)} |`);
+    }
     out.push('');
   }
   if (r.actions) {

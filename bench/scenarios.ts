@@ -6,7 +6,7 @@ import type { BenchStack } from './lib/stack';
 import { HttpClient } from './lib/http';
 import { pool, round, runBounded, runBoundedRaw, summarise, type RawRun, type Summary } from './lib/stats';
 import { dangerousHouseIntake, directCaseInput, newCaseId, organisation, policyWithIntakeDeadline, streetLightIntake, Tokens } from './lib/cases';
-import { rssMiB } from './lib/machine';
+import { cpuSeconds, rssMiB } from './lib/machine';
 import { echoWorkflowName, finishSignal, pingUpdate, timerWorkflowName } from './trivial/names';
 import { SEED_CENTRES, STAGES, RISKS } from '../src/domain';
 import { caseIndexEntry, type IndexedProjection } from '../src/db/case-index';
@@ -51,6 +51,47 @@ async function drain(ctx: Ctx, ids: string[], label: string, timeoutMs = 900_000
   }
 }
 
+/** CPU seconds each process of the stack (and this driver) used in a stretch of the bench. */
+export interface CpuUse {
+  worker: number | null;
+  api: number | null;
+  temporal: number | null;
+  ferretdb: number | null;
+  driver: number | null;
+}
+
+function cpuNow(ctx: Ctx): CpuUse {
+  const own = process.cpuUsage();
+  return {
+    worker: cpuSeconds(ctx.stack.worker.process.pid),
+    api: cpuSeconds(ctx.stack.api.process.pid),
+    temporal: cpuSeconds(ctx.stack.temporalPid),
+    ferretdb: cpuSeconds(ctx.stack.ferretdbPid),
+    driver: (own.user + own.system) / 1e6,
+  };
+}
+
+/** Starts a CPU account; the function returned closes it and adds what was used to `into`. */
+function cpuAccount(ctx: Ctx, into: CpuUse): () => void {
+  const before = cpuNow(ctx);
+  return () => {
+    const after = cpuNow(ctx);
+    for (const key of Object.keys(into) as (keyof CpuUse)[]) {
+      const used = after[key] !== null && before[key] !== null ? (after[key] as number) - (before[key] as number) : null;
+      const sofar = into[key];
+      into[key] = used === null || sofar === null ? null : sofar + used;
+    }
+  };
+}
+
+const noCpu = (): CpuUse => ({ worker: 0, api: 0, temporal: 0, ferretdb: 0, driver: 0 });
+
+/** Milliseconds of CPU per operation, per process. */
+function perOperation(use: CpuUse, operations: number): CpuUse {
+  const per = (seconds: number | null) => (seconds === null || operations === 0 ? null : round((seconds * 1000) / operations, 1));
+  return { worker: per(use.worker), api: per(use.api), temporal: per(use.temporal), ferretdb: per(use.ferretdb), driver: per(use.driver) };
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. Intake
 // ---------------------------------------------------------------------------------------
@@ -64,6 +105,9 @@ export interface IntakeRow {
   share: number;
   /** Each round's api / ceiling throughput, in order. */
   roundShares: number[];
+  /** CPU ms per case of each process, requests and the worker's recording of them (the drain) included. */
+  apiCpuMsPerCase: CpuUse;
+  ceilingCpuMsPerCase: CpuUse;
 }
 
 /**
@@ -81,9 +125,12 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
   for (const [c, total] of Object.entries(sizes).map(([k, v]) => [Number(k), v] as const)) {
     const ceilingRuns: RawRun[] = [];
     const apiRuns: RawRun[] = [];
+    const ceilingCpu = noCpu();
+    const apiCpu = noCpu();
     const runCeiling = async (round: number): Promise<void> => {
       ctx.progress(`intake ceiling, concurrency ${c}, round ${round + 1}/${rounds}: ${total} × (workflow.start + one insert)`);
       const ids: string[] = [];
+      const account = cpuAccount(ctx, ceilingCpu);
       ceilingRuns.push(
         await runBoundedRaw(
           total,
@@ -98,10 +145,12 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
         ),
       );
       await drain(ctx, ids, 'intake ceiling');
+      account();
     };
     const runApi = async (round: number): Promise<void> => {
       ctx.progress(`intake through POST /api/v1/cases, concurrency ${c}, round ${round + 1}/${rounds}: ${total} requests`);
       const ids: string[] = [];
+      const account = cpuAccount(ctx, apiCpu);
       apiRuns.push(
         await runBoundedRaw(
           total,
@@ -113,6 +162,7 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
         ),
       );
       await drain(ctx, ids, 'intake');
+      account();
     };
     for (let round = 0; round < rounds; round += 1) {
       if (round % 2 === 0) {
@@ -126,7 +176,15 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
     const api = pool(apiRuns);
     const ceiling = pool(ceilingRuns);
     const roundShares = apiRuns.map((run, i) => round(throughput(run) / throughput(ceilingRuns[i] as RawRun), 3));
-    rows.push({ concurrency: c, api, ceiling, share: round(api.perSecond / ceiling.perSecond, 3), roundShares });
+    rows.push({
+      concurrency: c,
+      api,
+      ceiling,
+      share: round(api.perSecond / ceiling.perSecond, 3),
+      roundShares,
+      apiCpuMsPerCase: perOperation(apiCpu, total * rounds),
+      ceilingCpuMsPerCase: perOperation(ceilingCpu, total * rounds),
+    });
     ctx.progress(`  → API ${api.perSecond}/s p99 ${api.p99} ms; ceiling ${ceiling.perSecond}/s p99 ${ceiling.p99} ms (${Math.round((api.perSecond / ceiling.perSecond) * 100)} %; rounds ${roundShares.map((x) => `${Math.round(x * 100)} %`).join(', ')})`);
   }
   return rows;

@@ -54,3 +54,19 @@ export function rssMiB(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc (null when it is gone or not local). */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the bench runs on. */
+const CLOCK_TICKS = 100;
