@@ -522,8 +522,8 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
     await audit('error', 503, { error: (error as Error).name });
     throw error;
   }
-  await audit('ok', 200);
-  const updated = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+  // The audit record and the read of the projection the update has just written are independent: one round trip, not two.
+  const [updated] = await Promise.all([ctx.db.models.Case.findById(caseId).lean() as Promise<StoredCase | null>, audit('ok', 200)]);
   if (!updated) throw new Error(`case ${caseId} vanished after an action`);
   const names = await namesOf(ctx, [updated.mediatorId, updated.expertId]);
   return caseView(ctx, updated, caller, names, true);
