@@ -45,7 +45,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
   return options.quick
     ? {
         intake: { 1: 10, 16: 48, 64: 64 },
-        intakeRounds: 1,
+        intakeRounds: 2,
         actions: { 1: 10, 16: 48 },
         escalation: options.cases,
         escalationLeadSeconds: 10,
@@ -54,7 +54,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
       }
     : {
         intake: { 1: 30, 16: 150, 64: 300 },
-        intakeRounds: 3,
+        intakeRounds: 4,
         actions: { 1: 30, 16: 150 },
         escalation: options.cases,
         escalationLeadSeconds: 30,
