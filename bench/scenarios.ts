@@ -84,6 +84,24 @@ function cpuAccount(ctx: Ctx, into: CpuUse): () => void {
   };
 }
 
+/**
+ * Waits (at most `maxMs`) until the servers and the worker have gone quiet:
+ * together under a fifth of a core over half a second. After the worker has
+ * recorded a burst of cases, Temporal and FerretDB still finish their own
+ * work for a few seconds; the next measurement should not pay for it.
+ */
+async function settle(ctx: Ctx, maxMs = 15_000): Promise<void> {
+  const busy = (use: CpuUse) => (use.worker ?? 0) + (use.temporal ?? 0) + (use.ferretdb ?? 0);
+  const until = Date.now() + maxMs;
+  let before = cpuNow(ctx);
+  while (Date.now() < until) {
+    await sleep(500);
+    const now = cpuNow(ctx);
+    if (busy(now) - busy(before) < 0.1) return;
+    before = now;
+  }
+}
+
 const noCpu = (): CpuUse => ({ worker: 0, api: 0, temporal: 0, ferretdb: 0, driver: 0 });
 
 /** Milliseconds of CPU per operation, per process. */
@@ -116,7 +134,8 @@ export interface IntakeRow {
  * before. One short burst of each (2 s at concurrency 16) swung the share
  * between 62 % and 91 % from run to run; pooled rounds, with neither side
  * always measured first, settle it. An even number of rounds gives each side
- * the first place equally often (with 3, one run's rounds read 120 %, 73 %, 80 %).
+ * the first place equally often (with 3, one run's rounds read 120 %, 73 %, 80 %),
+ * and each side starts once the servers have gone quiet after the one before.
  */
 export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: number): Promise<IntakeRow[]> {
   const rows: IntakeRow[] = [];
@@ -146,6 +165,7 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
         ),
       );
       await drain(ctx, ids, 'intake ceiling');
+      await settle(ctx);
       account();
     };
     const runApi = async (round: number): Promise<void> => {
@@ -163,6 +183,7 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
         ),
       );
       await drain(ctx, ids, 'intake');
+      await settle(ctx);
       account();
     };
     for (let round = 0; round < rounds; round += 1) {
