@@ -22,6 +22,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
     const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
     s.on('error', reject);
   });
+  keepConnectionsOpen(server);
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
   return {
@@ -38,4 +39,19 @@ export async function startApi(config: Config): Promise<RunningApi> {
       await db.close();
     },
   };
+}
+
+/** How long an idle keep-alive connection stays open: longer than the 60 s proxies and clients commonly keep one. */
+export const KEEP_ALIVE_MS = 65_000;
+
+/**
+ * Node closes an idle keep-alive connection after 5 s. A client that reuses
+ * one just as the server closes it gets "socket hang up" for a request the
+ * server never saw (the load generator hit exactly this after a 6 s pause),
+ * and a proxy that keeps upstream connections answers 502. So the server
+ * keeps them longer than such clients do; the headers timeout must exceed it.
+ */
+export function keepConnectionsOpen(server: Server): void {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
 }
