@@ -5,10 +5,9 @@ import { maskPhone } from '../src/privacy';
 import { isDuplicateKeyError } from '../src/db/serials';
 import { retryWhileBusy } from '../src/db/busy';
 import { caseIndexEntry } from '../src/db/case-index';
-import { byId, storedSeq, writeCaseIndexEntry } from '../src/db/case-index-store';
+import { writeCaseIndexEntry } from '../src/db/case-index-store';
+import { byId, storedSeq } from '../src/db/by-id';
 import { appendCaseChange } from '../src/db/case-changes';
-
-export { isSqliteBusy, retryWhileBusy } from '../src/db/busy';
 
 export interface CaseOpenedInput {
   intake: IntakeDetails;
@@ -84,7 +83,7 @@ export function createPersistenceActivities(models: Models) {
    * The writes of this file go through the driver's collection, not mongoose's
    * model: every document is built here, typed, from the workflow's state,
    * and mongoose's casting and validation of it cost the worker more CPU than
-   * the driver's round trip itself (docs/performance.md, change 13).
+   * the driver's round trip itself (docs/performance.md, change 14).
    */
   async function insertOnce(model: 'CaseEvent' | 'Notification', docs: Record<string, unknown>[]): Promise<void> {
     if (docs.length === 0) return;

@@ -42,7 +42,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
 }
 
 /** How long an idle keep-alive connection stays open: longer than the 60 s proxies and clients commonly keep one. */
-export const KEEP_ALIVE_MS = 65_000;
+const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Node closes an idle keep-alive connection after 5 s. A client that reuses

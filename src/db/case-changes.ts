@@ -1,6 +1,7 @@
 import type { Models } from './models';
 import { isDuplicateKeyError, writeErrorsOf } from './serials';
 import { inTurns, latestOnly } from './in-turns';
+import { byId } from './by-id';
 
 /**
  * An append-only log of "this case's index entry changed", numbered 1, 2, 3 …
@@ -47,7 +48,7 @@ function changeAppender(models: Models): (caseId: string) => Promise<void> {
   // Not waited for, and only the latest one written: the hint only saves probing
   // (a reader starting from an older one reads a few changes twice), so a lost or
   // late update is harmless.
-  const writeHint = latestOnly((value: number) => models.Counter.collection.updateOne({ _id: HINT_ID as never }, { $max: { value } }, { upsert: true }));
+  const writeHint = latestOnly((value: number) => models.Counter.collection.updateOne(byId(HINT_ID), { $max: { value } }, { upsert: true }));
   return inTurns(async (caseIds: string[]) => {
     last = await writeBatch(models, last, caseIds);
     writeHint(last);
@@ -62,7 +63,7 @@ export async function changeHint(models: Models): Promise<number> {
 
 /** Change number `n`, or null while nobody has written it. */
 export async function readChange(models: Models, n: number): Promise<CaseChange | null> {
-  const doc = (await models.Counter.collection.findOne({ _id: changeId(n) as never }, { projection: { caseId: 1 } })) as { caseId?: unknown } | null;
+  const doc = (await models.Counter.collection.findOne(byId(changeId(n)), { projection: { caseId: 1 } })) as { caseId?: unknown } | null;
   if (!doc) return null;
   return { caseId: typeof doc.caseId === 'string' ? doc.caseId : '' };
 }

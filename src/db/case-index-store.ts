@@ -1,9 +1,9 @@
-import type { Collection, Document, Filter } from 'mongodb';
 import type { Models } from './models';
 import { caseIndexEntry, isCompleteEntry, type CaseIndexEntry } from './case-index';
 import { isDuplicateKeyError } from './serials';
 import { retryWhileBusy } from './busy';
 import { appendCaseChange } from './case-changes';
+import { byId, storedSeq } from './by-id';
 
 /**
  * Writes a `case_index` entry forward only, by `_id` alone (the only filter
@@ -34,21 +34,6 @@ export async function writeCaseIndexEntry(models: Models, derived: CaseIndexEntr
     if (now === null || now < entry.lastSeq) throw error;
   }
   return 'written';
-}
-
-/** A filter on a string `_id` (the driver's types expect an ObjectId). */
-export function byId(id: string): Filter<Document> {
-  return { _id: id as unknown as Document['_id'] };
-}
-
-/**
- * The `lastSeq` stored for a case (projection or index entry), or null when
- * there is none. Through the driver: on the hot path of every transition,
- * where a mongoose query cost more CPU than the lookup.
- */
-export async function storedSeq(model: { collection: Collection }, id: string): Promise<number | null> {
-  const doc = await model.collection.findOne(byId(id), { projection: { lastSeq: 1 } });
-  return typeof doc?.lastSeq === 'number' ? doc.lastSeq : null;
 }
 
 /** Marker in `counters`: the backfill of `case_index` from `cases` has completed once. */

@@ -1,5 +1,6 @@
 import type { Models } from './models';
 import { inTurns, latestOnly } from './in-turns';
+import { byId } from './by-id';
 
 const DUPLICATE_KEY = 11000;
 
@@ -45,7 +46,7 @@ function serialAllocator(models: Models, scope: string): (call: undefined) => Pr
   // process some probing, and a lost or late update costs nothing but that (a
   // duplicate upsert race included).
   const writeHint = latestOnly((value: number) =>
-    models.Counter.collection.updateOne({ _id: `${scope}:hint` as never }, { $max: { value } }, { upsert: true }),
+    models.Counter.collection.updateOne(byId(`${scope}:hint`), { $max: { value } }, { upsert: true }),
   );
   return inTurns(async (calls) => {
     const serials = await claimSerials(models, scope, last, calls.length);
