@@ -1,4 +1,4 @@
-import { notificationsFor, type CaseEvent, type CaseState } from '../src/domain';
+import { auditRecord, intakeAuditId, notificationsFor, type AuditEntry, type CaseEvent, type CaseState } from '../src/domain';
 import type { Models } from '../src/db/models';
 import type { IntakeDetails } from '../workflows/definitions';
 import { maskPhone } from '../src/privacy';
@@ -13,6 +13,8 @@ export interface CaseOpenedInput {
   intake: IntakeDetails;
   state: CaseState;
   events: CaseEvent[];
+  /** The intake request's audit record, stored once under `intake:<caseId>`; null for cases whose API wrote it. */
+  audit?: AuditEntry | null;
 }
 
 export interface TransitionInput {
@@ -85,7 +87,7 @@ export function createPersistenceActivities(models: Models) {
    * and mongoose's casting and validation of it cost the worker more CPU than
    * the driver's round trip itself (docs/performance.md, change 14).
    */
-  async function insertOnce(model: 'CaseEvent' | 'Notification', docs: Record<string, unknown>[]): Promise<void> {
+  async function insertOnce(model: 'CaseEvent' | 'Notification' | 'Audit', docs: Record<string, unknown>[]): Promise<void> {
     if (docs.length === 0) return;
     try {
       await models[model].collection.insertMany(docs, { ordered: false });
@@ -158,7 +160,7 @@ export function createPersistenceActivities(models: Models) {
   }
 
   return {
-    async recordCaseOpened({ intake, state, events }: CaseOpenedInput): Promise<void> {
+    async recordCaseOpened({ intake, state, events, audit }: CaseOpenedInput): Promise<void> {
       const first = events[0];
       const at = first ? first.at : Date.now();
       await retryWhileBusy(() => writeEvents(state.caseId, events));
@@ -180,7 +182,11 @@ export function createPersistenceActivities(models: Models) {
         workflowId: state.caseId,
         receivedAt: new Date(at),
       };
-      await Promise.all([retryWhileBusy(() => writeNotifications(state, events)), writeProjectionAndIndex(state, projection)]);
+      await Promise.all([
+        retryWhileBusy(() => writeNotifications(state, events)),
+        audit ? retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId }, new Date(at)) }])) : undefined,
+        writeProjectionAndIndex(state, projection),
+      ]);
     },
 
     async recordTransition({ state, events }: TransitionInput): Promise<void> {

@@ -159,7 +159,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   if (opened) {
     const first = opened;
     await mutex.run(async () => {
-      await persistence().recordCaseOpened({ intake: input.intake, state: first.state, events: first.events });
+      await persistence().recordCaseOpened({ intake: input.intake, state: first.state, events: first.events, audit: input.intakeAudit ?? null });
       upsertSearchAttributes(searchAttributesOf(first.state));
     });
   }

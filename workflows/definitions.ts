@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseAction, CaseState, NewCaseInput } from '../src/domain';
+import type { Actor, AuditEntry, CaseAction, CaseState, NewCaseInput } from '../src/domain';
 
 /**
  * The case workflow's messages, shared by the workflow and its callers
@@ -22,6 +22,14 @@ export interface CaseWorkflowInput {
   /** The case as intake created it; `now` is when it was received. */
   opening: NewCaseInput;
   intake: IntakeDetails;
+  /**
+   * The audit record of the request that opened the case. The opening write
+   * stores it with the case, keyed by the case id, so a case never exists
+   * without its intake record (an API that died right after the start used to
+   * leave one unrecorded) and the request waits for one write fewer. Absent
+   * from cases opened before this field existed: their API wrote the record.
+   */
+  intakeAudit?: AuditEntry;
   /** Carried across continue-as-new: the state to resume from (events already written). */
   resumeState?: CaseState;
 }

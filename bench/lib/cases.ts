@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signToken } from '../../src/auth/tokens';
+import { maskPhone } from '../../src/privacy';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, scalePolicy, scoreRisk, SEED_PEOPLE, type SlaPolicy } from '../../src/domain';
 import { Organisation, SEED_CENTRES } from '../../src/domain';
 import type { CaseWorkflowInput } from '../../workflows/definitions';
@@ -84,6 +85,14 @@ export function directCaseInput(n: number, slaPolicy: SlaPolicy = scalePolicy(DE
       complainant: { personId: 'p-dongmen-resident', name: body.complainant.name, phone: body.complainant.phone },
       parties: [],
       affectedCount: null,
+    },
+    intakeAudit: {
+      actor: { personId: 'p-dongmen-resident', role: 'resident' },
+      action: 'intake',
+      caseId,
+      outcome: 'ok',
+      status: 201,
+      detail: { channel: 'app', category: 'public_facility_hazard', centreId: 'zz-pinghe-xiaoxi-dongmen', risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: false },
     },
   };
 }

@@ -1,34 +1,16 @@
 import { inTurns } from '../db/in-turns';
-import type { ApiContext, Caller } from './context';
-
-export interface AuditEntry {
-  actor: Caller | null;
-  action: string;
-  caseId?: string | null;
-  outcome: string;
-  status: number;
-  /** Never personal data in clear: phones arrive here masked. */
-  detail?: Record<string, unknown>;
-}
+import { auditRecord, type AuditEntry } from '../domain';
+import type { ApiContext } from './context';
 
 /**
  * Who did what, when, and how it ended: every action and every refused attempt.
+ * (An intake that opened a case is recorded by the worker, with the case: see
+ * `intakeAudit` in workflows/definitions.ts.)
  * An audit write that fails is logged, never allowed to change the answer.
  */
 export async function writeAudit(ctx: ApiContext, entry: AuditEntry): Promise<void> {
-  const actor = entry.actor
-    ? { personId: entry.actor.personId, role: entry.actor.role, centreId: entry.actor.centreId ?? null }
-    : { anonymous: true };
   try {
-    await groupWrite(ctx, {
-      at: new Date(),
-      actor,
-      action: entry.action,
-      caseId: entry.caseId ?? null,
-      outcome: entry.outcome,
-      status: entry.status,
-      detail: entry.detail ?? {},
-    });
+    await groupWrite(ctx, auditRecord(entry, new Date()));
   } catch (error) {
     ctx.logger.error({ err: error, action: entry.action, caseId: entry.caseId, outcome: entry.outcome }, 'audit write failed');
   }

@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './case-number';
 export * from './seed-data';
 export * from './notifications';
+export * from './audit';

@@ -94,6 +94,13 @@ describe('crashes', () => {
       env = await startTestEnv('crash-after-write', {
         wrapActivities: (activities) => ({
           ...activities,
+          recordCaseOpened: async (input) => {
+            await activities.recordCaseOpened(input);
+            if (Context.current().info.attempt === 1 && !failedOnce.has(`${input.state.caseId}:opened`)) {
+              failedOnce.add(`${input.state.caseId}:opened`);
+              throw new Error('crashed after writing');
+            }
+          },
           recordTransition: async (input) => {
             await activities.recordTransition(input);
             const key = `${input.state.caseId}:${input.state.seq}`;
@@ -111,13 +118,16 @@ describe('crashes', () => {
     });
 
     it('is retried by Temporal and writes nothing twice', async () => {
-      const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident' });
+      const input = {
+        ...caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident' }),
+        intakeAudit: { actor: { personId: 'p-dongmen-resident', role: 'resident' }, action: 'intake', outcome: 'ok', status: 201, detail: { complainantPhone: '138****1234' } },
+      };
       const handle = await startCase(env, input);
       const admin = seeded('p-dongmen-admin');
       await act(handle, admin, { type: 'accept' });
       await act(handle, admin, { type: 'escalate', reason: '需要镇级协调' });
       const state = await act(handle, seeded('p-xiaoxi-admin'), { type: 'accept' });
-      expect(failedOnce.size).toBe(3); // every transition's first attempt failed after writing
+      expect(failedOnce.size).toBe(4); // the opening's and every transition's first attempt failed after writing
       const types = await expectConsecutiveEvents(env, state.caseId);
       expect(types).toEqual(['reported', 'accepted', 'escalated', 'accepted']);
       const notifications = await env.db.models.Notification.find({ caseId: state.caseId }).lean();
@@ -125,6 +135,12 @@ describe('crashes', () => {
       expect(new Set(keys).size).toBe(keys.length);
       expect(notifications.filter((n) => n.kind === 'case_escalated')).toHaveLength(1);
       expect((await env.db.models.Case.findById(state.caseId).lean())?.lastSeq).toBe(4);
+      // The intake's audit record went in with the opening, once, with the case id filled in.
+      const intakeRecords = await env.db.models.Audit.find({ caseId: state.caseId, action: 'intake' }).lean();
+      expect(intakeRecords).toEqual([
+        expect.objectContaining({ _id: `intake:${state.caseId}`, outcome: 'ok', status: 201, actor: { personId: 'p-dongmen-resident', role: 'resident', centreId: null } }),
+      ]);
+      expect(intakeRecords[0]?.at).toEqual(new Date(input.opening.now));
       await handle.terminate('test finished');
     });
 

@@ -389,6 +389,14 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       parties,
       affectedCount: body.affectedCount ?? null,
     },
+    intakeAudit: {
+      actor: { personId: caller.personId, role: caller.role, centreId: caller.centreId },
+      action: 'intake',
+      caseId,
+      outcome: 'ok',
+      status: 201,
+      detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
+    },
   };
 
   let replayed = false;
@@ -407,14 +415,6 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
     const existing = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
     if (existing) return { status: 200, body: createdView(existing), replayed: true };
   }
-  await writeAudit(ctx, {
-    actor: caller,
-    action: 'intake',
-    caseId,
-    outcome: 'ok',
-    status: 201,
-    detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
-  });
   // Built from what we know: nothing waits for the workflow or for a person.
   return {
     status: 201,

@@ -1,0 +1,40 @@
+/**
+ * The shape of an `audit` record, built in one place for both of its writers: the API
+ * (every request's outcome, refusals included) and the worker (the intake
+ * record, written with the case it opened).
+ */
+export interface AuditActor {
+  personId: string;
+  role: string;
+  centreId?: string | undefined;
+}
+
+export interface AuditEntry {
+  actor: AuditActor | null;
+  action: string;
+  caseId?: string | null;
+  outcome: string;
+  status: number;
+  /** Never personal data in clear: phones arrive here masked. */
+  detail?: Record<string, unknown>;
+}
+
+export function auditRecord(entry: AuditEntry, at: Date): Record<string, unknown> {
+  const actor = entry.actor
+    ? { personId: entry.actor.personId, role: entry.actor.role, centreId: entry.actor.centreId ?? null }
+    : { anonymous: true };
+  return {
+    at,
+    actor,
+    action: entry.action,
+    caseId: entry.caseId ?? null,
+    outcome: entry.outcome,
+    status: entry.status,
+    detail: entry.detail ?? {},
+  };
+}
+
+/** The `_id` of a case's intake record: written once, however often the opening write is retried. */
+export function intakeAuditId(caseId: string): string {
+  return `intake:${caseId}`;
+}
