@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { allocateSerial } from '../../db/serials';
+import { allocateSerial, isDuplicateKeyError } from '../../db/serials';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
@@ -294,25 +294,36 @@ function nextSerial(ctx: ApiContext, now: number): Promise<number> {
 }
 
 /**
- * With an Idempotency-Key the first request claims the case number; a retry
- * (even after a crash between claim and start) reuses it. The claim packs the
- * day and the serial into one number: yyyymmdd × 10^6 + serial.
+ * The case number of a new intake. With an Idempotency-Key the first request
+ * claims its number under the key's case id, and a retry (even after a crash
+ * between claim and start) reuses it without taking a new serial: a serial
+ * taken and not used is a hole in the day's numbering, which an auditor reads
+ * as a missing case. The claim packs the day and the serial into one number:
+ * yyyymmdd × 10^6 + serial. Only two requests with one key served at the same
+ * moment can still leave a hole: both take a serial, one claim wins.
  */
-async function claimCaseNumber(ctx: ApiContext, caseId: string, now: number, serial: number): Promise<string> {
-  const packed = Number(dayKey(now)) * 1_000_000 + serial;
+async function caseNumberFor(ctx: ApiContext, caseId: string, idempotencyKey: string | undefined, now: number): Promise<string> {
+  if (idempotencyKey === undefined) return formatCaseNumber(now, await nextSerial(ctx, now));
   const claimId = `idempotency:${caseId}`;
-  let claim: { value: number } | null;
+  const earlier = await ctx.db.models.Counter.findById(claimId).lean();
+  if (earlier) return unpackCaseNumber(earlier.value);
+  const packed = Number(dayKey(now)) * 1_000_000 + (await nextSerial(ctx, now));
   try {
-    claim = await ctx.db.models.Counter.findOneAndUpdate({ _id: claimId }, { $setOnInsert: { value: packed } }, { upsert: true, new: true, lean: true });
+    await ctx.db.models.Counter.collection.insertOne({ _id: claimId as never, value: packed });
+    return unpackCaseNumber(packed);
   } catch (error) {
-    // Two requests with one key raced to insert the claim: the other one won; use its number.
-    if ((error as { code?: number }).code !== 11000) throw error;
-    claim = await ctx.db.models.Counter.findById(claimId).lean();
+    // Another request with this key claimed first: its number is the case's.
+    if (!isDuplicateKeyError(error)) throw error;
+    const winner = await ctx.db.models.Counter.findById(claimId).lean();
+    if (!winner) throw error;
+    return unpackCaseNumber(winner.value);
   }
-  const value = claim?.value ?? packed;
-  const day = Math.floor(value / 1_000_000);
+}
+
+function unpackCaseNumber(packed: number): string {
+  const day = Math.floor(packed / 1_000_000);
   const dayMs = Date.UTC(Math.floor(day / 10_000), Math.floor((day % 10_000) / 100) - 1, day % 100);
-  return formatCaseNumber(dayMs, value % 1_000_000);
+  return formatCaseNumber(dayMs, packed % 1_000_000);
 }
 
 export function caseIdFor(idempotencyKey: string | undefined, personId: string): string {
@@ -375,8 +386,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
     partyCount: 1 + parties.length,
     ...(body.affectedCount !== undefined ? { affectedCount: body.affectedCount } : {}),
   });
-  const serial = await nextSerial(ctx, now);
-  const caseNumber = idempotencyKey !== undefined ? await claimCaseNumber(ctx, caseId, now, serial) : formatCaseNumber(now, serial);
+  const caseNumber = await caseNumberFor(ctx, caseId, idempotencyKey, now);
   const slaPolicy = slaPolicyOf(ctx);
   const input: CaseWorkflowInput = {
     opening: { caseId, caseNumber, category: body.category, complainantId, reportedById: caller.personId, centrePath: centre.path, risk, riskFactors: factors, slaPolicy, now },
