@@ -1,5 +1,6 @@
 import type { BenchResult } from './run';
 import type { Summary } from './lib/stats';
+import type { CpuUse } from './scenarios';
 
 export interface TargetCheck {
   target: string;
@@ -68,11 +69,7 @@ export function renderMarkdown(r: BenchResult): string {
     out.push('', 'CPU ms per case, API side / ceiling side (requests plus the worker recording the cases):', '');
     out.push('| concurrency | API process | worker | Temporal | FerretDB | load generator |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of r.intake) {
-      const a = row.apiCpuMsPerCase;
-      const c = row.ceilingCpuMsPerCase;
-      if (!a || !c) continue;
-      const pair = (x: number | null, y: number | null) => `${x ?? '?'} / ${y ?? '?'}`;
-      out.push(`| ${row.concurrency} | ${pair(a.api, c.api)} | ${pair(a.worker, c.worker)} | ${pair(a.temporal, c.temporal)} | ${pair(a.ferretdb, c.ferretdb)} | ${pair(a.driver, c.driver)} |`);
+      if (row.apiCpuMsPerCase && row.ceilingCpuMsPerCase) out.push(cpuRow(row.concurrency, row.apiCpuMsPerCase, row.ceilingCpuMsPerCase));
     }
     out.push('');
   }
@@ -80,6 +77,12 @@ export function renderMarkdown(r: BenchResult): string {
     out.push('**Actions** — `POST /cases/:id/actions` (an Update through the worker, one activity) vs a bare Update on a trivial workflow', '');
     out.push('| concurrency | actions | API p50 / p95 / p99 ms | API actions/s | bare Update p50 / p95 / p99 ms | bare updates/s |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of r.actions) out.push(`| ${row.concurrency} | ${row.api.count}${errs(row.api)} | ${lat(row.api)} | ${row.api.perSecond} | ${lat(row.ceiling)} | ${row.ceiling.perSecond} |`);
+    const measured = r.actions.filter((row) => row.apiCpuMsPerAction && row.ceilingCpuMsPerAction);
+    if (measured.length > 0) {
+      out.push('', 'CPU ms per action, API side / bare Update side (the worker column is the trivial workflows\' worker on the bare side):', '');
+      out.push('| concurrency | API process | worker | Temporal | FerretDB | load generator |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
+      for (const row of measured) out.push(cpuRow(row.concurrency, row.apiCpuMsPerAction as CpuUse, row.ceilingCpuMsPerAction as CpuUse));
+    }
     out.push('');
   }
   if (r.escalation) {
@@ -117,4 +120,10 @@ export function renderMarkdown(r: BenchResult): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One row of a CPU table: each process's ms per operation, the measured side / its ceiling. */
+function cpuRow(concurrency: number, a: CpuUse, c: CpuUse): string {
+  const pair = (x: number | null, y: number | null) => `${x ?? '?'} / ${y ?? '?'}`;
+  return `| ${concurrency} | ${pair(a.api, c.api)} | ${pair(a.worker, c.worker)} | ${pair(a.temporal, c.temporal)} | ${pair(a.ferretdb, c.ferretdb)} | ${pair(a.driver, c.driver)} |`;
 }

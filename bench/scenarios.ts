@@ -60,10 +60,11 @@ export interface CpuUse {
   driver: number | null;
 }
 
-function cpuNow(ctx: Ctx): CpuUse {
+/** `workerPid`: the worker that serves the side measured (the trivial workflows' worker for bare Updates). */
+function cpuNow(ctx: Ctx, workerPid = ctx.stack.worker.process.pid): CpuUse {
   const own = process.cpuUsage();
   return {
-    worker: cpuSeconds(ctx.stack.worker.process.pid),
+    worker: cpuSeconds(workerPid),
     api: cpuSeconds(ctx.stack.api.process.pid),
     temporal: cpuSeconds(ctx.stack.temporalPid),
     ferretdb: cpuSeconds(ctx.stack.ferretdbPid),
@@ -72,10 +73,10 @@ function cpuNow(ctx: Ctx): CpuUse {
 }
 
 /** Starts a CPU account; the function returned closes it and adds what was used to `into`. */
-function cpuAccount(ctx: Ctx, into: CpuUse): () => void {
-  const before = cpuNow(ctx);
+function cpuAccount(ctx: Ctx, into: CpuUse, workerPid?: number): () => void {
+  const before = cpuNow(ctx, workerPid);
   return () => {
-    const after = cpuNow(ctx);
+    const after = cpuNow(ctx, workerPid);
     for (const key of Object.keys(into) as (keyof CpuUse)[]) {
       const used = after[key] !== null && before[key] !== null ? (after[key] as number) - (before[key] as number) : null;
       const sofar = into[key];
@@ -222,6 +223,9 @@ export interface ActionRow {
   concurrency: number;
   api: Summary;
   ceiling: Summary;
+  /** CPU ms per action of each process; on the ceiling side "worker" is the trivial workflows' worker. */
+  apiCpuMsPerAction?: CpuUse;
+  ceilingCpuMsPerAction?: CpuUse;
 }
 
 /** The street-light case walked by the village admin and the resident: five actions. */
@@ -244,12 +248,15 @@ export async function actions(ctx: Ctx, sizes: Record<number, number>): Promise<
       opened.push(await ctx.http.expect(201, 'POST', '/api/v1/cases', resident, streetLightIntake(i)));
     });
     await drain(ctx, opened.map((o) => o.id), 'actions set-up');
+    await settle(ctx);
 
     ctx.progress(`actions through POST /cases/:id/actions, concurrency ${c}: ${opened.length * 5} actions`);
     const latencies: number[] = [];
     let errors = 0;
     let next = 0;
     const tick = ticker(ctx.progress, 'actions', opened.length * 5);
+    const apiCpu = noCpu();
+    const accountApi = cpuAccount(ctx, apiCpu);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: c }, async () => {
@@ -272,16 +279,27 @@ export async function actions(ctx: Ctx, sizes: Record<number, number>): Promise<
       }),
     );
     const api = summarise(latencies, (performance.now() - t0) / 1000, errors);
+    await settle(ctx);
+    accountApi();
 
     ctx.progress(`bare Update round trip on a trivial workflow, concurrency ${c}: ${latencies.length} updates`);
     const handles = await Promise.all(
       Array.from({ length: c }, () => ctx.stack.temporal.client.workflow.start(echoWorkflowName, { taskQueue: ctx.stack.trivialQueue, workflowId: `bench-echo-${newCaseId()}` })),
     );
+    const ceilingCpu = noCpu();
+    const accountCeiling = cpuAccount(ctx, ceilingCpu, ctx.stack.trivialWorker.process.pid);
     const ceiling = await runBounded(Math.max(latencies.length, c), c, async (i) => {
       await (handles[i % c] as (typeof handles)[number]).executeUpdate(pingUpdate, { args: [i] });
     });
+    accountCeiling();
     await Promise.all(handles.map((h) => h.signal(finishSignal)));
-    rows.push({ concurrency: c, api, ceiling });
+    rows.push({
+      concurrency: c,
+      api,
+      ceiling,
+      apiCpuMsPerAction: perOperation(apiCpu, latencies.length),
+      ceilingCpuMsPerAction: perOperation(ceilingCpu, ceiling.count),
+    });
     ctx.progress(`  → action p50 ${api.p50} p99 ${api.p99} ms; bare update p50 ${ceiling.p50} p99 ${ceiling.p99} ms`);
   }
   return rows;
