@@ -610,13 +610,15 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
   // case-mirror.ts): one look at the change log by `_id`, then the page's cases by
   // `_id`. Which ids are on the page is worked out once, before timing.
   const probeChangeLog = () => models.Counter.findById(changeId(1)).lean();
-  const pageOf = async (filter: Record<string, unknown>, skip: number): Promise<string[]> => {
+  const pageOf = async (filter: Record<string, unknown>, skip: number, size = 20): Promise<string[]> => {
     const matches = await models.CaseIndex.find(filter, { _id: 1, receivedAt: 1 }).lean();
     matches.sort((a, b) => (b.receivedAt?.getTime() ?? 0) - (a.receivedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1));
-    return matches.slice(skip, skip + 20).map((m) => m._id);
+    return matches.slice(skip, skip + size).map((m) => m._id);
   };
   const countyPage = await pageOf({ $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] }, 20);
   const cityPage = await pageOf({ $and: [{ centrePath: 'zz' }] }, 0);
+  // Open311's default window: received in the last 90 days; 50 to a page.
+  const open311Page = await pageOf({ $and: [{ status: 'open' }, { receivedAt: { $gte: new Date(Date.now() - 90 * 86_400_000) } }] }, 0, 50);
   const listPage = async (ids: string[]) => {
     await probeChangeLog();
     await Promise.all(ids.map((id) => models.Case.findById(id).lean()));
@@ -634,6 +636,14 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
       api: () => ctx.http.expect(200, 'GET', '/api/v1/cases?pageSize=20', city),
       bare: async () => {
         await listPage(cityPage);
+      },
+    },
+    {
+      name: 'GET /open311/v2/requests.json?status=open (public; 90 days, 50 a page)',
+      api: () => ctx.http.expect(200, 'GET', '/open311/v2/requests.json?status=open', city),
+      bare: async () => {
+        await probeChangeLog();
+        await Promise.all(open311Page.map((id) => models.Case.findById(id).lean()));
       },
     },
     {

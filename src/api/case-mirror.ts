@@ -7,6 +7,8 @@ import { changeHint, readChange } from '../db/case-changes';
 export interface MirroredCase {
   id: string;
   caseNumber: string;
+  /** Null in an entry written before the category was indexed (until the worker's start-up backfill fills it). */
+  category: string | null;
   title: string;
   centreId: string;
   centrePath: string[];
@@ -51,6 +53,13 @@ export function visibleTo(c: VisibilityFields, caller: Caller): boolean {
 /** Overdue: flagged by the workflow at the top level, or open past its deadline. */
 export function isOverdueAt(c: Pick<MirroredCase, 'overdue' | 'status' | 'deadline'>, now: number): boolean {
   return c.overdue || (c.status === 'open' && c.deadline !== null && c.deadline < now);
+}
+
+/** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */
+export function newestFirst(a: MirroredCase, b: MirroredCase): number {
+  const byDate = (b.receivedAt ?? Number.NEGATIVE_INFINITY) - (a.receivedAt ?? Number.NEGATIVE_INFINITY);
+  if (byDate !== 0 && !Number.isNaN(byDate)) return byDate;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** Numbers probed at once while catching up, at most. */
@@ -275,6 +284,7 @@ function mirrored(entry: object): MirroredCase {
   return {
     id: String(e._id),
     caseNumber: text(e.caseNumber) ?? '',
+    category: text(e.category),
     title: text(e.title) ?? '',
     centreId: text(e.centreId) ?? '',
     centrePath: Array.isArray(e.centrePath) ? e.centrePath.filter((c): c is string => typeof c === 'string') : [],

@@ -36,12 +36,16 @@ export async function writeCaseIndexEntry(models: Models, derived: CaseIndexEntr
   return 'written';
 }
 
-/** Marker in `counters`: the backfill of `case_index` from `cases` has completed once. */
-export const CASE_INDEX_MIGRATION_ID = 'migration:case-index-v1';
+/**
+ * Marker in `counters`: the backfill of `case_index` from `cases` has completed
+ * once. v1 wrote the entries; v2 also fills `category` into entries written
+ * before it was indexed.
+ */
+export const CASE_INDEX_MIGRATION_ID = 'migration:case-index-v2';
 
 /** The `cases` fields caseIndexEntry reads; everything else stays on the server. */
 const FIELDS_FOR_INDEX = {
-  caseNumber: 1, title: 1, centreId: 1, centrePath: 1, stage: 1, status: 1, level: 1, risk: 1, deadline: 1, overdue: 1, receivedAt: 1,
+  caseNumber: 1, category: 1, title: 1, centreId: 1, centrePath: 1, stage: 1, status: 1, level: 1, risk: 1, deadline: 1, overdue: 1, receivedAt: 1,
   closedAt: 1, rating: 1, visits: 1, complainant: 1, reportedById: 1, mediatorId: 1, expertId: 1, opinion: 1, lastSeq: 1, updatedAt: 1,
 } as const;
 
@@ -59,7 +63,9 @@ export interface BackfillResult {
 /**
  * Gives every case projected before `case_index` existed its entry, once per
  * database: streams `cases` with a cursor, writes each missing or older entry
- * (forward only, as the worker does), then writes the marker. Idempotent and
+ * (forward only, as the worker does), fills `category` into current entries
+ * that lack it (a case's category never changes, so this cannot move an entry
+ * backwards), then writes the marker. Idempotent and
  * safe to run from two workers at once: both write the same entries by `_id`,
  * under the same forward-only rule, and the marker insert of the slower one
  * finds its `_id` taken. A run interrupted before the marker runs again at the
@@ -69,7 +75,9 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
   if (await models.Counter.findById(CASE_INDEX_MIGRATION_ID, { _id: 1 }).lean()) return { ran: false, examined: 0, written: 0 };
   const started = Date.now();
   // One scan of the small collection instead of one lookup per case for the entries already current.
-  const known = new Map((await models.CaseIndex.find({}, { lastSeq: 1 }).lean()).map((entry) => [entry._id, entry.lastSeq]));
+  const known = new Map(
+    (await models.CaseIndex.find({}, { lastSeq: 1, category: 1 }).lean()).map((entry) => [entry._id, { lastSeq: entry.lastSeq, category: entry.category ?? null }]),
+  );
   const total = await models.Case.estimatedDocumentCount();
   if (total > 0) log(`case_index: backfilling entries for ${total} cases (${known.size} entries already there)`);
   let examined = 0;
@@ -79,9 +87,12 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
   for await (const projection of cursor) {
     examined += 1;
     const entry = caseIndexEntry(projection);
-    if ((known.get(entry._id) ?? -1) < entry.lastSeq) {
+    const stored = known.get(entry._id);
+    const write = (): Promise<'written' | 'current'> =>
+      (stored?.lastSeq ?? -1) < entry.lastSeq ? writeCaseIndexEntry(models, entry) : fillCategory(models, entry._id, entry.category);
+    if ((stored?.lastSeq ?? -1) < entry.lastSeq || stored?.category === null) {
       inFlight.push(
-        retryWhileBusy(() => writeCaseIndexEntry(models, entry)).then(async (outcome) => {
+        retryWhileBusy(write).then(async (outcome) => {
           if (outcome !== 'written') return;
           written += 1;
           // An API process already running learns of the entry from the change log.
@@ -103,4 +114,13 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
   }
   if (total > 0) log(`case_index: backfill done, ${examined} cases examined, ${written} entries written in ${Date.now() - started} ms`);
   return { ran: true, examined, written };
+}
+
+/** Sets the category of an entry that has none; an entry that has one already is left as it is. */
+async function fillCategory(models: Models, caseId: string, category: string | null | undefined): Promise<'written' | 'current'> {
+  if (typeof category !== 'string') return 'current'; // nothing to fill it with
+  const stored = await models.CaseIndex.findById(caseId, { category: 1 }).lean();
+  if (!stored || (stored.category ?? null) !== null) return 'current';
+  await models.CaseIndex.collection.updateOne(byId(caseId), { $set: { category } });
+  return 'written';
 }

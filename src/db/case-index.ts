@@ -11,6 +11,7 @@ import type { CaseIndexDoc } from './models';
 export interface IndexedProjection {
   _id: string;
   caseNumber: string;
+  category: string;
   centreId: string;
   centrePath: readonly string[];
   stage: string;
@@ -62,6 +63,7 @@ export function caseIndexEntry(projection: IndexedProjection): CaseIndexEntry {
   const entry: CaseIndexEntry = {
     _id: projection._id,
     caseNumber: projection.caseNumber,
+    category: projection.category,
     centreId: projection.centreId,
     centrePath: [...projection.centrePath],
     stage: projection.stage,

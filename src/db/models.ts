@@ -137,6 +137,8 @@ const caseIndexSchema = new Schema(
   {
     _id: { type: String, required: true },
     caseNumber: { type: String, required: true },
+    /** The category code: Open311 lists filter on it (`service_code`). Null only in entries written before it was indexed. */
+    category: { type: String, default: null },
     title: { type: String, default: null },
     centreId: { type: String, required: true },
     centrePath: { type: [String], required: true },

@@ -152,6 +152,17 @@ describe('Open311 GeoReport v2', () => {
     for (const item of res.body) expect(Object.keys(item).sort()).toEqual([...GEOREPORT_REQUEST_FIELDS].sort());
     const closed = await request(api.app).get('/open311/v2/requests.json').query({ service_request_id: number, status: 'closed' });
     expect(closed.body).toEqual([]);
+    const ids = async (query: Record<string, string>) =>
+      (await request(api.app).get('/open311/v2/requests.json').query(query)).body.map((r: { service_request_id: string }) => r.service_request_id);
+    expect(await ids({ service_request_id: number, service_code: 'public_facility_hazard' })).toEqual([number]);
+    expect(await ids({ service_request_id: number, service_code: 'neighbour_dispute' })).toEqual([]);
+    // Without ids: the last 90 days by default, or the dates given; newest first.
+    expect(await ids({ service_code: 'public_facility_hazard', page_size: '100' })).toContain(number);
+    expect(await ids({ start_date: new Date(Date.now() + 3_600_000).toISOString() })).toEqual([]);
+    expect(await ids({ end_date: '2020-01-01T00:00:00Z' })).toEqual([]);
+    const listed = (await request(api.app).get('/open311/v2/requests.json').query({ page_size: '100' })).body as { requested_datetime: string }[];
+    const times = listed.map((r) => Date.parse(r.requested_datetime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('an unknown request is a 404', async () => {

@@ -153,4 +153,19 @@ describe('case_index backfill', () => {
     expect(await backfillCaseIndex(db.models)).toEqual({ ran: false, examined: 0, written: 0 });
     expect(await db.models.CaseIndex.countDocuments({})).toBe(29);
   });
+
+  it('fills the category into entries written before it was indexed, and writes entries that went missing', async () => {
+    // Where the previous migration ran, but not this one: entries without a category.
+    await db.models.Counter.deleteOne({ _id: CASE_INDEX_MIGRATION_ID });
+    await db.models.Counter.collection.insertOne({ _id: 'migration:case-index-v1' as never, value: 30 });
+    await db.models.CaseIndex.collection.updateMany({}, { $unset: { category: '' } });
+
+    const result = await backfillCaseIndex(db.models);
+    expect(result).toEqual({ ran: true, examined: 30, written: 30 });
+    const entries = await db.models.CaseIndex.find({}).lean();
+    expect(entries).toHaveLength(30);
+    expect(entries.every((entry) => entry.category === 'neighbour_dispute')).toBe(true);
+    // The newer entry kept what it had; only its category was filled in.
+    expect(entries.find((entry) => entry._id === 'case_backfill_0')).toMatchObject({ lastSeq: 5, stage: 'mediation' });
+  });
 });

@@ -8,6 +8,7 @@ function storedProjection(overrides: Partial<IndexedProjection> = {}): IndexedPr
   const stored = {
     _id: 'case_1',
     caseNumber: 'ZZ-20250301-000001',
+    category: 'neighbour_dispute',
     title: '邻里噪音',
     description: '深夜噪音',
     centreId: 'zz-pinghe-xiaoxi',
@@ -43,6 +44,7 @@ describe('caseIndexEntry', () => {
     expect(caseIndexEntry(storedProjection())).toEqual({
       _id: 'case_1',
       caseNumber: 'ZZ-20250301-000001',
+      category: 'neighbour_dispute',
       title: '邻里噪音',
       centreId: 'zz-pinghe-xiaoxi',
       centrePath: ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi'],
@@ -80,7 +82,7 @@ describe('caseIndexEntry', () => {
   });
 
   it('fills absent optional fields with the defaults the schema has', () => {
-    const entry = caseIndexEntry({ _id: 'c', caseNumber: 'n', centreId: 'zz', centrePath: ['zz'], stage: 'intake', status: 'open', level: 'city', risk: 'low', lastSeq: 1 });
+    const entry = caseIndexEntry({ _id: 'c', caseNumber: 'n', category: 'noise', centreId: 'zz', centrePath: ['zz'], stage: 'intake', status: 'open', level: 'city', risk: 'low', lastSeq: 1 });
     expect(entry).toMatchObject({ deadline: null, overdue: false, breached: false, mediatorId: null, expertId: null, opinionExpertId: null, reportedById: null });
   });
 

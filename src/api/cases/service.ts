@@ -17,7 +17,7 @@ import {
   type SlaPolicy,
 } from '../../domain';
 import type { CaseDoc } from '../../db/models';
-import { isOverdueAt, visibleTo, type MirroredCase } from '../case-mirror';
+import { isOverdueAt, newestFirst, visibleTo, type MirroredCase } from '../case-mirror';
 import { caseActionUpdate, REFUSAL_TYPES, type CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../privacy';
 import type { ApiContext, Caller } from '../context';
@@ -241,13 +241,6 @@ export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): 
   const doc = await findVisibleCase(ctx, caller, caseId);
   const names = await namesOf(ctx, [doc.mediatorId, doc.expertId]);
   return caseView(ctx, doc, caller, names, true);
-}
-
-/** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */
-function newestFirst(a: MirroredCase, b: MirroredCase): number {
-  const byDate = (b.receivedAt ?? Number.NEGATIVE_INFINITY) - (a.receivedAt ?? Number.NEGATIVE_INFINITY);
-  if (byDate !== 0 && !Number.isNaN(byDate)) return byDate;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery) {

@@ -5,6 +5,7 @@ import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
 import { createCase, type StoredCase } from '../cases/service';
+import { newestFirst, type MirroredCase } from '../case-mirror';
 import type { IntakeBody } from '../cases/schemas';
 
 /**
@@ -170,20 +171,22 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
       query: listQuerySchema,
       responses: { 200: { description: 'Requests', schema: z.array(requestSchema) } },
       async handler(_req, res, { query }) {
-        const filter: Record<string, unknown> = {};
-        if (query.service_request_id) filter.caseNumber = { $in: query.service_request_id.split(',') };
-        else {
-          const end = query.end_date ? new Date(query.end_date) : new Date();
-          const start = query.start_date ? new Date(query.start_date) : new Date(end.getTime() - 90 * DAY_MS);
-          filter.receivedAt = { $gte: start, $lte: end };
+        // Filtered in the process's copy of case_index, as GET /api/v1/cases is: this
+        // endpoint is public, and a query on `cases` makes FerretDB's SQLite backend
+        // decode every case (seconds at 10,000 cases, for anyone who asks).
+        const numbers = query.service_request_id ? new Set(query.service_request_id.split(',')) : null;
+        const end = query.end_date ? Date.parse(query.end_date) : Date.now();
+        const start = query.start_date ? Date.parse(query.start_date) : end - 90 * DAY_MS;
+        const matches: MirroredCase[] = [];
+        for (const entry of await ctx.caseMirror.current()) {
+          if (numbers ? !numbers.has(entry.caseNumber) : entry.receivedAt === null || entry.receivedAt < start || entry.receivedAt > end) continue;
+          if (query.service_code && entry.category !== query.service_code) continue;
+          if (query.status && entry.status !== query.status) continue;
+          matches.push(entry);
         }
-        if (query.service_code) filter.category = query.service_code;
-        if (query.status) filter.status = query.status;
-        const docs = (await ctx.db.models.Case.find(filter)
-          .sort({ receivedAt: -1, _id: 1 })
-          .skip((query.page - 1) * query.page_size)
-          .limit(query.page_size)
-          .lean()) as unknown as StoredCase[];
+        matches.sort(newestFirst);
+        const pageIds = matches.slice((query.page - 1) * query.page_size, query.page * query.page_size).map((entry) => entry.id);
+        const docs = (await ctx.caseMirror.documentsOf(pageIds)) as unknown as StoredCase[];
         const names = await agencies(docs);
         res.json(docs.map((doc) => requestView(doc, names.get(doc.centreId) ?? null)));
       },
@@ -197,7 +200,14 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
       params: paramsSchema,
       responses: { 200: { description: 'A one-element array', schema: z.array(requestSchema) }, 404: { description: 'No such request' } },
       async handler(_req, res, { params }) {
-        const doc = (await ctx.db.models.Case.findOne({ caseNumber: params.service_request_id }).lean()) as StoredCase | null;
+        let id: string | null = null;
+        for (const entry of await ctx.caseMirror.current()) {
+          if (entry.caseNumber === params.service_request_id) {
+            id = entry.id;
+            break;
+          }
+        }
+        const [doc] = id === null ? [] : ((await ctx.caseMirror.documentsOf([id])) as unknown as StoredCase[]);
         if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`);
         const names = await agencies([doc]);
         res.json([requestView(doc, names.get(doc.centreId) ?? null)]);
