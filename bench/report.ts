@@ -92,6 +92,11 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(`| automatic escalations (event \`at\` − visit deadline) | ${e.escalated} | ${e.lateness.p50} | ${e.lateness.p99} | ${e.lateness.max} | ${e.missed} | ${e.doubled} |`);
     out.push(`| ceiling: bare timer workflows, one deadline | ${e.ceiling.count} | ${e.ceiling.p50} | ${e.ceiling.p99} | ${e.ceiling.max} | | |`);
     out.push('', e.missed === 0 ? `Every escalation was visible in MongoDB ${e.allVisibleAfterSeconds} s after the deadline.` : `Watched for ${e.observedSeconds} s after the deadline: ${e.missed} cases had not escalated by then (missed = not within that window); the last one seen appeared after ${e.allVisibleAfterSeconds} s.`, '');
+    if (e.cpuMsPerEscalation && e.ceilingCpuMsPerTimer) {
+      out.push('CPU ms per escalation / per bare timer, from the deadline until the last one (the worker column is the trivial workflows\' worker for the timers; the bench\'s scans of case_events every 10 s are in FerretDB\'s and the load generator\'s figures):', '');
+      out.push('| cases | API process | worker | Temporal | FerretDB | load generator |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
+      out.push(cpuRow(e.cases, e.cpuMsPerEscalation, e.ceilingCpuMsPerTimer), '');
+    }
   }
   if (r.lifecycle) {
     const l = r.lifecycle;

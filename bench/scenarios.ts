@@ -334,6 +334,14 @@ export interface EscalationResult {
   allVisibleAfterSeconds: number;
   /** N bare timer workflows sharing one deadline: workflow-time lateness, ms. */
   ceiling: LatenessSummary;
+  /**
+   * CPU ms per escalation of each process, from the deadline until the bench saw
+   * the last one (its scans of case_events every 10 s included), and per bare
+   * timer from their deadline until none was left running ("worker" there is the
+   * trivial workflows' worker).
+   */
+  cpuMsPerEscalation?: CpuUse;
+  ceilingCpuMsPerTimer?: CpuUse;
   memoryBefore: MemoryRow;
   memoryOpen: MemoryRow;
 }
@@ -399,6 +407,8 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   const memoryOpen = await memory(ctx, `${n} escalation cases started, just before their deadline`, memoryBefore.openCases + recordedAtDeadline);
   ctx.progress(`  worker RSS ${memoryOpen.workerRssMiB} MiB, heap ${memoryOpen.workerHeapUsedMiB} MiB with ${memoryOpen.openCases} open cases`);
   await sleep(Math.max(0, deadline - Date.now()));
+  const escalationCpu = noCpu();
+  const accountEscalations = cpuAccount(ctx, escalationCpu);
 
   // One scan of case_events every 10 s: on FerretDB an `_id` lookup scans too, so
   // thousands of them would load the servers far more than one scan.
@@ -418,6 +428,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
     if (seen >= n || Date.now() > giveUp) break;
     await sleep(10_000);
   }
+  accountEscalations();
   const allVisibleAfterSeconds = round((lastChange - deadline) / 1000, 2);
   const observedSeconds = round((Date.now() - deadline) / 1000, 0);
   // A few more seconds: a doubled escalation would show up now.
@@ -443,9 +454,12 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   // nothing polls onedoor's escalations. Each result is the lateness its
   // workflow saw when it woke, so reading it later changes nothing.
   await sleep(Math.max(0, timerDeadline - Date.now()));
+  const timerCpu = noCpu();
+  const accountTimers = cpuAccount(ctx, timerCpu, ctx.stack.trivialWorker.process.pid);
   const running = `WorkflowType = '${timerWorkflowName}' AND ExecutionStatus = 'Running'`;
   const ceilingGiveUp = Date.now() + Math.max(120_000, n * 100);
   while ((await ctx.stack.temporal.client.workflow.count(running)).count > 0 && Date.now() < ceilingGiveUp) await sleep(5000);
+  accountTimers();
   const ceilingLate = await Promise.all(handles.map((h) => h.result()));
   return {
     cases: n,
@@ -459,6 +473,8 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
     allVisibleAfterSeconds,
     observedSeconds,
     ceiling: lateness(ceilingLate),
+    cpuMsPerEscalation: perOperation(escalationCpu, perCase.size),
+    ceilingCpuMsPerTimer: perOperation(timerCpu, ceilingLate.length),
     memoryBefore,
     memoryOpen,
   };
