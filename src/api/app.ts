@@ -38,7 +38,10 @@ export function apiRoutes(ctx: ApiContext): RouteSpec[] {
   return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...open311Routes(ctx), ...devRoutes(ctx)];
 }
 
-export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApiDocument } } {
+/** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
+export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMirror: CaseMirror } };
+
+export function createApp(deps: AppDeps): OnedoorApp {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const ctx: ApiContext = {
     config: deps.config,
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.locals.openapi = openapi;
+  app.locals.caseMirror = ctx.caseMirror;
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(requestDeadline(deps.config.requestTimeoutMs));
@@ -94,7 +98,7 @@ export function createApp(deps: AppDeps): Express & { locals: { openapi: OpenApi
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return app as Express & { locals: { openapi: OpenApiDocument } };
+  return app as OnedoorApp;
 }
 
 /**

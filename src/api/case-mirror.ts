@@ -121,6 +121,11 @@ export class CaseMirror {
     return this.cases.values();
   }
 
+  /** Starts loading the copy, and keeping it current, without waiting for it; a failure is logged and the next read tries again. */
+  warm(): void {
+    this.current().catch((error: unknown) => this.logger.warn({ err: error }, 'case mirror: loading at start failed; the first read will try again'));
+  }
+
   /** Stops the background catch-up (the process exits anyway; tests and shutdown call it). */
   stop(): void {
     if (this.background) clearInterval(this.background);
@@ -158,6 +163,11 @@ export class CaseMirror {
       const oldest = this.documents.keys().next().value as string;
       this.documents.delete(oldest);
     }
+  }
+
+  /** Whether the first full read of case_index has completed. */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   get size(): number {

@@ -2,10 +2,11 @@ import type { Server } from 'node:http';
 import type { Config } from '../config';
 import { connectDatabase, ensureIndexes } from '../db/connection';
 import { connectTemporalClient } from '../temporal/client';
-import { createApp } from './app';
+import { createApp, type OnedoorApp } from './app';
 
 export interface RunningApi {
   server: Server;
+  app: OnedoorApp;
   url: string;
   close(): Promise<void>;
 }
@@ -18,6 +19,9 @@ export async function startApi(config: Config): Promise<RunningApi> {
   await ensureIndexes(db.models);
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const app = createApp({ config, db, temporal });
+  // Read case_index into memory now, not at the first list or dashboard request,
+  // which would otherwise wait for it (a second or more at 10,000 cases).
+  app.locals.caseMirror.warm();
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
     s.on('error', reject);
@@ -27,6 +31,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
   const port = address && typeof address === 'object' ? address.port : config.port;
   return {
     server,
+    app,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -35,6 +40,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
       const grace = setTimeout(() => server.closeAllConnections(), 5000);
       await closed;
       clearTimeout(grace);
+      app.locals.caseMirror.stop();
       await temporal.close();
       await db.close();
     },
