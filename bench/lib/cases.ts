@@ -89,7 +89,6 @@ export function directCaseInput(n: number, slaPolicy: SlaPolicy = scalePolicy(DE
     intakeAudit: {
       actor: { personId: 'p-dongmen-resident', role: 'resident' },
       action: 'intake',
-      caseId,
       outcome: 'ok',
       status: 201,
       detail: { channel: 'app', category: 'public_facility_hazard', centreId: 'zz-pinghe-xiaoxi-dongmen', risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: false },

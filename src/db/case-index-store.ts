@@ -88,11 +88,10 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
     examined += 1;
     const entry = caseIndexEntry(projection);
     const stored = known.get(entry._id);
-    const write = (): Promise<'written' | 'current'> =>
-      (stored?.lastSeq ?? -1) < entry.lastSeq ? writeCaseIndexEntry(models, entry) : fillCategory(models, entry._id, entry.category);
-    if ((stored?.lastSeq ?? -1) < entry.lastSeq || stored?.category === null) {
+    const older = (stored?.lastSeq ?? -1) < entry.lastSeq;
+    if (older || stored?.category === null) {
       inFlight.push(
-        retryWhileBusy(write).then(async (outcome) => {
+        retryWhileBusy(() => (older ? writeCaseIndexEntry(models, entry) : fillCategory(models, entry._id, entry.category))).then(async (outcome) => {
           if (outcome !== 'written') return;
           written += 1;
           // An API process already running learns of the entry from the change log.
@@ -116,11 +115,13 @@ export async function backfillCaseIndex(models: Models, log: (message: string) =
   return { ran: true, examined, written };
 }
 
-/** Sets the category of an entry that has none; an entry that has one already is left as it is. */
+/**
+ * Sets the category of an entry that had none when the backfill read it. No
+ * re-read first: a worker that has written the entry since wrote the same
+ * category, which never changes in a case's life.
+ */
 async function fillCategory(models: Models, caseId: string, category: string | null | undefined): Promise<'written' | 'current'> {
   if (typeof category !== 'string') return 'current'; // nothing to fill it with
-  const stored = await models.CaseIndex.findById(caseId, { category: 1 }).lean();
-  if (!stored || (stored.category ?? null) !== null) return 'current';
   await models.CaseIndex.collection.updateOne(byId(caseId), { $set: { category } });
   return 'written';
 }

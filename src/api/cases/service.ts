@@ -395,7 +395,6 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
     intakeAudit: {
       actor: { personId: caller.personId, role: caller.role, centreId: caller.centreId },
       action: 'intake',
-      caseId,
       outcome: 'ok',
       status: 201,
       detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
