@@ -4,26 +4,29 @@
  *   tsx bench/worker-child.ts            the onedoor worker (caseWorkflow + activities)
  *   tsx bench/worker-child.ts --trivial  the ceilings' workflows (bench/trivial)
  * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, MONGODB_URI, ONEDOOR_TASK_QUEUE,
+ * ONEDOOR_PAYLOAD_KEYS (both workers read and write payloads as the bench's client does),
  * BENCH_BUNDLE (a prebuilt bundle). It answers {type:'memory'} on IPC with
  * process.memoryUsage() and says {type:'ready'} once it polls.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createWorker } from '../src/temporal/worker';
+import { dataConverterFor, parsePayloadKeys } from '../src/temporal/payload-codec';
 
 async function main(): Promise<void> {
   const address = required('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const taskQueue = required('ONEDOOR_TASK_QUEUE');
   const bundle = required('BENCH_BUNDLE');
+  const payloadKeys = parsePayloadKeys(required('ONEDOOR_PAYLOAD_KEYS'));
   let run: () => Promise<void>;
   let stop: () => Promise<void>;
   if (process.argv.includes('--trivial')) {
     const connection = await NativeConnection.connect({ address });
-    const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle: { codePath: bundle } });
+    const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle: { codePath: bundle }, dataConverter: dataConverterFor(payloadKeys) });
     run = () => worker.run().finally(() => connection.close());
     stop = async () => worker.shutdown();
   } else {
-    const worker = await createWorker({ temporalAddress: address, namespace, taskQueue, mongodbUri: required('MONGODB_URI'), workflowBundle: { codePath: bundle } });
+    const worker = await createWorker({ temporalAddress: address, namespace, taskQueue, mongodbUri: required('MONGODB_URI'), payloadKeys, workflowBundle: { codePath: bundle } });
     run = worker.run;
     stop = worker.shutdown;
   }

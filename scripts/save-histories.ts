@@ -7,6 +7,8 @@
  *
  * With a tag the files are named <history>.<tag>.json, so the histories of
  * earlier code stay next to the new ones (each patch adds its own set).
+ * Payloads are encrypted with the tests' fixed key
+ * (test/helpers/payload-keys.ts), which the replay test reads them with.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import { loadConfig } from '../src/config';
 import { startServers } from '../src/services/stack';
 import { connectTemporalClient } from '../src/temporal/client';
 import { createWorker } from '../src/temporal/worker';
+import { TEST_PAYLOAD_KEYS } from '../test/helpers/payload-keys';
 import { seedDatabase } from '../src/db/seed';
 import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, type Actor, type CaseAction } from '../src/domain';
 import { caseActionUpdate, type CaseWorkflowInput } from '../workflows/definitions';
@@ -55,9 +58,9 @@ async function main(): Promise<void> {
   const config = { ...loadConfig(), dataDir };
   const servers = await startServers(config, (line) => console.error(line));
   const taskQueue = 'save-histories';
-  const worker = await createWorker({ temporalAddress: servers.temporal.address, namespace: 'default', taskQueue, mongodbUri: servers.mongo.uri });
+  const worker = await createWorker({ temporalAddress: servers.temporal.address, namespace: 'default', taskQueue, mongodbUri: servers.mongo.uri, payloadKeys: TEST_PAYLOAD_KEYS });
   const running = worker.run();
-  const temporal = await connectTemporalClient(servers.temporal.address, 'default');
+  const temporal = await connectTemporalClient(servers.temporal.address, 'default', TEST_PAYLOAD_KEYS);
   try {
     await seedDatabase(worker.db.models);
     fs.mkdirSync(OUT, { recursive: true });

@@ -8,6 +8,7 @@ import { startServers, startStack, serverEnv } from './services/stack';
 import { startMongo } from './services/embedded';
 import { bundleWorkflows, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
 import { startApi } from './api/server';
+import { formatPayloadKey, newPayloadKey, resolvePayloadKeys } from './temporal/payload-codec';
 import { connectDatabase, ensureIndexes } from './db/connection';
 import { seedDatabase } from './db/seed';
 import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
@@ -121,6 +122,7 @@ Needs TEMPORAL_ADDRESS and MONGODB_URI. Polls the task queue
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         mongodbUri: config.mongodbUri,
+        payloadKeys: resolvePayloadKeys(config),
       });
       const running = worker.run();
       const health = startWorkerHealth(worker);
@@ -223,6 +225,21 @@ the Go module proxy, showing progress.`,
         const found = await ensureBinary(name, config.binDir, progress);
         console.log(`${name}: ${found.path} (${found.source})`);
       }
+      return 0;
+    },
+  },
+
+  'payload-key': {
+    summary: 'print a new key for ONEDOOR_PAYLOAD_KEYS (one line on stdout)',
+    usage: `onedoor payload-key
+
+Prints a new id:base64key entry. Temporal histories of cases are encrypted
+with the first key of ONEDOOR_PAYLOAD_KEYS; to rotate, put the new entry
+first and keep the old ones (comma-separated) while any case encrypted with
+them is open. A lost key makes those cases unreadable: keep keys as carefully
+as the databases.`,
+    async run() {
+      console.log(formatPayloadKey(newPayloadKey()));
       return 0;
     },
   },

@@ -27,6 +27,12 @@ export interface Config {
   timeScale: number;
   /** JWT signing secret; in development generated once and kept in the data directory. */
   jwtSecret: string | undefined;
+  /**
+   * Keys that encrypt what onedoor stores in Temporal's histories
+   * (src/temporal/payload-codec.ts); in development generated once and kept in
+   * the data directory.
+   */
+  payloadKeys: string | undefined;
   logLevel: string;
   /**
    * The longest the API works on one request before answering 503 with
@@ -82,6 +88,7 @@ export function loadConfig(): Config {
     taskQueue: process.env.ONEDOOR_TASK_QUEUE || 'onedoor-cases',
     timeScale: timeScaleFromEnv(),
     jwtSecret: process.env.ONEDOOR_JWT_SECRET || undefined,
+    payloadKeys: process.env.ONEDOOR_PAYLOAD_KEYS || undefined,
     logLevel: process.env.LOG_LEVEL || 'info',
     requestTimeoutMs: requestTimeoutFromEnv(),
   };

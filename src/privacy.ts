@@ -1,6 +1,8 @@
 /**
  * Personal data never leaves the `cases` document unmasked: logs, audit
- * records and Temporal metadata carry the masked form only.
+ * records and Temporal metadata (search attributes, workflow ids) carry the
+ * masked form only, and what Temporal keeps of a case's payloads is encrypted
+ * (src/temporal/payload-codec.ts).
  */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\s+/g, '');

@@ -9,6 +9,7 @@ import { startServers, type Servers } from '../../src/services/stack';
 import { freePort } from '../../src/services/managed-process';
 import { bundleWorkflows } from '../../src/temporal/worker';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
+import { formatPayloadKey, newPayloadKey, parsePayloadKeys } from '../../src/temporal/payload-codec';
 import { connectDatabase, ensureIndexes, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 
@@ -87,7 +88,9 @@ export async function startBenchStack(progress: (line: string) => void): Promise
   const db = await connectDatabase(mongodbUri);
   await ensureIndexes(db.models);
   await seedDatabase(db.models);
-  const temporal = await connectTemporalClient(servers.temporal.address, servers.temporal.namespace);
+  // One key for the bench's client and every process it starts, as in production.
+  const payloadKeys = formatPayloadKey(newPayloadKey());
+  const temporal = await connectTemporalClient(servers.temporal.address, servers.temporal.namespace, parsePayloadKeys(payloadKeys));
 
   const suffix = randomBytes(4).toString('hex');
   const taskQueue = `bench-cases-${suffix}`;
@@ -100,6 +103,7 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     MONGODB_URI: mongodbUri,
     ONEDOOR_DATA_DIR: dataDir,
     ONEDOOR_JWT_SECRET: secret,
+    ONEDOOR_PAYLOAD_KEYS: payloadKeys,
     ONEDOOR_TIME_SCALE: String(API_TIME_SCALE),
     LOG_LEVEL: 'warn',
   };

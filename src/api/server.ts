@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config';
 import { connectDatabase, ensureIndexes } from '../db/connection';
 import { connectTemporalClient } from '../temporal/client';
+import { resolvePayloadKeys } from '../temporal/payload-codec';
 import { createApp, type OnedoorApp } from './app';
 
 export interface RunningApi {
@@ -17,7 +18,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
   }
   const db = await connectDatabase(config.mongodbUri);
   await ensureIndexes(db.models);
-  const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
+  const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace, resolvePayloadKeys(config));
   const app = createApp({ config, db, temporal });
   // Read case_index into memory now, not at the first list or dashboard request,
   // which would otherwise wait for it (a second or more at 10,000 cases).

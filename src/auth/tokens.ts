@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Role } from '../domain';
 import type { Config } from '../config';
+import { devSecret } from '../dev-secrets';
 
 /**
  * Bearer tokens: HS256 JWTs carrying the person id (`sub`), their `role` and,
@@ -49,26 +48,9 @@ export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>):
     return config.jwtSecret;
   }
   if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_JWT_SECRET must be set in production');
-  const file = path.join(config.dataDir, SECRET_FILE);
-  try {
-    return readSecret(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  try {
-    fs.writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process (the API and the CLI) wrote it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readSecret(file);
-}
-
-function readSecret(file: string): string {
-  const secret = fs.readFileSync(file, 'utf8').trim();
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`);
-  return secret;
+  const { file, text } = devSecret(config.dataDir, SECRET_FILE, () => randomBytes(48).toString('base64url'));
+  if (text.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`);
+  return text;
 }
 
 /** `12h`, `30m`, `7d`, `3600s` or plain seconds → seconds. */

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor, type PayloadKeys } from './payload-codec';
 
 export interface TemporalClient {
   client: Client;
@@ -6,9 +7,10 @@ export interface TemporalClient {
   close(): Promise<void>;
 }
 
-export async function connectTemporalClient(address: string, namespace: string): Promise<TemporalClient> {
+/** A client that encrypts what it sends and decrypts what it reads with `keys` (see payload-codec.ts). */
+export async function connectTemporalClient(address: string, namespace: string, keys: PayloadKeys): Promise<TemporalClient> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: dataConverterFor(keys) });
   return { client, connection, close: () => connection.close() };
 }
 

@@ -4,6 +4,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
 import { backfillCaseIndex } from '../db/case-index-store';
+import { dataConverterFor, type PayloadKeys } from './payload-codec';
 import { createActivities, type CaseActivities } from '../../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
@@ -13,6 +14,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   mongodbUri: string;
+  /** Encrypt and decrypt every payload, as the API's client does (payload-codec.ts). */
+  payloadKeys: PayloadKeys;
   /** A prebuilt workflow bundle (tests share one); bundled from source when absent. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
@@ -120,6 +123,7 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: dataConverterFor(options.payloadKeys),
     activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
     workflowBundle: await workflowBundleFor(options),
     maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { connectDatabase, ensureIndexes, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
-import { uniqueId } from '../helpers/temporal';
+import { TEST_PAYLOAD_KEYS, uniqueId } from '../helpers/temporal';
 import { bearer, TEST_SECRET, tokenFor } from './helpers';
 
 /**
@@ -26,7 +26,7 @@ describe('case numbers and Idempotency-Key retries', () => {
     db = await connectDatabase(inject('mongodbUri').replace(/\/[^/]+$/, `/${database}`));
     await ensureIndexes(db.models);
     await seedDatabase(db.models);
-    temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'));
+    temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'), TEST_PAYLOAD_KEYS);
     const config = { ...loadConfig(), taskQueue: uniqueId('no-worker-'), jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
     app = createApp({ config, db, temporal });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { startApi } from '../../src/api/server';
-import { eventually } from '../helpers/temporal';
+import { eventually, TEST_PAYLOAD_KEYS_TEXT } from '../helpers/temporal';
 import { TEST_SECRET } from './helpers';
 
 describe('onedoor api at start', () => {
@@ -13,6 +13,7 @@ describe('onedoor api at start', () => {
       temporalNamespace: inject('temporalNamespace'),
       mongodbUri: inject('mongodbUri'),
       jwtSecret: TEST_SECRET,
+      payloadKeys: TEST_PAYLOAD_KEYS_TEXT,
       logLevel: 'silent',
     });
     try {

@@ -9,7 +9,7 @@ import { connectDatabase, ensureIndexes, type Database } from '../../src/db/conn
 import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { maskPhone } from '../../src/privacy';
-import { eventually } from '../helpers/temporal';
+import { eventually, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 import { FINAL_SEQ, LoadDriver, SteadyLoad, type Answer, type CaseRecord } from './load';
 import { FaultStack } from './stack';
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
   db = await connectDatabase(stack.mongoUri);
   await ensureIndexes(db.models);
   await seedDatabase(db.models);
-  temporal = await connectTemporalClient(stack.temporal.address, stack.temporal.namespace);
+  temporal = await connectTemporalClient(stack.temporal.address, stack.temporal.namespace, TEST_PAYLOAD_KEYS);
   stack.startWorker();
   stack.startApi();
   await eventually(apiReady, 90_000);

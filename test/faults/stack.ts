@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { startMongo, startTemporal, type MongoEndpoint, type TemporalEndpoint } from '../../src/services/embedded';
 import { freePort, ManagedProcess } from '../../src/services/managed-process';
 import { TEST_SECRET } from '../api/helpers';
-import { uniqueId } from '../helpers/temporal';
+import { TEST_PAYLOAD_KEYS_TEXT, uniqueId } from '../helpers/temporal';
 
 const CLI = path.resolve(__dirname, '../../bin/onedoor.js');
 
@@ -58,6 +58,7 @@ export class FaultStack {
       MONGODB_URI: this.mongo.uri,
       ONEDOOR_TASK_QUEUE: this.taskQueue,
       ONEDOOR_JWT_SECRET: TEST_SECRET,
+      ONEDOOR_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_TEXT,
       ONEDOOR_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       PORT: String(this.apiPort),
       // Every request line and every warning lands in the logs that the personal-data check reads.

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { createWorker, type RunningWorker, type WorkerOptions } from '../../src/temporal/worker';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
 import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
@@ -16,6 +17,8 @@ export interface TestEnv {
   db: Database;
   stop(): Promise<void>;
 }
+
+export { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_TEXT } from './payload-keys';
 
 export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(8).toString('hex')}`;
@@ -31,11 +34,12 @@ export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'w
     namespace,
     taskQueue,
     mongodbUri,
+    payloadKeys: TEST_PAYLOAD_KEYS,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...options,
   });
   void worker.run();
-  const temporal = await connectTemporalClient(temporalAddress, namespace);
+  const temporal = await connectTemporalClient(temporalAddress, namespace, TEST_PAYLOAD_KEYS);
   const db = await connectDatabase(mongodbUri);
   return {
     taskQueue,

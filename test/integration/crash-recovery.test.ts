@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { seedDatabase } from '../../src/db/seed';
 import { createActivities } from '../../activities';
 import { act, ORG, seeded } from '../helpers/cases';
-import { caseInput, eventually, startCase, startTestEnv, uniqueId, type TestEnv } from '../helpers/temporal';
+import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS_TEXT, uniqueId, type TestEnv } from '../helpers/temporal';
 
 const CLI = path.resolve(__dirname, '../../bin/onedoor.js');
 
@@ -19,6 +19,7 @@ function spawnWorker(taskQueue: string): ChildProcess {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       MONGODB_URI: inject('mongodbUri'),
       ONEDOOR_TASK_QUEUE: taskQueue,
+      ONEDOOR_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_TEXT,
       LOG_LEVEL: 'warn',
     },
     stdio: 'ignore',

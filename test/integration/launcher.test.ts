@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Connection, Client } from '@temporalio/client';
+import { connectTemporalClient } from '../../src/temporal/client';
+import { resolvePayloadKeys } from '../../src/temporal/payload-codec';
 import { connectDatabase } from '../../src/db/connection';
 import { freePort } from '../../src/services/managed-process';
 import { caseActionUpdate } from '../../workflows/definitions';
@@ -27,6 +28,7 @@ async function launch(dataDir: string, port: number): Promise<Launched> {
   const env: NodeJS.ProcessEnv = { ...process.env, ONEDOOR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.TEMPORAL_ADDRESS;
   delete env.MONGODB_URI;
+  delete env.ONEDOOR_PAYLOAD_KEYS; // the launcher keeps its own key in the data directory
   const child = spawn(process.execPath, [CLI, 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -118,14 +120,17 @@ describe('onedoor up', () => {
     // A case, started on the launcher's own worker (default task queue).
     const input = caseInput({ centrePath: DONGMEN_ADMIN.centrePath });
     const caseId = input.opening.caseId;
-    let connection = await Connection.connect({ address: running.temporalAddress });
-    let client = new Client({ connection });
-    await client.workflow.start('caseWorkflow', { taskQueue: 'onedoor-cases', workflowId: caseId, args: [input] });
+    // The launcher's worker and API share a payload key kept in the data directory; so does this client.
+    const keyFile = path.join(dataDir, 'payload-keys');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    const keyOnFirstStart = fs.readFileSync(keyFile, 'utf8');
+    let temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined }));
+    await temporal.client.workflow.start('caseWorkflow', { taskQueue: 'onedoor-cases', workflowId: caseId, args: [input] });
     let db = await connectDatabase(running.mongoUri);
     await eventually(() => db.models.Case.findById(caseId).lean(), 60_000);
     expect(await db.models.Centre.countDocuments()).toBeGreaterThan(40); // seeded on first start
     await db.close();
-    await connection.close();
+    await temporal.close();
 
     expect(await stop(running, 'SIGINT')).toBe(0);
     expect(firstTree.filter(isAlive)).toEqual([]);
@@ -136,18 +141,19 @@ describe('onedoor up', () => {
     await eventually(() => ready(running!.apiUrl), 60_000);
     console.log(`warm restart ready in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
     const secondTree = descendants(running.child.pid!);
-    connection = await Connection.connect({ address: running.temporalAddress });
-    client = new Client({ connection });
+    // The same key, or the running case's history could not be read.
+    expect(fs.readFileSync(keyFile, 'utf8')).toBe(keyOnFirstStart);
+    temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined }));
     db = await connectDatabase(running.mongoUri);
     expect((await db.models.Case.findById(caseId).lean())?.stage).toBe('intake');
-    const handle = client.workflow.getHandle(caseId);
+    const handle = temporal.client.workflow.getHandle(caseId);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     const after = await handle.executeUpdate(caseActionUpdate, { args: [{ action: { type: 'accept' }, actor: DONGMEN_ADMIN }] });
     expect(after.stage).toBe('risk_assessment');
     const events = await db.models.CaseEvent.find({ caseId }).sort({ seq: 1 }).lean();
     expect(events.map((e) => e.type)).toEqual(['reported', 'accepted']);
     await db.close();
-    await connection.close();
+    await temporal.close();
 
     expect(await stop(running, 'SIGTERM')).toBe(0);
     expect(secondTree.filter(isAlive)).toEqual([]);

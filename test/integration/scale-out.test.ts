@@ -6,7 +6,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { freePort } from '../../src/services/managed-process';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { TEST_SECRET, tokenFor } from '../api/helpers';
-import { eventually, uniqueId } from '../helpers/temporal';
+import { eventually, TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_TEXT, uniqueId } from '../helpers/temporal';
 
 /**
  * Scaling out is real: two worker processes and two API processes against one
@@ -31,6 +31,7 @@ describe('two workers and two API processes on one Temporal and one MongoDB', ()
         MONGODB_URI: inject('mongodbUri'),
         ONEDOOR_TASK_QUEUE: taskQueue,
         ONEDOOR_JWT_SECRET: TEST_SECRET,
+        ONEDOOR_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_TEXT,
         LOG_LEVEL: 'warn',
         ...extra,
       },
@@ -50,7 +51,7 @@ describe('two workers and two API processes on one Temporal and one MongoDB', ()
     db = await connectDatabase(inject('mongodbUri'));
     await ensureIndexes(db.models);
     await seedDatabase(db.models);
-    temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'));
+    temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'), TEST_PAYLOAD_KEYS);
     spawnOnedoor('worker');
     spawnOnedoor('worker');
     for (let i = 0; i < 2; i += 1) {

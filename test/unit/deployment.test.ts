@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
       expect(service.deploy?.replicas, `${name} replicas`).toBe(2);
       expect(service.image).toBe('onedoor:latest');
       const env = service.environment ?? {};
-      for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'ONEDOOR_JWT_SECRET', 'NODE_ENV']) expect(env[variable], `${name} ${variable}`).toBeTruthy();
+      for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'NODE_ENV']) expect(env[variable], `${name} ${variable}`).toBeTruthy();
       for (const variable of Object.keys(env)) expect(known.has(variable), `${name} sets ${variable}, which no code reads`).toBe(true);
     }
   });
