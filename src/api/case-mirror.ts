@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Models } from '../db/models';
-import type { Caller } from './context';
 import { changeHint, readChange } from '../db/case-changes';
 
 /** One case as lists, filters, visibility and the dashboard see it (a `case_index` entry, in memory). */
@@ -28,31 +27,6 @@ export interface MirroredCase {
   expertId: string | null;
   opinionExpertId: string | null;
   lastSeq: number;
-}
-
-/** The fields the visibility rule reads, on a stored case or a mirrored entry. */
-export type VisibilityFields = Pick<MirroredCase, 'centreId' | 'centrePath' | 'complainantId' | 'reportedById' | 'mediatorId' | 'expertId' | 'opinionExpertId'>;
-
-/** Who may see a case: its parties, the staff of its centre and above, its assignees. */
-export function visibleTo(c: VisibilityFields, caller: Caller): boolean {
-  const me = caller.personId;
-  switch (caller.role) {
-    case 'resident':
-      return c.complainantId === me || c.reportedById === me;
-    case 'grid_worker':
-      return c.centreId === caller.centreId || c.reportedById === me || c.complainantId === me;
-    case 'mediator':
-      return c.centreId === caller.centreId || c.mediatorId === me;
-    case 'expert':
-      return c.expertId === me || c.opinionExpertId === me;
-    case 'admin':
-      return caller.centreId !== undefined && c.centrePath.includes(caller.centreId);
-  }
-}
-
-/** Overdue: flagged by the workflow at the top level, or open past its deadline. */
-export function isOverdueAt(c: Pick<MirroredCase, 'overdue' | 'status' | 'deadline'>, now: number): boolean {
-  return c.overdue || (c.status === 'open' && c.deadline !== null && c.deadline < now);
 }
 
 /** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */

@@ -8,3 +8,4 @@ export * from './case-number';
 export * from './seed-data';
 export * from './notifications';
 export * from './audit';
+export * from './visibility';

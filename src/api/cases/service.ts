@@ -8,16 +8,18 @@ import {
   allowedActions,
   checkAction,
   formatCaseNumber,
+  isOverdueAt,
   isStaffOf,
   scalePolicy,
   scoreRisk,
   stageDeadline,
+  visibleTo,
   type CaseAction,
   type CaseState,
   type SlaPolicy,
 } from '../../domain';
 import type { CaseDoc } from '../../db/models';
-import { isOverdueAt, newestFirst, visibleTo, type MirroredCase } from '../case-mirror';
+import { newestFirst, type MirroredCase } from '../case-mirror';
 import { caseActionUpdate, REFUSAL_TYPES, type CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../privacy';
 import type { ApiContext, Caller } from '../context';
@@ -89,7 +91,7 @@ export function stateFromProjection(doc: StoredCase, slaPolicy: SlaPolicy): Case
 // Who sees which cases
 // ---------------------------------------------------------------------------------------
 
-/** The visibility rule (visibleTo in case-mirror.ts) on a stored case. */
+/** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */
 export function canSee(doc: StoredCase, caller: Caller): boolean {
   return visibleTo(
     {

@@ -3,8 +3,8 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
-import { DISSATISFIED_RATING, LEVELS, RISKS, STAGES } from '../../domain';
-import { isOverdueAt, type MirroredCase } from '../case-mirror';
+import { DISSATISFIED_RATING, LEVELS, RISKS, STAGES, isOverdueAt } from '../../domain';
+import type { MirroredCase } from '../case-mirror';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
