@@ -4,6 +4,7 @@
 // Size: small by default (it runs in `npm test`); `ONEDOOR_FAULTS=full` (npm run test:faults)
 // runs more concurrent clients and a bigger intake burst. Figures are printed, never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal as protos } from '@temporalio/proto';
 import { caseStateQuery } from '../../workflows/definitions';
 import { connectDatabase, ensureIndexes, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
@@ -228,7 +229,7 @@ describe(`faults under a steady load of ${CONCURRENCY} clients`, () => {
     expect(burst.some((r) => r.interruptedIntakes > 0), 'the kill interrupted at least one intake').toBe(true);
   }, PHASE_TIMEOUT);
 
-  it('personal data: no complainant phone number appears unmasked in logs, audit, search attributes or workflow ids', async () => {
+  it('personal data: no complainant phone number appears unmasked in logs, audit, search attributes, workflow ids or histories', async () => {
     const phones = driver.cases.map((c) => c.phone);
     expect(phones.length).toBeGreaterThan(0);
     const logs = stack.logs();
@@ -237,12 +238,22 @@ describe(`faults under a steady load of ${CONCURRENCY} clients`, () => {
     expect(audit).toContain(maskPhone(phones[0] as string)); // the audit does record intakes, masked
     const ids: string[] = [];
     const attributes: string[] = [];
+    // Histories as Temporal stores them (bytes, undecoded), written through every crash of the suite.
+    const histories: string[] = [];
     for await (const execution of temporal.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
       ids.push(execution.workflowId);
       attributes.push(JSON.stringify(execution.searchAttributes), JSON.stringify(execution.typedSearchAttributes));
+      const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      histories.push(Buffer.from(protos.api.history.v1.History.encode(history).finish()).toString('latin1'));
     }
     expect(ids.length).toBeGreaterThanOrEqual(driver.cases.length);
-    const haystacks = { logs, audit, 'search attributes': attributes.join('\n'), 'workflow ids': ids.join('\n') };
+    const haystacks = {
+      logs,
+      audit,
+      'search attributes': attributes.join('\n'),
+      'workflow ids': ids.join('\n'),
+      histories: histories.join('\n'),
+    };
     const found: string[] = [];
     for (const [where, text] of Object.entries(haystacks)) {
       for (const phone of phones) if (text.includes(phone)) found.push(`${phone} in ${where}`);
