@@ -1,4 +1,5 @@
 import type { Models } from '../src/db/models';
+import type { CaseMirror } from '../src/db/case-mirror';
 import { createPersistenceActivities } from './persistence';
 import { createAssignmentActivities } from './assignment';
 
@@ -7,10 +8,10 @@ import { createAssignmentActivities } from './assignment';
  * a retry after a crash finds its earlier write by business key and changes
  * nothing twice.
  */
-export function createActivities(models: Models) {
+export function createActivities(models: Models, cases: CaseMirror) {
   return {
     ...createPersistenceActivities(models),
-    ...createAssignmentActivities(models),
+    ...createAssignmentActivities(models, cases),
   };
 }
 

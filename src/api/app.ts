@@ -1,4 +1,4 @@
-import { CaseMirror } from './case-mirror';
+import { CaseMirror } from '../db/case-mirror';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';

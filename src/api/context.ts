@@ -1,4 +1,4 @@
-import type { CaseMirror } from './case-mirror';
+import type { CaseMirror } from '../db/case-mirror';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/connection';

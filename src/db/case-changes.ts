@@ -8,7 +8,7 @@ import { byId } from './by-id';
  * without gaps, so that a reader can follow it by `_id` alone: FerretDB's
  * SQLite backend answers a lookup by `_id` from its index and every other
  * filter by decoding the whole collection. Each API process follows the log to
- * keep its in-memory copy of `case_index` current (src/api/case-mirror.ts).
+ * keep its in-memory copy of `case_index` current (src/db/case-mirror.ts).
  *
  * A change is claimed like a serial (src/db/serials.ts): inserting the document
  * whose `_id` is the number, so exactly one writer gets each number and a

@@ -3,7 +3,7 @@ import { connectDatabase, ensureIndexes, type Database } from '../../src/db/conn
 import { seedDatabase } from '../../src/db/seed';
 import { caseIndexEntry } from '../../src/db/case-index';
 import { backfillCaseIndex, CASE_INDEX_MIGRATION_ID } from '../../src/db/case-index-store';
-import { createActivities } from '../../activities';
+import { createPersistenceActivities } from '../../activities/persistence';
 import { act, ORG, seeded, uniformPolicy } from '../helpers/cases';
 import { caseInput, eventually, startCase, startTestEnv, uniqueId, type TestEnv } from '../helpers/temporal';
 
@@ -69,7 +69,7 @@ describe('case_index follows the projection', () => {
     const accepted = await act(handle, admin, { type: 'accept' });
     const escalated = await act(handle, admin, { type: 'escalate', reason: '上报' });
     const before = await entryAt(env, caseId, 3);
-    const activities = createActivities(env.db.models);
+    const activities = createPersistenceActivities(env.db.models);
     // A late retry of the older transition, then a replay of the current one.
     await activities.recordTransition({ state: accepted, events: [] });
     await activities.recordTransition({ state: escalated, events: [] });

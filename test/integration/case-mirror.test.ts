@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { appendCaseChange, changeHint, changeId, readChange } from '../../src/db/case-changes';
-import { CaseMirror, type MirroredCase } from '../../src/api/case-mirror';
+import { CaseMirror, type MirroredCase } from '../../src/db/case-mirror';
 import { uniqueId } from '../helpers/temporal';
 
 /** A database of its own: the change log is one sequence per database. */

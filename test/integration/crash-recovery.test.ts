@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { seedDatabase } from '../../src/db/seed';
-import { createActivities } from '../../activities';
+import { createPersistenceActivities } from '../../activities/persistence';
 import { act, ORG, seeded } from '../helpers/cases';
 import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS_TEXT, uniqueId, type TestEnv } from '../helpers/temporal';
 
@@ -152,7 +152,7 @@ describe('crashes', () => {
       const accepted = await act(handle, admin, { type: 'accept' });
       await act(handle, admin, { type: 'escalate', reason: '上报' });
       // Replaying the older transition (as a late retry would) changes nothing.
-      await createActivities(env.db.models).recordTransition({ state: accepted, events: [] });
+      await createPersistenceActivities(env.db.models).recordTransition({ state: accepted, events: [] });
       const stored = await env.db.models.Case.findById(accepted.caseId).lean();
       expect([stored?.stage, stored?.lastSeq]).toEqual(['escalation', 3]);
       await handle.terminate('test finished');

@@ -19,7 +19,7 @@ import {
   type SlaPolicy,
 } from '../../domain';
 import type { CaseDoc } from '../../db/models';
-import { newestFirst, type MirroredCase } from '../case-mirror';
+import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import { caseActionUpdate, REFUSAL_TYPES, type CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../privacy';
 import type { ApiContext, Caller } from '../context';

@@ -4,7 +4,7 @@ import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import { DISSATISFIED_RATING, LEVELS, RISKS, STAGES, isOverdueAt } from '../../domain';
-import type { MirroredCase } from '../case-mirror';
+import type { MirroredCase } from '../../db/case-mirror';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),

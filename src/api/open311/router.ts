@@ -5,7 +5,7 @@ import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
 import { createCase, type StoredCase } from '../cases/service';
-import { newestFirst, type MirroredCase } from '../case-mirror';
+import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { IntakeBody } from '../cases/schemas';
 
 /**
