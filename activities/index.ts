@@ -1,5 +1,4 @@
 import type { Models } from '../src/db/models';
-import type { CaseMirror } from '../src/db/case-mirror';
 import { createPersistenceActivities } from './persistence';
 import { createAssignmentActivities } from './assignment';
 
@@ -8,10 +7,10 @@ import { createAssignmentActivities } from './assignment';
  * a retry after a crash finds its earlier write by business key and changes
  * nothing twice.
  */
-export function createActivities(models: Models, cases: CaseMirror) {
+export function createActivities(models: Models) {
   return {
     ...createPersistenceActivities(models),
-    ...createAssignmentActivities(models, cases),
+    ...createAssignmentActivities(models),
   };
 }
 

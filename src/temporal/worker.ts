@@ -4,7 +4,6 @@ import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
 import { backfillCaseIndex } from '../db/case-index-store';
-import { CaseMirror, type MirrorLogger } from '../db/case-mirror';
 import { dataConverterFor, type PayloadKeys } from './payload-codec';
 import { createActivities, type CaseActivities } from '../../activities';
 
@@ -110,16 +109,6 @@ function installRuntime(): void {
   }
 }
 
-/** The SDK's logger, as the case mirror logs: fields first, then the message. */
-function sdkLogger(): MirrorLogger {
-  const logger = Runtime.instance().logger;
-  return {
-    info: (fields, message) => logger.info(message, fields),
-    warn: (fields, message) => logger.warn(message, fields),
-    debug: (fields, message) => logger.debug(message, fields),
-  };
-}
-
 export async function createWorker(options: WorkerOptions): Promise<RunningWorker> {
   installRuntime();
   const db = await connectDatabase(options.mongodbUri);
@@ -127,9 +116,6 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   // Cases projected before case_index existed get their entries once, before this
   // worker writes anything: lists and the dashboard read case_index only.
   await backfillCaseIndex(db.models, (message) => Runtime.instance().logger.info(message));
-  // Choosing a mediator or expert counts loads in this copy of case_index; read it now, not at the first choice.
-  const cases = new CaseMirror(db.models, sdkLogger());
-  cases.warm();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // A fresh cluster must just work: register our search attributes if they are missing.
   await ensureSearchAttributes(connection, options.namespace);
@@ -138,7 +124,7 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: dataConverterFor(options.payloadKeys),
-    activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models, cases)),
+    activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
     workflowBundle: await workflowBundleFor(options),
     maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
@@ -146,7 +132,6 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   let running: Promise<void> | undefined;
   const run = (): Promise<void> => {
     running ??= worker.run().finally(async () => {
-      cases.stop();
       await connection.close();
       await db.close();
     });
