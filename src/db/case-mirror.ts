@@ -1,12 +1,6 @@
+import type { Logger } from 'pino';
 import type { Models } from './models';
 import { changeHint, readChange } from './case-changes';
-
-/** What the mirror logs through: a pino logger in the API, the SDK's logger in the worker. */
-export interface MirrorLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  debug(fields: Record<string, unknown>, message: string): void;
-}
 
 /** One case as lists, filters, visibility and the dashboard see it (a `case_index` entry, in memory). */
 export interface MirroredCase {
@@ -85,7 +79,7 @@ export class CaseMirror {
 
   constructor(
     private readonly models: Models,
-    private readonly logger: MirrorLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Every case, current as of this call. */

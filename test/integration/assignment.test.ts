@@ -9,8 +9,8 @@ import { caseInput, TEST_PAYLOAD_KEYS, uniqueId } from '../helpers/temporal';
 /**
  * A mediator left to the system is the least loaded specialist at the case's
  * centre or above, the nearer centre first on a tie; load is open cases only.
- * The worker counts loads in its copy of case_index, so the copy must be current
- * at each choice. A database of its own: other tests' cases would load the same
+ * Loads are read at each choice, so a case closed a moment ago no longer
+ * counts. A database of its own: other tests' cases would load the same
  * mediators.
  */
 describe('choosing a mediator by load', () => {
@@ -67,7 +67,7 @@ describe('choosing a mediator by load', () => {
     expect(c.mediatorId).toBe('p-xiaoxi-med-neighbour'); // one each: the nearer one
 
     // The town's first case closes: one open case each again, so the nearer one. Counting the closed
-    // case, or a copy of case_index that missed the close, would send it to the county.
+    // case, or a load read before the close, would send it to the county.
     await act(a.handle, admin, { type: 'record_agreement', terms: [{ party: '邻居', obligation: '夜间保持安静' }] });
     await act(a.handle, admin, { type: 'close', summary: '达成协议' });
     await act(a.handle, seeded('p-dongmen-resident'), { type: 'feedback', rating: 5 });
