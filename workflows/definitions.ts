@@ -1,22 +1,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, AuditEntry, CaseAction, CaseState, NewCaseInput } from '../src/domain';
+import type { Actor, AuditEntry, CaseAction, CaseState, IntakeDetails, NewCaseInput } from '../src/domain';
+
+export type { IntakeDetails } from '../src/domain';
 
 /**
  * The case workflow's messages, shared by the workflow and its callers
  * (API, tests, benchmarks). Everything that moves a case is an Update, so a
  * refused action is rejected by the validator before it reaches history.
  */
-
-/** What intake knows beyond the domain state: the projection's descriptive fields. */
-export interface IntakeDetails {
-  title: string;
-  description: string;
-  channel: 'app' | 'grid' | 'walk_in' | 'hotline' | 'open311';
-  location: { centreId: string; address: string; lat?: number | null; lng?: number | null };
-  complainant: { personId: string; name: string; phone: string };
-  parties: { name: string; role: string }[];
-  affectedCount: number | null;
-}
 
 export interface CaseWorkflowInput {
   /** The case as intake created it; `now` is when it was received. */

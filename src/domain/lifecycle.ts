@@ -1,5 +1,7 @@
 /**
- * The case lifecycle as a pure state machine. The Temporal workflow uses it as a reducer
+ * The case lifecycle as a pure state machine: the shape of a case, how a case opens, how
+ * it moves between stages and centres, and what its timers do. The actions people take
+ * are one table, in actions.ts. The Temporal workflow uses both as a reducer
  * (state + action → state + events) and the HTTP API uses `checkAction`/`allowedActions`
  * to answer 403/409 and to draw buttons, so both agree on every rule.
  *
@@ -7,32 +9,17 @@
  */
 import { CATEGORIES, type CategoryCode, type CaseKind, type Specialty } from './categories';
 import { levelOfPath, levelRank, type Level } from './organisation';
-import { needsHigherLevel, requiredLevelFor, type Risk, type RiskFactor } from './risk';
+import type { Risk, RiskFactor } from './risk';
 import { stageDeadline, warningTime, type DeadlineStage, type SlaPolicy } from './sla';
 
-export type Stage =
-  | 'intake'
-  | 'risk_assessment'
-  | 'escalation'
-  | 'expert_consultation'
-  | 'mediation'
-  | 'closure'
-  | 'feedback'
-  | 'closed';
+export const STAGES = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation', 'closure', 'feedback', 'closed'] as const;
+export type Stage = (typeof STAGES)[number];
 
-export const STAGES: readonly Stage[] = [
-  'intake',
-  'risk_assessment',
-  'escalation',
-  'expert_consultation',
-  'mediation',
-  'closure',
-  'feedback',
-  'closed',
-];
+export const ROLES = ['resident', 'grid_worker', 'mediator', 'expert', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
-export type Role = 'resident' | 'grid_worker' | 'mediator' | 'expert' | 'admin';
-export const ROLES: readonly Role[] = ['resident', 'grid_worker', 'mediator', 'expert', 'admin'];
+export const CASE_STATUSES = ['open', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface Actor {
   kind: 'person';
@@ -46,48 +33,17 @@ export type SystemActor = { kind: 'system' };
 export type ActorOrSystem = Actor | SystemActor;
 export const SYSTEM: SystemActor = { kind: 'system' };
 
-export type Referral = 'litigation' | 'arbitration' | 'petition' | 'other';
-export const REFERRALS: readonly Referral[] = ['litigation', 'arbitration', 'petition', 'other'];
-export type Outcome = 'agreement' | 'failure' | 'disposed';
-export const OUTCOMES: readonly Outcome[] = ['agreement', 'failure', 'disposed'];
+export const REFERRALS = ['litigation', 'arbitration', 'petition', 'other'] as const;
+export type Referral = (typeof REFERRALS)[number];
+export const OUTCOMES = ['agreement', 'failure', 'disposed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const FEEDBACK_STATUSES = ['pending', 'rated', 'no_response'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
 
 export interface AgreementTerm {
   party: string;
   obligation: string;
 }
-
-export type CaseAction =
-  | { type: 'accept' }
-  | { type: 'assess'; risk: Risk; factors: RiskFactor[]; note?: string }
-  | { type: 'escalate'; reason: string }
-  | { type: 'request_expert'; question: string; specialty?: Specialty; expertId?: string }
-  | { type: 'submit_opinion'; opinion: string }
-  | { type: 'assign_mediator'; mediatorId?: string }
-  | { type: 'record_session'; summary: string }
-  | { type: 'record_agreement'; terms: AgreementTerm[] }
-  | { type: 'record_failure'; reason: string; referral: Referral }
-  | { type: 'record_disposal'; summary: string }
-  | { type: 'close'; summary: string }
-  | { type: 'feedback'; rating: number; comment?: string }
-  | { type: 'reopen'; reason: string };
-export type ActionType = CaseAction['type'];
-export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
-
-export const ACTION_TYPES: readonly ActionType[] = [
-  'accept',
-  'assess',
-  'escalate',
-  'request_expert',
-  'submit_opinion',
-  'assign_mediator',
-  'record_session',
-  'record_agreement',
-  'record_failure',
-  'record_disposal',
-  'close',
-  'feedback',
-  'reopen',
-];
 
 export interface StageVisit {
   stage: Stage;
@@ -117,7 +73,7 @@ export interface CaseState {
   complainantId: string;
   reportedById: string;
   stage: Stage;
-  status: 'open' | 'closed';
+  status: CaseStatus;
   /** Owning centre; centrePath runs from the city root down to it. */
   centreId: string;
   centrePath: string[];
@@ -140,7 +96,7 @@ export interface CaseState {
   closureSummary: string | null;
   rating: number | null;
   feedbackComment: string | null;
-  feedbackStatus: 'pending' | 'rated' | 'no_response' | null;
+  feedbackStatus: FeedbackStatus | null;
   reopenCount: number;
   reopenUntil: number | null;
   visits: StageVisit[];
@@ -151,10 +107,33 @@ export interface CaseState {
 
 export type EventActor = SystemActor | { kind: 'person'; personId: string; role: Role };
 
+/** Every kind of event a case records; notifications.ts has an entry for each. */
+export const EVENT_TYPES = [
+  'reported',
+  'accepted',
+  'assessed',
+  'escalated',
+  'expert_requested',
+  'opinion_submitted',
+  'mediator_assigned',
+  'session_recorded',
+  'agreement_recorded',
+  'failure_recorded',
+  'disposal_recorded',
+  'closed_by_centre',
+  'feedback_received',
+  'reopened',
+  'deadline_warning',
+  'overdue_at_top',
+  'feedback_timeout',
+  'reopen_window_ended',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 export interface CaseEvent {
   seq: number;
   at: number;
-  type: string;
+  type: EventType;
   /** Stage after the event. */
   stage: Stage;
   /** Stage before the event; null only for `reported`. */
@@ -179,10 +158,14 @@ export const MAX_REOPENS = 2;
 /** Ratings at or below this count as dissatisfied and open the reopen window. */
 export const DISSATISFIED_RATING = 2;
 
-const OK: Check = { ok: true };
-const forbidden = (reason: string): Refusal => ({ ok: false, code: 'forbidden', reason });
-const conflict = (reason: string): Refusal => ({ ok: false, code: 'conflict', reason });
-const invalid = (reason: string): Refusal => ({ ok: false, code: 'invalid', reason });
+export const OK: Check = { ok: true };
+export const forbidden = (reason: string): Refusal => ({ ok: false, code: 'forbidden', reason });
+export const conflict = (reason: string): Refusal => ({ ok: false, code: 'conflict', reason });
+export const invalid = (reason: string): Refusal => ({ ok: false, code: 'invalid', reason });
+
+export function firstRefusal(checks: readonly Check[]): Check {
+  return checks.find((check) => !check.ok) ?? OK;
+}
 
 // ---------------------------------------------------------------------------------------
 // Creating a case
@@ -202,7 +185,7 @@ export interface NewCaseInput {
 }
 
 /** A case not (or no longer) resolved: what a new case starts with and a reopen goes back to. */
-const UNRESOLVED = {
+export const UNRESOLVED = {
   outcome: null,
   agreement: null,
   failure: null,
@@ -261,17 +244,17 @@ export function newCase(input: NewCaseInput): Transition {
   return { state, events: [reported] };
 }
 
-function lastOf(path: readonly string[]): string {
+export function lastOf(path: readonly string[]): string {
   const last = path[path.length - 1];
   if (last === undefined) throw new Error('A centre path must not be empty');
   return last;
 }
 
 // ---------------------------------------------------------------------------------------
-// Who may act
+// Who is who on a case
 // ---------------------------------------------------------------------------------------
 
-function isPerson(actor: ActorOrSystem): actor is Actor {
+export function isPerson(actor: ActorOrSystem): actor is Actor {
   return actor.kind === 'person';
 }
 
@@ -287,182 +270,6 @@ export function isStaffOf(state: CaseState, actor: ActorOrSystem): boolean {
   if (actor.centreId !== state.centreId) return false;
   if (actor.role === 'grid_worker') return state.level === 'village';
   return actor.role === 'mediator';
-}
-
-function isAssignedMediator(state: CaseState, actor: ActorOrSystem): boolean {
-  return isPerson(actor) && state.mediatorId !== null && actor.personId === state.mediatorId;
-}
-
-function isAssignedExpert(state: CaseState, actor: ActorOrSystem): boolean {
-  return isPerson(actor) && actor.role === 'expert' && state.expertId !== null && actor.personId === state.expertId;
-}
-
-function isComplainant(state: CaseState, actor: ActorOrSystem): boolean {
-  return isPerson(actor) && (actor.role === 'resident' || actor.role === 'grid_worker') && actor.personId === state.complainantId;
-}
-
-interface Permission {
-  allows: (state: CaseState, actor: ActorOrSystem) => boolean;
-  who: string;
-}
-
-const STAFF: Permission = { allows: isStaffOf, who: 'staff of the owning centre' };
-const MEDIATOR_OR_STAFF: Permission = {
-  allows: (state, actor) => isAssignedMediator(state, actor) || isStaffOf(state, actor),
-  who: 'the assigned mediator or staff of the owning centre',
-};
-const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert' };
-const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' };
-
-const PERMISSIONS: Record<ActionType, Permission> = {
-  accept: STAFF,
-  assess: STAFF,
-  escalate: STAFF,
-  request_expert: STAFF,
-  submit_opinion: ASSIGNED_EXPERT,
-  assign_mediator: STAFF,
-  record_session: MEDIATOR_OR_STAFF,
-  record_agreement: MEDIATOR_OR_STAFF,
-  record_failure: MEDIATOR_OR_STAFF,
-  record_disposal: MEDIATOR_OR_STAFF,
-  close: STAFF,
-  feedback: COMPLAINANT,
-  reopen: COMPLAINANT,
-};
-
-function checkPermission(state: CaseState, type: ActionType, actor: ActorOrSystem): Check {
-  const permission = PERMISSIONS[type];
-  return permission.allows(state, actor) ? OK : forbidden(`Only ${permission.who} can ${type.replace(/_/g, ' ')} on this case`);
-}
-
-// ---------------------------------------------------------------------------------------
-// When (stage and situation)
-// ---------------------------------------------------------------------------------------
-
-/** Stages a case can be escalated from: everything before the centre signs it off. */
-export const ESCALATABLE_STAGES: readonly Stage[] = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation', 'closure'];
-
-const ACTION_STAGES: Record<ActionType, readonly Stage[]> = {
-  accept: ['intake', 'escalation'],
-  assess: ['risk_assessment'],
-  escalate: ESCALATABLE_STAGES,
-  request_expert: ['risk_assessment', 'mediation'],
-  submit_opinion: ['expert_consultation'],
-  assign_mediator: ['mediation'],
-  record_session: ['mediation'],
-  record_agreement: ['mediation'],
-  record_failure: ['mediation'],
-  record_disposal: ['mediation'],
-  close: ['closure'],
-  feedback: ['feedback'],
-  reopen: ['closed'],
-};
-
-function checkStage(state: CaseState, type: ActionType): Check {
-  if (state.stage === 'closed' && type !== 'reopen') return conflict('Case is closed; only the complainant can reopen it');
-  const stages = ACTION_STAGES[type];
-  if (stages.includes(state.stage)) return OK;
-  return conflict(`Case is in stage ${state.stage}; ${type} is only possible in ${stages.join(' or ')}`);
-}
-
-function needsMediator(state: CaseState): Check {
-  return state.mediatorId === null ? conflict('No mediator has been assigned yet; assign a mediator first') : OK;
-}
-
-function disputeOnly(state: CaseState): Check {
-  return state.kind === 'hazard' ? conflict('This case is a hazard; hazards are closed with record_disposal') : OK;
-}
-
-function checkReopenWindow(state: CaseState, now: number): Check {
-  if (state.rating === null || state.rating > DISSATISFIED_RATING) {
-    return conflict(`Only a dissatisfied complainant can reopen (rating ${DISSATISFIED_RATING} or lower)`);
-  }
-  if (state.reopenCount >= MAX_REOPENS) return conflict(`Case has already been reopened ${MAX_REOPENS} times`);
-  if (state.reopenUntil === null || now > state.reopenUntil) return conflict('The window for reopening this case has ended');
-  return OK;
-}
-
-/** Rules beyond the stage: the situation of the case must also allow the action. */
-function checkSituation(state: CaseState, type: ActionType, now: number): Check {
-  switch (type) {
-    case 'escalate':
-      return state.level === 'city' ? conflict('Case is already at the highest level (city)') : OK;
-    case 'record_session':
-      return needsMediator(state);
-    case 'record_agreement':
-    case 'record_failure':
-      return firstRefusal([disputeOnly(state), needsMediator(state)]);
-    case 'record_disposal':
-      return state.kind === 'dispute' ? conflict('This case is a dispute; disputes end with record_agreement or record_failure') : OK;
-    case 'reopen':
-      return checkReopenWindow(state, now);
-    default:
-      return OK;
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// What (arguments)
-// ---------------------------------------------------------------------------------------
-
-function isBlank(text: string | undefined): boolean {
-  return text === undefined || text.trim() === '';
-}
-
-function required(text: string | undefined, field: string): Check {
-  return isBlank(text) ? invalid(`${field} must not be empty`) : OK;
-}
-
-function checkTerms(terms: AgreementTerm[]): Check {
-  if (terms.length === 0) return invalid('An agreement needs at least one term');
-  const blank = terms.some((term) => isBlank(term.party) || isBlank(term.obligation));
-  return blank ? invalid('Every agreement term needs a party and an obligation') : OK;
-}
-
-function checkRating(rating: number): Check {
-  return Number.isInteger(rating) && rating >= 1 && rating <= 5 ? OK : invalid('Rating must be a whole number from 1 to 5');
-}
-
-function checkArguments(action: CaseAction): Check {
-  switch (action.type) {
-    case 'escalate':
-      return required(action.reason, 'reason');
-    case 'request_expert':
-      return firstRefusal([
-        required(action.question, 'question'),
-        action.specialty === undefined && isBlank(action.expertId) ? invalid('Give a specialty or an expert') : OK,
-      ]);
-    case 'submit_opinion':
-      return required(action.opinion, 'opinion');
-    case 'record_session':
-    case 'record_disposal':
-    case 'close':
-      return required(action.summary, 'summary');
-    case 'record_agreement':
-      return checkTerms(action.terms);
-    case 'record_failure':
-      return firstRefusal([required(action.reason, 'reason'), REFERRALS.includes(action.referral) ? OK : invalid('Unknown referral')]);
-    case 'feedback':
-      return checkRating(action.rating);
-    case 'reopen':
-      return required(action.reason, 'reason');
-    default:
-      return OK;
-  }
-}
-
-function firstRefusal(checks: readonly Check[]): Check {
-  return checks.find((check) => !check.ok) ?? OK;
-}
-
-/** Who first (forbidden), then when (conflict), then what (invalid). */
-export function checkAction(state: CaseState, action: CaseAction, actor: ActorOrSystem, now: number): Check {
-  return firstRefusal([
-    checkPermission(state, action.type, actor),
-    checkStage(state, action.type),
-    checkSituation(state, action.type, now),
-    checkArguments(action),
-  ]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,7 +319,7 @@ interface MoveOptions {
 }
 
 /** Leaves the current stage visit and enters `stage`, possibly at another centre. */
-function moveTo(state: CaseState, stage: Stage, now: number, options: MoveOptions = {}): CaseState {
+export function moveTo(state: CaseState, stage: Stage, now: number, options: MoveOptions = {}): CaseState {
   const centrePath = options.centrePath ?? state.centrePath;
   const centreId = lastOf(centrePath);
   const level = levelOfPath(centrePath);
@@ -534,12 +341,12 @@ function eventActor(actor: ActorOrSystem): EventActor {
   return isPerson(actor) ? { kind: 'person', personId: actor.personId, role: actor.role } : { kind: 'system' };
 }
 
-function actorId(actor: ActorOrSystem): string {
+export function actorId(actor: ActorOrSystem): string {
   return isPerson(actor) ? actor.personId : 'system';
 }
 
 /** Records one event for the step `before` → `after`, numbering it after `before`. */
-function emit(before: CaseState, after: CaseState, type: string, actor: ActorOrSystem, now: number, detail: Record<string, unknown>): Transition {
+export function emit(before: CaseState, after: CaseState, type: EventType, actor: ActorOrSystem, now: number, detail: Record<string, unknown>): Transition {
   const seq = before.seq + 1;
   const event: CaseEvent = {
     seq,
@@ -555,148 +362,28 @@ function emit(before: CaseState, after: CaseState, type: string, actor: ActorOrS
   return { state: { ...after, seq }, events: [event] };
 }
 
-function andThen(first: Transition, next: (state: CaseState) => Transition): Transition {
+export function andThen(first: Transition, next: (state: CaseState) => Transition): Transition {
   const second = next(first.state);
   return { state: second.state, events: [...first.events, ...second.events] };
 }
 
 // ---------------------------------------------------------------------------------------
-// Applying actions
+// Moving between centres
 // ---------------------------------------------------------------------------------------
 
-/** Applies an action that `checkAction` allows; throws otherwise. Never mutates `state`. */
-export function applyAction(state: CaseState, action: CaseAction, actor: ActorOrSystem, now: number): Transition {
-  const check = checkAction(state, action, actor, now);
-  if (!check.ok) throw new Error(`${action.type} refused (${check.code}): ${check.reason}`);
-  // Any action by a person or the system means someone is handling the case again.
-  return reduce({ ...state, overdue: false }, action, actor, now);
-}
-
-function reduce(state: CaseState, action: CaseAction, actor: ActorOrSystem, now: number): Transition {
-  switch (action.type) {
-    case 'accept':
-      return emit(state, moveTo(state, 'risk_assessment', now), 'accepted', actor, now, {});
-    case 'assess':
-      return assess(state, action, actor, now);
-    case 'escalate':
-      return escalate(state, parentPath(state), actor, now, { reason: action.reason, automatic: false });
-    case 'request_expert':
-      return requestExpert(state, action, actor, now);
-    case 'submit_opinion':
-      return submitOpinion(state, action, actor, now);
-    case 'assign_mediator':
-      return assignMediator(state, action, actor, now);
-    case 'record_session':
-      return recordSession(state, action, actor, now);
-    case 'record_agreement':
-      return finishMediation(state, { outcome: 'agreement', agreement: action.terms }, 'agreement_recorded', actor, now, { terms: action.terms });
-    case 'record_failure': {
-      const failure = { reason: action.reason, referral: action.referral };
-      return finishMediation(state, { outcome: 'failure', failure }, 'failure_recorded', actor, now, failure);
-    }
-    case 'record_disposal':
-      return finishMediation(state, { outcome: 'disposed', disposal: action.summary }, 'disposal_recorded', actor, now, { summary: action.summary });
-    case 'close':
-      return closeByCentre(state, action, actor, now);
-    case 'feedback':
-      return receiveFeedback(state, action, actor, now);
-    case 'reopen':
-      return reopen(state, action, actor, now);
-  }
-}
-
-function parentPath(state: CaseState): string[] {
+export function parentPath(state: CaseState): string[] {
   return state.centrePath.slice(0, -1);
 }
 
-function pathAtLevel(state: CaseState, level: Level): string[] {
+export function pathAtLevel(state: CaseState, level: Level): string[] {
   return state.centrePath.slice(0, levelRank(level) + 1);
 }
 
-function escalate(state: CaseState, targetPath: string[], actor: ActorOrSystem, now: number, detail: Record<string, unknown>, breached = false): Transition {
+export function escalate(state: CaseState, targetPath: string[], actor: ActorOrSystem, now: number, detail: Record<string, unknown>, breached = false): Transition {
   // A pending expert request belongs to the centre that made it; the new centre decides afresh.
   const moved = moveTo({ ...state, expertRequest: null }, 'escalation', now, { centrePath: targetPath, breached });
   const targetLevel = moved.level;
   return emit(state, moved, 'escalated', actor, now, { ...detail, fromCentreId: state.centreId, toCentreId: moved.centreId, targetLevel });
-}
-
-/** Confirms the risk; a risk beyond this centre's authority goes straight to the level that has it. */
-function assess(state: CaseState, action: ActionOf<'assess'>, actor: ActorOrSystem, now: number): Transition {
-  const assessed = { ...state, risk: action.risk, riskFactors: action.factors, riskConfirmed: true };
-  const detail = { risk: action.risk, previousRisk: state.risk, factors: action.factors, note: action.note ?? null };
-  if (!needsHigherLevel(action.risk, state.level)) {
-    return emit(state, moveTo(assessed, 'mediation', now), 'assessed', actor, now, detail);
-  }
-  const targetLevel = requiredLevelFor(action.risk);
-  return andThen(emit(state, assessed, 'assessed', actor, now, detail), (current) =>
-    escalate(current, pathAtLevel(current, targetLevel), SYSTEM, now, { reason: 'risk_requires_level', automatic: true, risk: action.risk }),
-  );
-}
-
-function requestExpert(state: CaseState, action: ActionOf<'request_expert'>, actor: ActorOrSystem, now: number): Transition {
-  const expertId = action.expertId;
-  if (expertId === undefined || isBlank(expertId)) throw new Error('request_expert needs expertId resolved before it is applied');
-  const returnStage = state.stage === 'mediation' ? 'mediation' : 'risk_assessment';
-  // Without a named specialty the request is for a legal opinion, the article's usual case.
-  const expertRequest: ExpertRequest = { question: action.question, specialty: action.specialty ?? 'legal', requestedAt: now, returnStage };
-  const next = moveTo({ ...state, expertId, expertRequest }, 'expert_consultation', now);
-  return emit(state, next, 'expert_requested', actor, now, { expertId, question: action.question, specialty: expertRequest.specialty, returnStage });
-}
-
-function submitOpinion(state: CaseState, action: ActionOf<'submit_opinion'>, actor: ActorOrSystem, now: number): Transition {
-  const returnStage = state.expertRequest?.returnStage ?? 'risk_assessment';
-  const opinion = { expertId: actorId(actor), text: action.opinion, at: now };
-  const next = moveTo({ ...state, opinion, expertRequest: null }, returnStage, now);
-  return emit(state, next, 'opinion_submitted', actor, now, { expertId: opinion.expertId, opinion: action.opinion });
-}
-
-function assignMediator(state: CaseState, action: ActionOf<'assign_mediator'>, actor: ActorOrSystem, now: number): Transition {
-  const mediatorId = action.mediatorId;
-  if (mediatorId === undefined || isBlank(mediatorId)) throw new Error('assign_mediator needs mediatorId resolved before it is applied');
-  return emit(state, { ...state, mediatorId }, 'mediator_assigned', actor, now, { mediatorId, previousMediatorId: state.mediatorId });
-}
-
-function recordSession(state: CaseState, action: ActionOf<'record_session'>, actor: ActorOrSystem, now: number): Transition {
-  const session = { at: now, summary: action.summary, by: actorId(actor) };
-  return emit(state, { ...state, sessions: [...state.sessions, session] }, 'session_recorded', actor, now, { summary: action.summary, sessionNumber: state.sessions.length + 1 });
-}
-
-type MediationResult = Pick<CaseState, 'outcome'> & Partial<Pick<CaseState, 'agreement' | 'failure' | 'disposal'>>;
-
-function finishMediation(state: CaseState, result: MediationResult, type: string, actor: ActorOrSystem, now: number, detail: Record<string, unknown>): Transition {
-  const next = moveTo({ ...state, ...result }, 'closure', now);
-  return emit(state, next, type, actor, now, { outcome: result.outcome, ...detail });
-}
-
-function closeByCentre(state: CaseState, action: ActionOf<'close'>, actor: ActorOrSystem, now: number): Transition {
-  const next = moveTo({ ...state, closureSummary: action.summary, feedbackStatus: 'pending' }, 'feedback', now);
-  // notify: the result goes back to the complainant through the platform.
-  return emit(state, next, 'closed_by_centre', actor, now, { summary: action.summary, outcome: state.outcome, notify: true });
-}
-
-function reopenWindowAfter(state: CaseState, rating: number, now: number): number | null {
-  const dissatisfied = rating <= DISSATISFIED_RATING;
-  return dissatisfied && state.reopenCount < MAX_REOPENS ? now + state.slaPolicy.reopenWindow : null;
-}
-
-function receiveFeedback(state: CaseState, action: ActionOf<'feedback'>, actor: ActorOrSystem, now: number): Transition {
-  const reopenUntil = reopenWindowAfter(state, action.rating, now);
-  const rated: CaseState = { ...state, rating: action.rating, feedbackComment: action.comment ?? null, feedbackStatus: 'rated', status: 'closed', reopenUntil };
-  const next = moveTo(rated, 'closed', now);
-  return emit(state, next, 'feedback_received', actor, now, { rating: action.rating, comment: action.comment ?? null, reopenUntil });
-}
-
-function reopen(state: CaseState, action: ActionOf<'reopen'>, actor: ActorOrSystem, now: number): Transition {
-  const cleared: CaseState = {
-    ...state,
-    status: 'open',
-    reopenCount: state.reopenCount + 1,
-    reopenUntil: null,
-    // The rating that caused the reopen lives on in the feedback_received event.
-    ...UNRESOLVED,
-  };
-  const next = moveTo(cleared, 'mediation', now);
-  return emit(state, next, 'reopened', actor, now, { reason: action.reason, reopenCount: next.reopenCount, previousRating: state.rating });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -745,44 +432,8 @@ export function onWarning(state: CaseState, now: number): Transition {
 }
 
 // ---------------------------------------------------------------------------------------
-// Questions the API and the workflow ask
+// Questions the workflow asks
 // ---------------------------------------------------------------------------------------
-
-/** A plausible action of each type, used to ask "could this actor do X now?". */
-export function sampleAction(state: CaseState, type: ActionType): CaseAction {
-  const text = 'sample';
-  switch (type) {
-    case 'accept':
-      return { type };
-    case 'assess':
-      return { type, risk: state.risk, factors: state.riskFactors };
-    case 'escalate':
-      return { type, reason: text };
-    case 'request_expert':
-      return { type, question: text, specialty: CATEGORIES[state.category].defaultSpecialty, expertId: text };
-    case 'submit_opinion':
-      return { type, opinion: text };
-    case 'assign_mediator':
-      return { type, mediatorId: text };
-    case 'record_session':
-    case 'record_disposal':
-    case 'close':
-      return { type, summary: text };
-    case 'record_agreement':
-      return { type, terms: [{ party: text, obligation: text }] };
-    case 'record_failure':
-      return { type, reason: text, referral: 'other' };
-    case 'feedback':
-      return { type, rating: 5 };
-    case 'reopen':
-      return { type, reason: text };
-  }
-}
-
-/** Every action this actor could take right now: drives UI buttons and the API's allowedActions. */
-export function allowedActions(state: CaseState, actor: ActorOrSystem, now: number): ActionType[] {
-  return ACTION_TYPES.filter((type) => checkAction(state, sampleAction(state, type), actor, now).ok);
-}
 
 /** The workflow may complete: closed, and no reopen window still open. */
 export function isFinished(state: CaseState, now: number): boolean {

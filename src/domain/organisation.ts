@@ -4,10 +4,9 @@
  * escalation (always exactly one level up) has a target.
  */
 
-export type Level = 'city' | 'county' | 'town' | 'village';
-
 /** Highest authority first: index 0 is the city. */
-export const LEVELS: readonly Level[] = ['city', 'county', 'town', 'village'];
+export const LEVELS = ['city', 'county', 'town', 'village'] as const;
+export type Level = (typeof LEVELS)[number];
 
 /** city 0, county 1, town 2, village 3: a lower rank is a higher authority. */
 export function levelRank(level: Level): number {

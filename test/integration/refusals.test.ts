@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../src/db/seed';
-import { ACTION_TYPES, checkAction, sampleAction, type Actor, type CaseAction, type CaseState, type Stage } from '../../src/domain';
+import { ACTION_TYPES, checkAction, exampleOf, type Actor, type CaseAction, type CaseState, type Stage } from '../../src/domain';
 import { REFUSAL_TYPES } from '../../workflows/definitions';
 import { act, ORG, refusalOf, seeded, type CaseHandle } from '../helpers/cases';
 import { caseInput, startCase, startTestEnv, type TestEnv } from '../helpers/temporal';
@@ -42,7 +42,7 @@ describe('refused actions', () => {
     const before = await settled(handle, state.caseId);
     let tried = 0;
     for (const type of ACTION_TYPES) {
-      const action: CaseAction = sampleAction(state, type);
+      const action: CaseAction = exampleOf(type);
       const expected = checkAction(state, action, actor, Date.now());
       if (expected.ok) continue;
       const refused = await refusalOf(act(handle, actor, action));

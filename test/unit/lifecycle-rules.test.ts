@@ -7,7 +7,7 @@ import {
   isFinished,
   onDeadline,
   onWarning,
-  sampleAction,
+  exampleOf,
   SYSTEM,
   type ActionType,
   type ActorOrSystem,
@@ -84,7 +84,7 @@ describe('every stage × action', () => {
       for (const [actor, allowed, who] of actors) {
         expect(allowedActions(state, actor, now), who).toEqual(allowed);
         for (const type of ACTION_TYPES) {
-          const check = checkAction(state, sampleAction(state, type), actor, now);
+          const check = checkAction(state, exampleOf(type), actor, now);
           expect(check.ok, `${who} ${type}`).toBe(allowed.includes(type));
           if (!check.ok) expect(check.reason.length, `${who} ${type}`).toBeGreaterThan(10);
         }
@@ -96,7 +96,7 @@ describe('every stage × action', () => {
     const state = states.closure;
     const staff = ownerAdmin(state);
     for (const type of ACTION_TYPES.filter((t) => !EXPECTED.closure.staff.includes(t))) {
-      const check = checkAction(state, sampleAction(state, type), staff, now);
+      const check = checkAction(state, exampleOf(type), staff, now);
       expect(check.ok ? 'ok' : check.code, type).toBe(STAFF_ACTIONS.includes(type) ? 'conflict' : 'forbidden');
     }
   });

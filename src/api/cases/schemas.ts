@@ -1,15 +1,12 @@
 import { z } from '../zod';
-import { ACTION_TYPES, CATEGORY_CODES, LEVELS, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES } from '../../domain';
+import { ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
+import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
-/** Text fields: trimmed, bounded, never empty. */
-const text = (max: number) => z.string().trim().min(1).max(max);
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"');
+const id = idField();
 export const caseIdSchema = z.string().regex(/^case_[0-9a-f]{24}$/, 'a case id: "case_" and 24 hex digits');
 
-export const CHANNELS = ['app', 'grid', 'walk_in', 'hotline', 'open311'] as const;
-
-const stageEnum = z.enum(STAGES as [string, ...string[]]);
-const levelEnum = z.enum(LEVELS as [string, ...string[]]);
+const stageEnum = z.enum(STAGES);
+const levelEnum = z.enum(LEVELS);
 const riskEnum = z.enum(RISKS);
 const categoryEnum = z.enum(CATEGORY_CODES);
 
@@ -58,31 +55,17 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 
 export const caseParamsSchema = z.strictObject({ id: caseIdSchema });
 
-const riskFactorSchema = z.strictObject({
-  code: text(64),
-  points: z.number().int().min(-100).max(100),
-  label: z.strictObject({ zh: text(100), en: text(100) }),
-  evidence: z.string().max(500).optional(),
+/** Each action's arguments, as the domain's action table declares them (src/domain/actions.ts). */
+export const actionSchema = z.discriminatedUnion('type', actionArguments()).openapi('CaseAction', {
+  description: `One of: ${ACTION_TYPES.join(', ')}`,
+  example: exampleOf('escalate'),
 });
+export type ActionBody = z.output<typeof actionSchema>;
 
-export const actionSchema = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('accept') }),
-    z.strictObject({ type: z.literal('assess'), risk: riskEnum, factors: z.array(riskFactorSchema).max(20).default([]), note: z.string().max(2000).optional() }),
-    z.strictObject({ type: z.literal('escalate'), reason: text(2000) }),
-    z.strictObject({ type: z.literal('request_expert'), question: text(2000), specialty: z.enum(SPECIALTIES).optional(), expertId: id.optional() }),
-    z.strictObject({ type: z.literal('submit_opinion'), opinion: text(10_000) }),
-    z.strictObject({ type: z.literal('assign_mediator'), mediatorId: id.optional() }),
-    z.strictObject({ type: z.literal('record_session'), summary: text(5000) }),
-    z.strictObject({ type: z.literal('record_agreement'), terms: z.array(z.strictObject({ party: text(200), obligation: text(2000) })).min(1).max(50) }),
-    z.strictObject({ type: z.literal('record_failure'), reason: text(2000), referral: z.enum(REFERRALS as [string, ...string[]]) }),
-    z.strictObject({ type: z.literal('record_disposal'), summary: text(5000) }),
-    z.strictObject({ type: z.literal('close'), summary: text(5000) }),
-    z.strictObject({ type: z.literal('feedback'), rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }),
-    z.strictObject({ type: z.literal('reopen'), reason: text(2000) }),
-  ])
-  .openapi('CaseAction', { description: `One of: ${ACTION_TYPES.join(', ')}` });
-export type ActionBody = z.infer<typeof actionSchema>;
+/** The body the API accepts is exactly the action the workflow takes: a compile error otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const actionBodyIsCaseAction: Same<ActionBody, CaseAction> = true;
+void actionBodyIsCaseAction;
 
 const isoDate = z.string().openapi({ format: 'date-time' });
 
@@ -96,12 +79,12 @@ export const caseViewSchema = z
     description: z.string(),
     channel: z.enum(CHANNELS),
     stage: stageEnum,
-    status: z.enum(['open', 'closed']),
+    status: z.enum(CASE_STATUSES),
     centreId: z.string(),
     centrePath: z.array(z.string()),
     level: levelEnum,
     risk: riskEnum,
-    riskFactors: z.array(z.unknown()),
+    riskFactors: z.array(riskFactorField()),
     riskConfirmed: z.boolean(),
     deadline: isoDate.nullable(),
     overdue: z.boolean(),
@@ -109,14 +92,14 @@ export const caseViewSchema = z
     expert: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
     opinion: z.object({ expertId: z.string(), text: z.string(), at: isoDate }).nullable(),
     sessions: z.array(z.object({ at: isoDate, summary: z.string(), by: z.string() })),
-    outcome: z.enum(['agreement', 'failure', 'disposed']).nullable(),
+    outcome: z.enum(OUTCOMES).nullable(),
     agreement: z.array(z.object({ party: z.string(), obligation: z.string() })).nullable(),
-    failure: z.object({ reason: z.string(), referral: z.string() }).nullable(),
+    failure: z.object({ reason: z.string(), referral: z.enum(REFERRALS) }).nullable(),
     disposal: z.string().nullable(),
     closureSummary: z.string().nullable(),
     rating: z.number().int().nullable(),
     feedbackComment: z.string().nullable(),
-    feedbackStatus: z.string().nullable(),
+    feedbackStatus: z.enum(FEEDBACK_STATUSES).nullable(),
     reopenCount: z.number().int(),
     location: z.object({ centreId: z.string(), address: z.string(), lat: z.number().nullable(), lng: z.number().nullable() }),
     complainant: z.object({ personId: z.string(), name: z.string(), phone: z.string().openapi({ description: 'Full number for staff of the case; masked for everyone else' }) }),
@@ -126,7 +109,7 @@ export const caseViewSchema = z
     receivedAt: isoDate,
     updatedAt: isoDate,
     closedAt: isoDate.nullable(),
-    allowedActions: z.array(z.enum(ACTION_TYPES as [string, ...string[]])),
+    allowedActions: z.array(z.enum(ACTION_TYPES)),
   })
   .openapi('Case');
 
@@ -135,11 +118,11 @@ export const createdCaseSchema = z
     id: z.string(),
     caseNumber: z.string(),
     stage: stageEnum,
-    status: z.enum(['open', 'closed']),
+    status: z.enum(CASE_STATUSES),
     centreId: z.string(),
     level: levelEnum,
     risk: riskEnum,
-    riskFactors: z.array(z.unknown()),
+    riskFactors: z.array(riskFactorField()),
     deadline: isoDate.nullable(),
     receivedAt: isoDate,
   })
@@ -160,7 +143,7 @@ export const timelineSchema = z
         type: z.string(),
         stage: stageEnum,
         fromStage: stageEnum.nullable(),
-        actor: z.object({ kind: z.enum(['person', 'system']), personId: z.string().optional(), role: z.enum(ROLES as [string, ...string[]]).optional() }),
+        actor: z.object({ kind: z.enum(['person', 'system']), personId: z.string().optional(), role: z.enum(ROLES).optional() }),
         centreId: z.string(),
         level: levelEnum,
         detail: z.record(z.string(), z.unknown()),

@@ -463,10 +463,6 @@ function createdView(doc: StoredCase): Record<string, unknown> {
 // Actions
 // ---------------------------------------------------------------------------------------
 
-function toCaseAction(body: ActionBody): CaseAction {
-  return body as CaseAction;
-}
-
 const REFUSAL_STATUS: Record<string, { status: number; type: string; title: string }> = {
   [REFUSAL_TYPES.forbidden]: { status: 403, type: PROBLEM_TYPES.forbidden, title: 'Forbidden' },
   [REFUSAL_TYPES.conflict]: { status: 409, type: PROBLEM_TYPES.conflict, title: 'Conflict with the case state' },
@@ -489,7 +485,7 @@ function isWorkflowGone(error: unknown): boolean {
  * GET shows it. A fast local check answers 403 without touching Temporal.
  */
 export async function performAction(ctx: ApiContext, caller: Caller, caseId: string, body: ActionBody): Promise<CaseView> {
-  const action = toCaseAction(body);
+  const action: CaseAction = body;
   const audit = (outcome: string, status: number, detail: Record<string, unknown> = {}) =>
     writeAudit(ctx, { actor: caller, action: action.type, caseId, outcome, status, detail });
 

@@ -7,14 +7,14 @@ const centreSchema = z
   .object({
     id: z.string(),
     name: z.object({ zh: z.string(), en: z.string() }),
-    level: z.enum(LEVELS as [string, ...string[]]),
+    level: z.enum(LEVELS),
     parentId: z.string().nullable(),
     path: z.array(z.string()),
   })
   .openapi('Centre');
 
 const querySchema = z.strictObject({
-  level: z.enum(LEVELS as [string, ...string[]]).optional(),
+  level: z.enum(LEVELS).optional(),
   parentId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
 });
 

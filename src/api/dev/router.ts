@@ -15,7 +15,7 @@ const devPersonSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    role: z.enum(ROLES as [Role, ...Role[]]),
+    role: z.enum(ROLES),
     centreId: z.string(),
     title: z.string().nullable(),
     specialties: z.array(z.string()),

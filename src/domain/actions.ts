@@ -1,0 +1,425 @@
+/**
+ * What people do to a case, one table entry per action: who may take it, in which stages
+ * and situations, what arguments it takes and how it changes the case. `checkAction`,
+ * `applyAction` and `allowedActions` read this table and nothing else, the API's request
+ * body is the union of its argument schemas, and the web UI's forms are typed by it.
+ *
+ * Argument schemas are built on first use, not when the module loads: the worker loads
+ * the domain once for all its workflows and deep-freezes every object it made while
+ * loading, and a zod schema that is frozen can no longer parse.
+ */
+import { z } from 'zod';
+import { CATEGORIES, SPECIALTIES, type Specialty } from './categories';
+import { needsHigherLevel, requiredLevelFor, RISKS } from './risk';
+import {
+  actorId,
+  andThen,
+  conflict,
+  DISSATISFIED_RATING,
+  emit,
+  escalate,
+  firstRefusal,
+  forbidden,
+  invalid,
+  isPerson,
+  isStaffOf,
+  MAX_REOPENS,
+  moveTo,
+  OK,
+  parentPath,
+  pathAtLevel,
+  REFERRALS,
+  SYSTEM,
+  UNRESOLVED,
+  type ActorOrSystem,
+  type CaseState,
+  type Check,
+  type EventType,
+  type ExpertRequest,
+  type Stage,
+  type Transition,
+} from './lifecycle';
+
+// zod completes its own configuration (default locale, memoiser, whether it may compile
+// parsers) on its first schemas and parses. Do that while this module loads, before the
+// worker freezes zod's configuration objects along with everything else it loaded.
+z.strictObject({ warm: z.array(z.string().min(1)) }).safeParse({ warm: [''] });
+z.strictObject({ warm: z.array(z.string().min(1)) }).safeParse({ warm: ['x'] });
+
+// ---------------------------------------------------------------------------------------
+// Argument fields
+// ---------------------------------------------------------------------------------------
+
+/** Free text a person writes: trimmed, bounded, never empty. */
+export const text = (max: number) => z.string().trim().min(1).max(max);
+/** A person's or centre's id. */
+export const idField = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"');
+
+export const riskFactorField = () =>
+  z.strictObject({
+    code: text(64),
+    points: z.number().int().min(-100).max(100),
+    label: z.strictObject({ zh: text(100), en: text(100) }),
+    evidence: z.string().max(500).optional(),
+  });
+
+const termField = () => z.strictObject({ party: text(200), obligation: text(2000) });
+
+// ---------------------------------------------------------------------------------------
+// Who may act
+// ---------------------------------------------------------------------------------------
+
+interface Permission {
+  allows: (state: CaseState, actor: ActorOrSystem) => boolean;
+  who: string;
+}
+
+function isAssignedMediator(state: CaseState, actor: ActorOrSystem): boolean {
+  return isPerson(actor) && state.mediatorId !== null && actor.personId === state.mediatorId;
+}
+
+function isAssignedExpert(state: CaseState, actor: ActorOrSystem): boolean {
+  return isPerson(actor) && actor.role === 'expert' && state.expertId !== null && actor.personId === state.expertId;
+}
+
+function isComplainant(state: CaseState, actor: ActorOrSystem): boolean {
+  return isPerson(actor) && (actor.role === 'resident' || actor.role === 'grid_worker') && actor.personId === state.complainantId;
+}
+
+const STAFF: Permission = { allows: isStaffOf, who: 'staff of the owning centre' };
+const MEDIATOR_OR_STAFF: Permission = {
+  allows: (state, actor) => isAssignedMediator(state, actor) || isStaffOf(state, actor),
+  who: 'the assigned mediator or staff of the owning centre',
+};
+const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert' };
+const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' };
+
+// ---------------------------------------------------------------------------------------
+// Situations beyond the stage
+// ---------------------------------------------------------------------------------------
+
+/** Stages a case can be escalated from: everything before the centre signs it off. */
+export const ESCALATABLE_STAGES: readonly Stage[] = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation', 'closure'];
+
+function belowTheCity(state: CaseState): Check {
+  return state.level === 'city' ? conflict('Case is already at the highest level (city)') : OK;
+}
+
+function needsMediator(state: CaseState): Check {
+  return state.mediatorId === null ? conflict('No mediator has been assigned yet; assign a mediator first') : OK;
+}
+
+function disputeOnly(state: CaseState): Check {
+  return state.kind === 'hazard' ? conflict('This case is a hazard; hazards are closed with record_disposal') : OK;
+}
+
+function hazardOnly(state: CaseState): Check {
+  return state.kind === 'dispute' ? conflict('This case is a dispute; disputes end with record_agreement or record_failure') : OK;
+}
+
+function withinReopenWindow(state: CaseState, now: number): Check {
+  if (state.rating === null || state.rating > DISSATISFIED_RATING) {
+    return conflict(`Only a dissatisfied complainant can reopen (rating ${DISSATISFIED_RATING} or lower)`);
+  }
+  if (state.reopenCount >= MAX_REOPENS) return conflict(`Case has already been reopened ${MAX_REOPENS} times`);
+  if (state.reopenUntil === null || now > state.reopenUntil) return conflict('The window for reopening this case has ended');
+  return OK;
+}
+
+// ---------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------
+
+interface ActionRule<Type extends string, Args extends z.ZodObject> {
+  type: Type;
+  who: Permission;
+  stages: readonly Stage[];
+  /** Conditions of the case beyond its stage; none when absent. */
+  when?: (state: CaseState, now: number) => Check;
+  /** The action's body, `type` included: what the API accepts and what the workflow re-checks. */
+  args: () => Args;
+  /** A rule across several arguments, which the workflow checks after `args`. */
+  alsoRequires?: (action: z.output<Args>) => Check;
+  /** An action of this type with arguments that pass `args`: the API document's example. */
+  example: z.output<Args>;
+  /** How the action changes the case; only ever called after the checks above have passed. */
+  apply: (state: CaseState, action: z.output<Args>, actor: ActorOrSystem, now: number) => Transition;
+}
+
+type ArgumentsOf<Type extends string, Shape extends z.ZodRawShape> = z.ZodObject<{ type: z.ZodLiteral<Type> } & Shape, z.core.$strict>;
+
+/** Declares one action; the generic ties `example` and `apply` to the arguments' type. */
+function action<Type extends string, Shape extends z.ZodRawShape>(
+  rule: Omit<ActionRule<Type, ArgumentsOf<Type, Shape>>, 'args'> & { args: () => Shape },
+): ActionRule<Type, ArgumentsOf<Type, Shape>> {
+  let schema: ArgumentsOf<Type, Shape> | undefined;
+  return { ...rule, args: () => (schema ??= z.strictObject({ type: z.literal(rule.type), ...rule.args() })) };
+}
+
+type MediationResult = Pick<CaseState, 'outcome'> & Partial<Pick<CaseState, 'agreement' | 'failure' | 'disposal'>>;
+
+function finishMediation(state: CaseState, result: MediationResult, type: EventType, actor: ActorOrSystem, now: number, detail: Record<string, unknown>): Transition {
+  const next = moveTo({ ...state, ...result }, 'closure', now);
+  return emit(state, next, type, actor, now, { outcome: result.outcome, ...detail });
+}
+
+function reopenWindowAfter(state: CaseState, rating: number, now: number): number | null {
+  const dissatisfied = rating <= DISSATISFIED_RATING;
+  return dissatisfied && state.reopenCount < MAX_REOPENS ? now + state.slaPolicy.reopenWindow : null;
+}
+
+const ACTION_LIST = [
+  action({
+    type: 'accept',
+    who: STAFF,
+    stages: ['intake', 'escalation'],
+    args: () => ({}),
+    example: { type: 'accept' },
+    apply: (state, _action, actor, now) => emit(state, moveTo(state, 'risk_assessment', now), 'accepted', actor, now, {}),
+  }),
+
+  action({
+    type: 'assess',
+    who: STAFF,
+    stages: ['risk_assessment'],
+    args: () => ({ risk: z.enum(RISKS), factors: z.array(riskFactorField()).max(20).default([]), note: z.string().max(2000).optional() }),
+    example: { type: 'assess', risk: 'medium', factors: [] },
+    // Confirms the risk; a risk beyond this centre's authority goes straight to the level that has it.
+    apply(state, action, actor, now) {
+      const assessed = { ...state, risk: action.risk, riskFactors: action.factors, riskConfirmed: true };
+      const detail = { risk: action.risk, previousRisk: state.risk, factors: action.factors, note: action.note ?? null };
+      if (!needsHigherLevel(action.risk, state.level)) return emit(state, moveTo(assessed, 'mediation', now), 'assessed', actor, now, detail);
+      const targetLevel = requiredLevelFor(action.risk);
+      return andThen(emit(state, assessed, 'assessed', actor, now, detail), (current) =>
+        escalate(current, pathAtLevel(current, targetLevel), SYSTEM, now, { reason: 'risk_requires_level', automatic: true, risk: action.risk }),
+      );
+    },
+  }),
+
+  action({
+    type: 'escalate',
+    who: STAFF,
+    stages: ESCALATABLE_STAGES,
+    when: belowTheCity,
+    args: () => ({ reason: text(2000) }),
+    example: { type: 'escalate', reason: 'Beyond this centre’s authority' },
+    apply: (state, action, actor, now) => escalate(state, parentPath(state), actor, now, { reason: action.reason, automatic: false }),
+  }),
+
+  action({
+    type: 'request_expert',
+    who: STAFF,
+    stages: ['risk_assessment', 'mediation'],
+    // Without an expert named the system chooses one of the specialty (resolved before apply).
+    args: () => ({ question: text(2000), specialty: z.enum(SPECIALTIES).optional(), expertId: idField().optional() }),
+    alsoRequires: (action) => (action.specialty === undefined && action.expertId === undefined ? invalid('Give a specialty or an expert') : OK),
+    example: { type: 'request_expert', question: 'Is the shops’ use of the common space lawful?', specialty: 'legal' },
+    apply(state, action, actor, now) {
+      const expertId = action.expertId;
+      if (expertId === undefined) throw new Error('request_expert needs expertId resolved before it is applied');
+      const returnStage = state.stage === 'mediation' ? 'mediation' : 'risk_assessment';
+      // Without a named specialty the request is for a legal opinion, the article's usual case.
+      const specialty: Specialty = action.specialty ?? 'legal';
+      const expertRequest: ExpertRequest = { question: action.question, specialty, requestedAt: now, returnStage };
+      const next = moveTo({ ...state, expertId, expertRequest }, 'expert_consultation', now);
+      return emit(state, next, 'expert_requested', actor, now, { expertId, question: action.question, specialty, returnStage });
+    },
+  }),
+
+  action({
+    type: 'submit_opinion',
+    who: ASSIGNED_EXPERT,
+    stages: ['expert_consultation'],
+    args: () => ({ opinion: text(10_000) }),
+    example: { type: 'submit_opinion', opinion: 'The common space belongs to all owners; the shops must vacate it.' },
+    apply(state, action, actor, now) {
+      const returnStage = state.expertRequest?.returnStage ?? 'risk_assessment';
+      const opinion = { expertId: actorId(actor), text: action.opinion, at: now };
+      const next = moveTo({ ...state, opinion, expertRequest: null }, returnStage, now);
+      return emit(state, next, 'opinion_submitted', actor, now, { expertId: opinion.expertId, opinion: action.opinion });
+    },
+  }),
+
+  action({
+    type: 'assign_mediator',
+    who: STAFF,
+    stages: ['mediation'],
+    // Without a mediator named the system chooses one (resolved before apply).
+    args: () => ({ mediatorId: idField().optional() }),
+    example: { type: 'assign_mediator' },
+    apply(state, action, actor, now) {
+      const mediatorId = action.mediatorId;
+      if (mediatorId === undefined) throw new Error('assign_mediator needs mediatorId resolved before it is applied');
+      return emit(state, { ...state, mediatorId }, 'mediator_assigned', actor, now, { mediatorId, previousMediatorId: state.mediatorId });
+    },
+  }),
+
+  action({
+    type: 'record_session',
+    who: MEDIATOR_OR_STAFF,
+    stages: ['mediation'],
+    when: needsMediator,
+    args: () => ({ summary: text(5000) }),
+    example: { type: 'record_session', summary: 'Met the owners, the shops and the property manager.' },
+    apply(state, action, actor, now) {
+      const session = { at: now, summary: action.summary, by: actorId(actor) };
+      const detail = { summary: action.summary, sessionNumber: state.sessions.length + 1 };
+      return emit(state, { ...state, sessions: [...state.sessions, session] }, 'session_recorded', actor, now, detail);
+    },
+  }),
+
+  action({
+    type: 'record_agreement',
+    who: MEDIATOR_OR_STAFF,
+    stages: ['mediation'],
+    when: (state) => firstRefusal([disputeOnly(state), needsMediator(state)]),
+    args: () => ({ terms: z.array(termField()).min(1).max(50) }),
+    example: { type: 'record_agreement', terms: [{ party: 'Shops', obligation: 'Vacate the common space' }] },
+    apply: (state, action, actor, now) => finishMediation(state, { outcome: 'agreement', agreement: action.terms }, 'agreement_recorded', actor, now, { terms: action.terms }),
+  }),
+
+  action({
+    type: 'record_failure',
+    who: MEDIATOR_OR_STAFF,
+    stages: ['mediation'],
+    when: (state) => firstRefusal([disputeOnly(state), needsMediator(state)]),
+    args: () => ({ reason: text(2000), referral: z.enum(REFERRALS) }),
+    example: { type: 'record_failure', reason: 'The parties would not meet', referral: 'litigation' },
+    apply(state, action, actor, now) {
+      const failure = { reason: action.reason, referral: action.referral };
+      return finishMediation(state, { outcome: 'failure', failure }, 'failure_recorded', actor, now, failure);
+    },
+  }),
+
+  action({
+    type: 'record_disposal',
+    who: MEDIATOR_OR_STAFF,
+    stages: ['mediation'],
+    when: hazardOnly,
+    args: () => ({ summary: text(5000) }),
+    example: { type: 'record_disposal', summary: 'The operations company replaced the glass.' },
+    apply: (state, action, actor, now) => finishMediation(state, { outcome: 'disposed', disposal: action.summary }, 'disposal_recorded', actor, now, { summary: action.summary }),
+  }),
+
+  action({
+    type: 'close',
+    who: STAFF,
+    stages: ['closure'],
+    args: () => ({ summary: text(5000) }),
+    example: { type: 'close', summary: 'Resolved by agreement.' },
+    apply(state, action, actor, now) {
+      const next = moveTo({ ...state, closureSummary: action.summary, feedbackStatus: 'pending' }, 'feedback', now);
+      // notify: the result goes back to the complainant through the platform.
+      return emit(state, next, 'closed_by_centre', actor, now, { summary: action.summary, outcome: state.outcome, notify: true });
+    },
+  }),
+
+  action({
+    type: 'feedback',
+    who: COMPLAINANT,
+    stages: ['feedback'],
+    args: () => ({ rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }),
+    example: { type: 'feedback', rating: 5 },
+    apply(state, action, actor, now) {
+      const reopenUntil = reopenWindowAfter(state, action.rating, now);
+      const rated: CaseState = { ...state, rating: action.rating, feedbackComment: action.comment ?? null, feedbackStatus: 'rated', status: 'closed', reopenUntil };
+      return emit(state, moveTo(rated, 'closed', now), 'feedback_received', actor, now, { rating: action.rating, comment: action.comment ?? null, reopenUntil });
+    },
+  }),
+
+  action({
+    type: 'reopen',
+    who: COMPLAINANT,
+    stages: ['closed'],
+    when: withinReopenWindow,
+    args: () => ({ reason: text(2000) }),
+    example: { type: 'reopen', reason: 'The shops are back in the common space' },
+    apply(state, action, actor, now) {
+      // The rating that caused the reopen lives on in the feedback_received event.
+      const cleared: CaseState = { ...state, status: 'open', reopenCount: state.reopenCount + 1, reopenUntil: null, ...UNRESOLVED };
+      const next = moveTo(cleared, 'mediation', now);
+      return emit(state, next, 'reopened', actor, now, { reason: action.reason, reopenCount: next.reopenCount, previousRating: state.rating });
+    },
+  }),
+] as const;
+
+type AnyRule = (typeof ACTION_LIST)[number];
+export type ActionType = AnyRule['type'];
+/** One action as the workflow receives it: the output of its argument schema. */
+export type CaseAction = { [R in AnyRule as R['type']]: z.output<ReturnType<R['args']>> }[ActionType];
+export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
+
+export const ACTIONS = Object.fromEntries(ACTION_LIST.map((rule) => [rule.type, rule])) as { [R in AnyRule as R['type']]: R };
+export const ACTION_TYPES = ACTION_LIST.map((rule) => rule.type) as unknown as readonly [ActionType, ...ActionType[]];
+
+/** Each action's arguments (its request body), in table order: the API's schema is their union by `type`. */
+export function actionArguments() {
+  return ACTION_LIST.map((rule) => rule.args()) as unknown as [ReturnType<AnyRule['args']>, ...ReturnType<AnyRule['args']>[]];
+}
+
+/** The rule of an action, typed loosely enough to be called with any action of its type. */
+function ruleOf(type: ActionType): ActionRule<ActionType, z.ZodObject> {
+  return ACTIONS[type] as unknown as ActionRule<ActionType, z.ZodObject>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Questions the API and the workflow ask
+// ---------------------------------------------------------------------------------------
+
+function checkPermission(state: CaseState, type: ActionType, actor: ActorOrSystem): Check {
+  const { who } = ruleOf(type);
+  return who.allows(state, actor) ? OK : forbidden(`Only ${who.who} can ${type.replace(/_/g, ' ')} on this case`);
+}
+
+function checkStage(state: CaseState, type: ActionType): Check {
+  if (state.stage === 'closed' && type !== 'reopen') return conflict('Case is closed; only the complainant can reopen it');
+  const { stages } = ruleOf(type);
+  if (stages.includes(state.stage)) return OK;
+  return conflict(`Case is in stage ${state.stage}; ${type} is only possible in ${stages.join(' or ')}`);
+}
+
+function checkSituation(state: CaseState, type: ActionType, now: number): Check {
+  return ruleOf(type).when?.(state, now) ?? OK;
+}
+
+function checkArguments(action: CaseAction): Check {
+  const rule = ruleOf(action.type);
+  const parsed = rule.args().safeParse(action);
+  if (parsed.success) return rule.alsoRequires?.(parsed.data) ?? OK;
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return invalid(`${field}${issue?.message ?? 'invalid arguments'}`);
+}
+
+/** Who first (forbidden), then when (conflict), then what (invalid). */
+export function checkAction(state: CaseState, action: CaseAction, actor: ActorOrSystem, now: number): Check {
+  return firstRefusal([
+    checkPermission(state, action.type, actor),
+    checkStage(state, action.type),
+    checkSituation(state, action.type, now),
+    checkArguments(action),
+  ]);
+}
+
+/** Applies an action that `checkAction` allows; throws otherwise. Never mutates `state`. */
+export function applyAction(state: CaseState, action: CaseAction, actor: ActorOrSystem, now: number): Transition {
+  const check = checkAction(state, action, actor, now);
+  if (!check.ok) throw new Error(`${action.type} refused (${check.code}): ${check.reason}`);
+  // Any action by a person or the system means someone is handling the case again.
+  return ruleOf(action.type).apply({ ...state, overdue: false }, action, actor, now);
+}
+
+/** Every action this actor could take right now, given arguments that pass: drives UI buttons and the API's allowedActions. */
+export function allowedActions(state: CaseState, actor: ActorOrSystem, now: number): ActionType[] {
+  return ACTION_TYPES.filter((type) => firstRefusal([checkPermission(state, type, actor), checkStage(state, type), checkSituation(state, type, now)]).ok);
+}
+
+/** A valid action of this type, whatever the case: examples in the API document and in tests. */
+export function exampleOf(type: ActionType): CaseAction {
+  return ruleOf(type).example as CaseAction;
+}
+
+/** The specialty a request or an assignment falls back on when staff name none. */
+export function defaultSpecialtyOf(state: CaseState): Specialty {
+  return CATEGORIES[state.category].defaultSpecialty;
+}

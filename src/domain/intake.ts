@@ -1,0 +1,18 @@
+/**
+ * What intake knows of a case beyond its lifecycle state: the report as the complainant
+ * gave it. The workflow receives it once, the opening write stores it beside the state.
+ */
+
+/** How a report reached the centre. */
+export const CHANNELS = ['app', 'grid', 'walk_in', 'hotline', 'open311'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface IntakeDetails {
+  title: string;
+  description: string;
+  channel: Channel;
+  location: { centreId: string; address: string; lat?: number | null; lng?: number | null };
+  complainant: { personId: string; name: string; phone: string };
+  parties: { name: string; role: string }[];
+  affectedCount: number | null;
+}
