@@ -29,7 +29,8 @@ export const SPECIALTIES = [
 ] as const;
 export type Specialty = (typeof SPECIALTIES)[number];
 
-export type CaseKind = 'dispute' | 'hazard';
+export const CASE_KINDS = ['dispute', 'hazard'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
 
 export interface Category {
   code: CategoryCode;

@@ -1,4 +1,6 @@
 /** The HTTP API, as the UI uses it: JSON in and out, problems turned into ApiError. */
+import type { Role } from '../../src/domain/lifecycle';
+import type { Timeline } from '../../src/api/views';
 
 export interface InvalidParam {
   name: string;
@@ -40,7 +42,6 @@ export interface Session {
   exp?: number;
 }
 
-export type Role = 'resident' | 'grid_worker' | 'mediator' | 'expert' | 'admin';
 
 const TOKEN_KEY = 'onedoor.session';
 let current: Session | null = loadSession();
@@ -128,141 +129,17 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: { bo
   return data as T;
 }
 
-// ---- shapes the UI reads ---------------------------------------------------------------
+// ---- shapes the UI reads: the API's and the domain's own types ------------------------
 
-export type Stage = 'intake' | 'risk_assessment' | 'escalation' | 'expert_consultation' | 'mediation' | 'closure' | 'feedback' | 'closed';
-export type Level = 'city' | 'county' | 'town' | 'village';
-export type Risk = 'low' | 'medium' | 'high' | 'critical';
-export const STAGES: Stage[] = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation', 'closure', 'feedback', 'closed'];
-export const LEVELS: Level[] = ['city', 'county', 'town', 'village'];
-export const RISKS: Risk[] = ['low', 'medium', 'high', 'critical'];
-export const SPECIALTIES = ['estate', 'neighbour', 'labour', 'family', 'land', 'building_safety', 'public_facility', 'legal', 'general'] as const;
-export const REFERRALS = ['litigation', 'arbitration', 'petition', 'other'] as const;
+export type { CaseList, CaseListItem, CaseView, Category, Centre, Dashboard, DevPerson, PoolMember, Timeline } from '../../src/api/views';
+export type { ActionOf, ActionType, CaseAction } from '../../src/domain/actions';
+export type { Level } from '../../src/domain/organisation';
+export type { Risk, RiskFactor } from '../../src/domain/risk';
+export type { Role, Stage } from '../../src/domain/lifecycle';
+export { LEVELS } from '../../src/domain/organisation';
+export { RISKS } from '../../src/domain/risk';
+export { SPECIALTIES } from '../../src/domain/categories';
+export { REFERRALS, STAGES } from '../../src/domain/lifecycle';
 
-export interface Named {
-  zh: string;
-  en: string;
-}
-export interface Centre {
-  id: string;
-  name: Named;
-  level: Level;
-  parentId: string | null;
-  path: string[];
-}
-export interface Category {
-  code: string;
-  name: Named;
-  kind: 'dispute' | 'hazard';
-  defaultSpecialty: string;
-}
-export interface RiskFactor {
-  code: string;
-  points: number;
-  label: Named;
-  evidence?: string;
-}
-export interface CaseView {
-  id: string;
-  caseNumber: string;
-  category: string;
-  kind: 'dispute' | 'hazard';
-  title: string;
-  description?: string;
-  channel: string;
-  stage: Stage;
-  status: 'open' | 'closed';
-  centreId: string;
-  centrePath: string[];
-  level: Level;
-  risk: Risk;
-  riskFactors: RiskFactor[];
-  riskConfirmed: boolean;
-  deadline: string | null;
-  overdue: boolean;
-  mediator: { id: string; name: string | null } | null;
-  expert: { id: string; name: string | null } | null;
-  opinion: { expertId: string; text: string; at: string } | null;
-  sessions: { at: string; summary: string; by: string }[];
-  outcome: 'agreement' | 'failure' | 'disposed' | null;
-  agreement: { party: string; obligation: string }[] | null;
-  failure: { reason: string; referral: string } | null;
-  disposal: string | null;
-  closureSummary: string | null;
-  rating: number | null;
-  feedbackComment: string | null;
-  feedbackStatus: string | null;
-  reopenCount: number;
-  location: { centreId: string; address: string };
-  complainant: { personId: string; name: string; phone: string };
-  parties: { name: string; role: string }[];
-  affectedCount: number | null;
-  reportedById: string;
-  receivedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  allowedActions?: string[];
-}
-export interface CaseList {
-  items: CaseView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-export interface TimelineEvent {
-  seq: number;
-  at: string;
-  type: string;
-  stage: Stage;
-  fromStage: Stage | null;
-  actor: { kind: 'person' | 'system'; personId?: string; role?: Role };
-  centreId: string;
-  level: Level;
-  detail: Record<string, unknown>;
-}
-export interface StageVisit {
-  stage: Stage;
-  centreId: string;
-  level: Level;
-  enteredAt: string;
-  leftAt: string | null;
-  deadline: string | null;
-  breached: boolean;
-  durationMs: number | null;
-}
-export interface Timeline {
-  caseId: string;
-  caseNumber: string;
-  events: TimelineEvent[];
-  stages: StageVisit[];
-  workflow: { workflowId: string; runId: string | null; status: string | null; historyLength: number | null; webUiUrl: string | null };
-}
-export interface Dashboard {
-  centreId: string;
-  open: number;
-  closed: number;
-  byStage: Record<string, number>;
-  byLevel: Record<string, number>;
-  byRisk: Record<string, number>;
-  overdue: { count: number; items: { id: string; caseNumber: string; stage: Stage; centreId: string; level: Level; risk: Risk; deadline: string | null }[] };
-  medianTimeToCloseMs: number | null;
-  closedOnTimeShare: number | null;
-  satisfaction: { rated: number; average: number | null; satisfiedShare: number | null };
-}
-export interface PoolMember {
-  id: string;
-  name: string;
-  role: 'mediator' | 'expert';
-  centreId: string;
-  specialties: string[];
-  title: string | null;
-  load: number;
-}
-export interface DevPerson {
-  id: string;
-  name: string;
-  role: Role;
-  centreId: string;
-  title: string | null;
-  specialties: string[];
-}
+export type TimelineEvent = Timeline['events'][number];
+export type StageVisit = Timeline['stages'][number];

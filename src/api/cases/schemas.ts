@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
+import { CASE_KINDS, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
@@ -74,7 +74,7 @@ export const caseViewSchema = z
     id: z.string(),
     caseNumber: z.string(),
     category: categoryEnum,
-    kind: z.enum(['dispute', 'hazard']),
+    kind: z.enum(CASE_KINDS),
     title: z.string(),
     description: z.string(),
     channel: z.enum(CHANNELS),
@@ -128,8 +128,10 @@ export const createdCaseSchema = z
   })
   .openapi('CaseCreated');
 
+export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true });
+
 export const caseListSchema = z
-  .object({ items: z.array(caseViewSchema.omit({ allowedActions: true, description: true })), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .object({ items: z.array(caseListItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
   .openapi('CaseList');
 
 export const timelineSchema = z
@@ -170,3 +172,9 @@ export const timelineSchema = z
     }),
   })
   .openapi('CaseTimeline');
+
+export type CaseView = z.output<typeof caseViewSchema>;
+export type CaseListItem = z.output<typeof caseListItemSchema>;
+export type CaseList = z.output<typeof caseListSchema>;
+export type CreatedCase = z.output<typeof createdCaseSchema>;
+export type Timeline = z.output<typeof timelineSchema>;

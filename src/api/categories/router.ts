@@ -1,15 +1,8 @@
 import { z } from '../zod';
+import { categorySchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import { CATEGORIES, CATEGORY_CODES } from '../../domain';
 
-const categorySchema = z
-  .object({
-    code: z.enum(CATEGORY_CODES),
-    name: z.object({ zh: z.string(), en: z.string() }),
-    kind: z.enum(['dispute', 'hazard']),
-    defaultSpecialty: z.string(),
-  })
-  .openapi('Category');
 
 export function categoryRoutes(): RouteSpec[] {
   return [

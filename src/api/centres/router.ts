@@ -1,17 +1,9 @@
 import { z } from '../zod';
+import { centreSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
 import { LEVELS } from '../../domain';
 
-const centreSchema = z
-  .object({
-    id: z.string(),
-    name: z.object({ zh: z.string(), en: z.string() }),
-    level: z.enum(LEVELS),
-    parentId: z.string().nullable(),
-    path: z.array(z.string()),
-  })
-  .openapi('Centre');
 
 const querySchema = z.strictObject({
   level: z.enum(LEVELS).optional(),

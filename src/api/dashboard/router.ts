@@ -1,4 +1,5 @@
 import { z } from '../zod';
+import { dashboardSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
@@ -10,25 +11,6 @@ const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
 });
 
-const countMap = z.record(z.string(), z.number().int());
-
-export const dashboardSchema = z
-  .object({
-    centreId: z.string(),
-    open: z.number().int(),
-    closed: z.number().int(),
-    byStage: countMap,
-    byLevel: countMap,
-    byRisk: countMap,
-    overdue: z.object({
-      count: z.number().int(),
-      items: z.array(z.object({ id: z.string(), caseNumber: z.string(), stage: z.string(), centreId: z.string(), level: z.string(), risk: z.string(), deadline: z.string().nullable() })),
-    }),
-    medianTimeToCloseMs: z.number().nullable(),
-    closedOnTimeShare: z.number().nullable(),
-    satisfaction: z.object({ rated: z.number().int(), average: z.number().nullable(), satisfiedShare: z.number().nullable() }),
-  })
-  .openapi('Dashboard');
 
 const OVERDUE_LIST_LIMIT = 100;
 

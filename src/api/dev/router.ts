@@ -1,4 +1,5 @@
 import { z } from '../zod';
+import { devPersonSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
@@ -11,16 +12,6 @@ import { ROLES, type Role } from '../../domain';
  */
 export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
 
-const devPersonSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    centreId: z.string(),
-    title: z.string().nullable(),
-    specialties: z.array(z.string()),
-  })
-  .openapi('DevPerson');
 
 const tokenBodySchema = z.strictObject({
   personId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"'),

@@ -1,21 +1,11 @@
 import { z } from '../zod';
+import { poolMemberSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { SPECIALTIES } from '../../domain';
 
-const personSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(['mediator', 'expert']),
-    centreId: z.string(),
-    specialties: z.array(z.string()),
-    title: z.string().nullable(),
-    load: z.number().int().openapi({ description: 'Open cases currently assigned' }),
-  })
-  .openapi('PoolMember');
 
 const querySchema = z.strictObject({
   role: z.enum(['mediator', 'expert']).optional(),
@@ -33,7 +23,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
       tags: ['people'],
       auth: 'required',
       query: querySchema,
-      responses: { 200: { description: 'Pool members', schema: z.object({ items: z.array(personSchema), total: z.number().int() }) }, 403: { description: 'Residents have no access to the pool' } },
+      responses: { 200: { description: 'Pool members', schema: z.object({ items: z.array(poolMemberSchema), total: z.number().int() }) }, 403: { description: 'Residents have no access to the pool' } },
       async handler(req, res, { query }) {
         const caller = callerOf(req);
         if (caller.role === 'resident') throw problems.forbidden('The mediator and expert pool is for staff');

@@ -1,241 +1,283 @@
+import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, REFERRALS, RISKS, SPECIALTIES, type CaseView, type PoolMember } from '../api';
-import { ErrorBanner, useApp, useLoad } from '../app';
+import { api, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
+import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 
-/** The form behind one allowed action; posts it and hands the updated case back. */
-export function ActionForm(props: { caseView: CaseView; type: string; onDone(updated: CaseView): void; onCancel(): void }) {
-  const { t, name, lang } = useApp();
-  const c = props.caseView;
-  const type = props.type;
-  const [text, setText] = useState('');
-  const [risk, setRisk] = useState<string>(c.risk);
-  const [specialty, setSpecialty] = useState(type === 'request_expert' ? 'legal' : '');
-  const [personId, setPersonId] = useState('');
-  const [referral, setReferral] = useState('');
-  const [rating, setRating] = useState(0);
-  const [terms, setTerms] = useState<{ party: string; obligation: string }[]>(() =>
-    type === 'record_agreement' ? (c.parties.length > 0 ? c.parties.map((p) => ({ party: p.name, obligation: '' })) : [{ party: '', obligation: '' }]) : [],
-  );
+/** What a form has typed so far: one set of inputs, each form uses the ones it needs. */
+interface Inputs {
+  text: string;
+  risk: string;
+  specialty: string;
+  personId: string;
+  referral: string;
+  rating: number;
+  terms: { party: string; obligation: string }[];
+}
 
-  const pool = useLoad<PoolMember[]>(async () => {
-    if (type !== 'request_expert' && type !== 'assign_mediator') return [];
-    const role = type === 'request_expert' ? 'expert' : 'mediator';
-    const res = await api<{ items: PoolMember[] }>('GET', '/api/v1/people', { query: { role } });
-    // People at the case's centre or above: the ones the API will accept.
-    return res.items.filter((p) => c.centrePath.includes(p.centreId));
-  }, [type, c.id]);
+interface FormContext {
+  app: AppState;
+  caseView: CaseView;
+  inputs: Inputs;
+  set(change: Partial<Inputs>): void;
+  errors: Record<string, string>;
+  pool: PoolMember[];
+}
 
-  const body = (): Record<string, unknown> => {
-    switch (type) {
-      case 'accept':
-        return { type };
-      case 'assess':
-        return { type, risk, factors: c.riskFactors, ...(text.trim() ? { note: text } : {}) };
-      case 'escalate':
-      case 'reopen':
-        return { type, reason: text };
-      case 'request_expert':
-        return { type, question: text, ...(specialty ? { specialty } : {}), ...(personId ? { expertId: personId } : {}) };
-      case 'submit_opinion':
-        return { type, opinion: text };
-      case 'assign_mediator':
-        return personId ? { type, mediatorId: personId } : { type };
-      case 'record_session':
-      case 'record_disposal':
-      case 'close':
-        return { type, summary: text };
-      case 'record_agreement':
-        return { type, terms };
-      case 'record_failure':
-        return { type, reason: text, referral };
-      case 'feedback':
-        return { type, rating, ...(text.trim() ? { comment: text } : {}) };
-      default:
-        return { type };
-    }
-  };
+/**
+ * One entry per action: the fields it shows and the body it posts. The body's type is the
+ * domain's action, so a form that posts what the API would refuse does not compile.
+ */
+interface ActionFormSpec<T extends ActionType> {
+  /** Whom the form offers to choose from, if anyone. */
+  pool?: 'mediator' | 'expert';
+  initial?(caseView: CaseView): Partial<Inputs>;
+  fields(form: FormContext): JSX.Element | null;
+  body(inputs: Inputs, caseView: CaseView): ActionOf<T>;
+}
 
-  const form = useSubmit(
-    () => api<CaseView>('POST', `/api/v1/cases/${c.id}/actions`, { body: body() }),
-    (updated) => props.onDone(updated),
-  );
-  const e = form.errors;
+const trimmed = (text: string): string | undefined => (text.trim() ? text : undefined);
 
-  const textField = (label: string, fieldName: string, rows = 3, optional = false) => (
-    <Field label={label} name={fieldName} errors={e} optional={optional}>
-      <textarea name={fieldName} rows={rows} value={text} onInput={(ev) => setText(ev.currentTarget.value)} />
+function TextField(props: { form: FormContext; label: string; name: string; rows?: number; optional?: boolean }) {
+  const { form } = props;
+  return (
+    <Field label={props.label} name={props.name} errors={form.errors} optional={props.optional ?? false}>
+      <textarea name={props.name} rows={props.rows ?? 3} value={form.inputs.text} onInput={(ev) => form.set({ text: ev.currentTarget.value })} />
     </Field>
   );
+}
 
-  let fields = null;
-  switch (type) {
-    case 'accept':
-      fields = null;
-      break;
-    case 'assess':
-      fields = (
-        <>
-          <Field label={t('field.risk')} name="risk" errors={e}>
-            <select name="risk" value={risk} onChange={(ev) => setRisk(ev.currentTarget.value)}>
-              {RISKS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`risk.${r}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          {c.riskFactors.length > 0 && (
-            <ul class="factors">
-              {c.riskFactors.map((f) => (
-                <li key={f.code}>
-                  {name(f.label)} <span class="muted">+{f.points}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-          {textField(t('field.note'), 'note', 2, true)}
-        </>
-      );
-      break;
-    case 'escalate':
-    case 'reopen':
-      fields = textField(t('field.reason'), 'reason');
-      break;
-    case 'request_expert':
-      fields = (
-        <>
-          {textField(t('field.question'), 'question')}
-          <Field label={t('field.specialty')} name="specialty" errors={e}>
-            <select name="specialty" value={specialty} onChange={(ev) => setSpecialty(ev.currentTarget.value)}>
-              <option value="">{t('field.choose')}</option>
-              {SPECIALTIES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`specialty.${s}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label={t('field.expert')} name="expertId" errors={e}>
-            <select name="expertId" value={personId} onChange={(ev) => setPersonId(ev.currentTarget.value)}>
-              <option value="">{t('field.anyExpert')}</option>
-              {(pool.data ?? [])
-                .filter((p) => !specialty || p.specialties.includes(specialty))
-                .map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                    {p.title ? ` · ${p.title}` : ''} · {p.specialties.map((s) => t(`specialty.${s}`)).join(lang === 'zh' ? '、' : ', ')}
-                  </option>
-                ))}
-            </select>
-          </Field>
-        </>
-      );
-      break;
-    case 'submit_opinion':
-      fields = textField(t('field.opinion'), 'opinion', 6);
-      break;
-    case 'assign_mediator':
-      fields = (
-        <Field label={t('field.mediator')} name="mediatorId" errors={e}>
-          <select name="mediatorId" value={personId} onChange={(ev) => setPersonId(ev.currentTarget.value)}>
-            <option value="">{t('field.anyMediator')}</option>
-            {(pool.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} · {p.specialties.map((s) => t(`specialty.${s}`)).join(lang === 'zh' ? '、' : ', ')} ({p.load})
+function specialtiesOf(form: FormContext, person: PoolMember): string {
+  return person.specialties.map((s) => form.app.t(`specialty.${s}`)).join(form.app.lang === 'zh' ? '、' : ', ');
+}
+
+const summary = (rows: number) => (form: FormContext) => <TextField form={form} label={form.app.t('field.summary')} name="summary" rows={rows} />;
+const reason = (form: FormContext) => <TextField form={form} label={form.app.t('field.reason')} name="reason" />;
+
+const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
+  accept: { fields: () => null, body: () => ({ type: 'accept' }) },
+
+  assess: {
+    initial: (c) => ({ risk: c.risk }),
+    fields: (form) => (
+      <>
+        <Field label={form.app.t('field.risk')} name="risk" errors={form.errors}>
+          <select name="risk" value={form.inputs.risk} onChange={(ev) => form.set({ risk: ev.currentTarget.value })}>
+            {RISKS.map((r) => (
+              <option key={r} value={r}>
+                {form.app.t(`risk.${r}`)}
               </option>
             ))}
           </select>
         </Field>
-      );
-      break;
-    case 'record_session':
-    case 'record_disposal':
-    case 'close':
-      fields = textField(t('field.summary'), 'summary', 4);
-      break;
-    case 'record_agreement':
-      fields = (
-        <fieldset>
-          <legend>{t('field.terms')}</legend>
-          {e.terms && (
-            <div class="field-error" role="alert" data-testid="error-terms">
-              {e.terms}
-            </div>
-          )}
-          {terms.map((term, index) => (
-            <div class="row-party" key={index} data-testid="term-row">
-              <Field label={t('field.termParty')} name={`terms.${index}.party`} errors={e}>
-                <input name={`term-party-${index}`} value={term.party} onInput={(ev) => setTerms(terms.map((x, i) => (i === index ? { ...x, party: ev.currentTarget.value } : x)))} />
-              </Field>
-              <Field label={t('field.termObligation')} name={`terms.${index}.obligation`} errors={e}>
-                <input
-                  name={`term-obligation-${index}`}
-                  value={term.obligation}
-                  onInput={(ev) => setTerms(terms.map((x, i) => (i === index ? { ...x, obligation: ev.currentTarget.value } : x)))}
-                />
-              </Field>
-              <button type="button" class="link" onClick={() => setTerms(terms.filter((_, i) => i !== index))}>
-                {t('field.remove')}
-              </button>
-            </div>
-          ))}
-          <button type="button" data-testid="add-term" onClick={() => setTerms([...terms, { party: '', obligation: '' }])}>
-            + {t('field.addTerm')}
-          </button>
-        </fieldset>
-      );
-      break;
-    case 'record_failure':
-      fields = (
-        <>
-          {textField(t('field.reason'), 'reason')}
-          <Field label={t('field.referral')} name="referral" errors={e}>
-            <select name="referral" value={referral} onChange={(ev) => setReferral(ev.currentTarget.value)}>
-              <option value="">{t('field.choose')}</option>
-              {REFERRALS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`referral.${r}`)}
+        {form.caseView.riskFactors.length > 0 && (
+          <ul class="factors">
+            {form.caseView.riskFactors.map((f) => (
+              <li key={f.code}>
+                {form.app.name(f.label)} <span class="muted">+{f.points}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <TextField form={form} label={form.app.t('field.note')} name="note" rows={2} optional />
+      </>
+    ),
+    body: (inputs, c) => {
+      const note = trimmed(inputs.text);
+      // The select only offers RISKS; the API refuses anything else with a reason.
+      return { type: 'assess', risk: inputs.risk as ActionOf<'assess'>['risk'], factors: c.riskFactors, ...(note ? { note } : {}) };
+    },
+  },
+
+  escalate: { fields: reason, body: (inputs) => ({ type: 'escalate', reason: inputs.text }) },
+
+  request_expert: {
+    pool: 'expert',
+    initial: () => ({ specialty: 'legal' }),
+    fields: (form) => (
+      <>
+        <TextField form={form} label={form.app.t('field.question')} name="question" />
+        <Field label={form.app.t('field.specialty')} name="specialty" errors={form.errors}>
+          <select name="specialty" value={form.inputs.specialty} onChange={(ev) => form.set({ specialty: ev.currentTarget.value })}>
+            <option value="">{form.app.t('field.choose')}</option>
+            {SPECIALTIES.map((s) => (
+              <option key={s} value={s}>
+                {form.app.t(`specialty.${s}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={form.app.t('field.expert')} name="expertId" errors={form.errors}>
+          <select name="expertId" value={form.inputs.personId} onChange={(ev) => form.set({ personId: ev.currentTarget.value })}>
+            <option value="">{form.app.t('field.anyExpert')}</option>
+            {form.pool
+              .filter((p) => !form.inputs.specialty || p.specialties.includes(form.inputs.specialty))
+              .map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                  {p.title ? ` · ${p.title}` : ''} · {specialtiesOf(form, p)}
                 </option>
               ))}
-            </select>
-          </Field>
-        </>
-      );
-      break;
-    case 'feedback':
-      fields = (
-        <>
-          <Field label={t('field.rating')} name="rating" errors={e}>
-            <div class="stars" role="radiogroup">
-              {[1, 2, 3, 4, 5].map((n) => (
-                <button
-                  type="button"
-                  key={n}
-                  role="radio"
-                  aria-checked={rating === n}
-                  aria-label={t('case.stars', { n })}
-                  data-testid={`star-${n}`}
-                  class={n <= rating ? 'star on' : 'star'}
-                  onClick={() => setRating(n)}
-                >
-                  ★
-                </button>
-              ))}
-            </div>
-          </Field>
-          {textField(t('field.comment'), 'comment', 2, true)}
-        </>
-      );
-      break;
-  }
+          </select>
+        </Field>
+      </>
+    ),
+    body: (inputs) => ({
+      type: 'request_expert',
+      question: inputs.text,
+      ...(inputs.specialty ? { specialty: inputs.specialty as NonNullable<ActionOf<'request_expert'>['specialty']> } : {}),
+      ...(inputs.personId ? { expertId: inputs.personId } : {}),
+    }),
+  },
 
+  submit_opinion: {
+    fields: (form) => <TextField form={form} label={form.app.t('field.opinion')} name="opinion" rows={6} />,
+    body: (inputs) => ({ type: 'submit_opinion', opinion: inputs.text }),
+  },
+
+  assign_mediator: {
+    pool: 'mediator',
+    fields: (form) => (
+      <Field label={form.app.t('field.mediator')} name="mediatorId" errors={form.errors}>
+        <select name="mediatorId" value={form.inputs.personId} onChange={(ev) => form.set({ personId: ev.currentTarget.value })}>
+          <option value="">{form.app.t('field.anyMediator')}</option>
+          {form.pool.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} · {specialtiesOf(form, p)} ({p.load})
+            </option>
+          ))}
+        </select>
+      </Field>
+    ),
+    body: (inputs) => (inputs.personId ? { type: 'assign_mediator', mediatorId: inputs.personId } : { type: 'assign_mediator' }),
+  },
+
+  record_session: { fields: summary(4), body: (inputs) => ({ type: 'record_session', summary: inputs.text }) },
+
+  record_agreement: {
+    initial: (c) => ({ terms: c.parties.length > 0 ? c.parties.map((p) => ({ party: p.name, obligation: '' })) : [{ party: '', obligation: '' }] }),
+    fields: (form) => <AgreementTerms form={form} />,
+    body: (inputs) => ({ type: 'record_agreement', terms: inputs.terms }),
+  },
+
+  record_failure: {
+    fields: (form) => (
+      <>
+        {reason(form)}
+        <Field label={form.app.t('field.referral')} name="referral" errors={form.errors}>
+          <select name="referral" value={form.inputs.referral} onChange={(ev) => form.set({ referral: ev.currentTarget.value })}>
+            <option value="">{form.app.t('field.choose')}</option>
+            {REFERRALS.map((r) => (
+              <option key={r} value={r}>
+                {form.app.t(`referral.${r}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </>
+    ),
+    // Nothing chosen is sent as it is, so the API names the field that is missing.
+    body: (inputs) => ({ type: 'record_failure', reason: inputs.text, referral: inputs.referral as ActionOf<'record_failure'>['referral'] }),
+  },
+
+  record_disposal: { fields: summary(4), body: (inputs) => ({ type: 'record_disposal', summary: inputs.text }) },
+
+  close: { fields: summary(4), body: (inputs) => ({ type: 'close', summary: inputs.text }) },
+
+  feedback: {
+    fields: (form) => (
+      <>
+        <Field label={form.app.t('field.rating')} name="rating" errors={form.errors}>
+          <div class="stars" role="radiogroup">
+            {[1, 2, 3, 4, 5].map((n) => (
+              <button
+                type="button"
+                key={n}
+                role="radio"
+                aria-checked={form.inputs.rating === n}
+                aria-label={form.app.t('case.stars', { n })}
+                data-testid={`star-${n}`}
+                class={n <= form.inputs.rating ? 'star on' : 'star'}
+                onClick={() => form.set({ rating: n })}
+              >
+                ★
+              </button>
+            ))}
+          </div>
+        </Field>
+        <TextField form={form} label={form.app.t('field.comment')} name="comment" rows={2} optional />
+      </>
+    ),
+    body: (inputs) => {
+      const comment = trimmed(inputs.text);
+      return { type: 'feedback', rating: inputs.rating, ...(comment ? { comment } : {}) };
+    },
+  },
+
+  reopen: { fields: reason, body: (inputs) => ({ type: 'reopen', reason: inputs.text }) },
+};
+
+function AgreementTerms({ form }: { form: FormContext }) {
+  const { t } = form.app;
+  const e = form.errors;
+  const terms = form.inputs.terms;
+  const setTerm = (index: number, change: Partial<Inputs['terms'][number]>) => form.set({ terms: terms.map((x, i) => (i === index ? { ...x, ...change } : x)) });
   return (
-    <form class="action-form" onSubmit={form.submit} noValidate data-testid={`form-${type}`}>
-      <h3>{t(`action.${type}`)}</h3>
+    <fieldset>
+      <legend>{t('field.terms')}</legend>
+      {e.terms && (
+        <div class="field-error" role="alert" data-testid="error-terms">
+          {e.terms}
+        </div>
+      )}
+      {terms.map((term, index) => (
+        <div class="row-party" key={index} data-testid="term-row">
+          <Field label={t('field.termParty')} name={`terms.${index}.party`} errors={e}>
+            <input name={`term-party-${index}`} value={term.party} onInput={(ev) => setTerm(index, { party: ev.currentTarget.value })} />
+          </Field>
+          <Field label={t('field.termObligation')} name={`terms.${index}.obligation`} errors={e}>
+            <input name={`term-obligation-${index}`} value={term.obligation} onInput={(ev) => setTerm(index, { obligation: ev.currentTarget.value })} />
+          </Field>
+          <button type="button" class="link" onClick={() => form.set({ terms: terms.filter((_, i) => i !== index) })}>
+            {t('field.remove')}
+          </button>
+        </div>
+      ))}
+      <button type="button" data-testid="add-term" onClick={() => form.set({ terms: [...terms, { party: '', obligation: '' }] })}>
+        + {t('field.addTerm')}
+      </button>
+    </fieldset>
+  );
+}
+
+const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [] };
+
+/** The form behind one allowed action; posts it and hands the updated case back. */
+export function ActionForm<T extends ActionType>(props: { caseView: CaseView; type: T; onDone(updated: CaseView): void; onCancel(): void }) {
+  const app = useApp();
+  const c = props.caseView;
+  const spec = FORMS[props.type] as ActionFormSpec<T>;
+  const [inputs, setInputs] = useState<Inputs>(() => ({ ...EMPTY, ...spec.initial?.(c) }));
+
+  const pool = useLoad<PoolMember[]>(async () => {
+    if (!spec.pool) return [];
+    const res = await api<{ items: PoolMember[] }>('GET', '/api/v1/people', { query: { role: spec.pool } });
+    // People at the case's centre or above: the ones the API will accept.
+    return res.items.filter((p) => c.centrePath.includes(p.centreId));
+  }, [props.type, c.id]);
+
+  const form = useSubmit(
+    () => api<CaseView>('POST', `/api/v1/cases/${c.id}/actions`, { body: spec.body(inputs, c) }),
+    (updated) => props.onDone(updated),
+  );
+
+  const context: FormContext = { app, caseView: c, inputs, set: (change) => setInputs({ ...inputs, ...change }), errors: form.errors, pool: pool.data ?? [] };
+  return (
+    <form class="action-form" onSubmit={form.submit} noValidate data-testid={`form-${props.type}`}>
+      <h3>{app.t(`action.${props.type}`)}</h3>
       {pool.error !== null && <ErrorBanner error={pool.error} onRetry={pool.reload} />}
-      {fields}
-      <FormFooter busy={form.busy} error={form.error} errors={e} label={t(`action.${type}`)} onCancel={props.onCancel} testid={`submit-${type}`} />
+      {spec.fields(context)}
+      <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={app.t(`action.${props.type}`)} onCancel={props.onCancel} testid={`submit-${props.type}`} />
     </form>
   );
 }

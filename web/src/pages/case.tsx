@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, STAGES, type CaseView } from '../api';
+import { api, STAGES, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 import { ActionForm } from './actions';
 
@@ -45,14 +45,14 @@ function History(props: { caseView: CaseView }) {
 export function CasePage(props: { id: string }) {
   const { t, lang, session, centreName, name, categories } = useApp();
   const loaded = useLoad(() => api<CaseView>('GET', `/api/v1/cases/${props.id}`), [props.id, session?.token]);
-  const [open, setOpen] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [open, setOpen] = useState<ActionType | null>(null);
+  const [done, setDone] = useState<ActionType | null>(null);
 
   if (loaded.error && !loaded.data) return <ErrorBanner error={loaded.error} onRetry={loaded.reload} />;
   const c = loaded.data;
   if (!c) return <p class="muted">{t('common.loading')}</p>;
   const category = categories.find((k) => k.code === c.category);
-  const actions = c.allowedActions ?? [];
+  const actions = c.allowedActions;
 
   return (
     <div class="case" data-testid="case-page" data-stage={c.stage}>

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, RISKS, STAGES, type CaseList, type CaseView } from '../api';
+import { api, RISKS, STAGES, type CaseList, type CaseListItem } from '../api';
 import { ErrorBanner, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 
-export function CaseTable(props: { items: CaseView[]; testid?: string }) {
+export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
   const { t, centreName } = useApp();
   return (
     <div class="table-wrap">

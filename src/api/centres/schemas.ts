@@ -1,0 +1,13 @@
+import { z } from '../zod';
+import { LEVELS } from '../../domain';
+
+export const centreSchema = z
+  .object({
+    id: z.string(),
+    name: z.object({ zh: z.string(), en: z.string() }),
+    level: z.enum(LEVELS),
+    parentId: z.string().nullable(),
+    path: z.array(z.string()),
+  })
+  .openapi('Centre');
+export type CentreView = z.output<typeof centreSchema>;
