@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ENVIRONMENT_VARIABLES } from '../../src/config';
 
 /**
  * There is no Docker engine on our machines, so the deployment files are
@@ -31,18 +32,15 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 const services = compose.services;
 
-/** Every environment variable the code reads (process.env.X), from the sources themselves. */
+/** Every environment variable the code reads: src/config.ts's, and any process.env.X in the sources themselves. */
 function variablesReadByCode(): Set<string> {
-  const names = new Set<string>();
+  const names = new Set<string>(ENVIRONMENT_VARIABLES);
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(rel);
       else if (/\.(ts|js)$/.test(entry.name)) {
-        // process.env.NAME, and the port variables src/config.ts reads through intFromEnv('NAME').
-        for (const match of read(rel).matchAll(/process\.env\.([A-Z][A-Z0-9_]*)|intFromEnv\('([A-Z][A-Z0-9_]*)'\)/g)) {
-          names.add((match[1] ?? match[2]) as string);
-        }
+        for (const match of read(rel).matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)) names.add(match[1] as string);
       }
     }
   };
