@@ -44,9 +44,9 @@ export function validateClaims(claims: TokenClaims): string | null {
  * was loaded), or in development one generated once into <dataDir>/jwt-secret
  * (mode 0600), so `onedoor token` and the server agree.
  */
-export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>): string {
+export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir' | 'production'>): string {
   if (config.jwtSecret !== undefined) return config.jwtSecret;
-  if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_JWT_SECRET must be set in production');
+  if (config.production) throw new Error('ONEDOOR_JWT_SECRET must be set in production');
   const { file, text } = devSecret(config.dataDir, SECRET_FILE, () => randomBytes(48).toString('base64url'));
   if (text.length < MIN_JWT_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_JWT_SECRET_LENGTH} characters; delete it to generate a new one`);
   return text;

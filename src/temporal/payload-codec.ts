@@ -89,9 +89,9 @@ export function newPayloadKey(): PayloadKey {
  * history it encrypted unreadable, the running cases included: production must
  * set it, and keep it as carefully as the database.
  */
-export function resolvePayloadKeys(config: Pick<Config, 'payloadKeys' | 'dataDir'>): PayloadKeys {
+export function resolvePayloadKeys(config: Pick<Config, 'payloadKeys' | 'dataDir' | 'production'>): PayloadKeys {
   if (config.payloadKeys !== undefined) return parsePayloadKeys(config.payloadKeys);
-  if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
+  if (config.production) throw new Error('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
   const { file, text } = devSecret(config.dataDir, KEYS_FILE, () => formatPayloadKey(newPayloadKey()));
   return parsePayloadKeys(text, file);
 }

@@ -2,8 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config';
+import { resolveJwtSecret } from '../../src/auth/tokens';
+import { resolvePayloadKeys } from '../../src/temporal/payload-codec';
+import { devSignInEnabled } from '../../src/api/dev/router';
+import { configuredWorkflowBundle } from '../../src/temporal/worker';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PAYLOAD_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -155,6 +159,45 @@ describe('loadConfig', () => {
   });
 });
 
+describe('production (NODE_ENV=production)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const dataDir = (): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('refuses to make development secrets, with the messages it always gave', () => {
+    const ONEDOOR_DATA_DIR = dataDir();
+    // Loading succeeds: commands that need no secret (bundle, payload-key) still run in production.
+    const config = loadConfig({ NODE_ENV: 'production', ONEDOOR_DATA_DIR });
+    expect(() => resolveJwtSecret(config)).toThrow('ONEDOOR_JWT_SECRET must be set in production');
+    expect(() => resolvePayloadKeys(config)).toThrow('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
+    expect(fs.readdirSync(ONEDOOR_DATA_DIR)).toEqual([]);
+  });
+
+  it('takes the secrets from the environment', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ONEDOOR_DATA_DIR: dataDir(), ONEDOOR_JWT_SECRET: 'a-secret-of-enough-length', ONEDOOR_PAYLOAD_KEYS: PAYLOAD_KEY });
+    expect(resolveJwtSecret(config)).toBe('a-secret-of-enough-length');
+    expect(resolvePayloadKeys(config).current.id).toBe('k1');
+  });
+
+  it('turns development sign-in off, and only production does', () => {
+    expect(devSignInEnabled(loadConfig({ NODE_ENV: 'production' }))).toBe(false);
+    expect(devSignInEnabled(loadConfig({ NODE_ENV: 'development' }))).toBe(true);
+    expect(devSignInEnabled(loadConfig({}))).toBe(true);
+  });
+
+  it('lets ONEDOOR_WORKFLOW_BUNDLE name the worker’s bundle, in production or not', () => {
+    expect(configuredWorkflowBundle(loadConfig({ ONEDOOR_WORKFLOW_BUNDLE: '/b.js' }))).toEqual({ codePath: '/b.js' });
+    expect(configuredWorkflowBundle(loadConfig({ ONEDOOR_WORKFLOW_BUNDLE: '/b.js', NODE_ENV: 'production' }))).toEqual({ codePath: '/b.js' });
+    expect(configuredWorkflowBundle(loadConfig({}))).toBeUndefined();
+  });
+});
+
 describe('onedoor with a bad environment', () => {
   it('prints every bad variable and nothing else, and exits non-zero before starting anything', () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-config-cli-'));
@@ -172,4 +215,34 @@ describe('onedoor with a bad environment', () => {
       fs.rmSync(data, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('the sources', () => {
+  /**
+   * Settings come from src/config.ts only. What remains is the environment as a
+   * whole, handed to child processes, and the toolchain's own variables, which
+   * onedoor passes on to `go` without interpreting them.
+   */
+  const ALLOWED = new Map([
+    ['src/config.ts', ['process.env']],
+    ['src/services/binaries.ts', ['process.env.PATH', 'process.env.GOTOOLCHAIN', 'process.env']],
+    ['src/services/managed-process.ts', ['process.env']],
+    ['src/services/stack.ts', ['process.env']],
+  ]);
+
+  it('read no setting from process.env outside src/config.ts', () => {
+    const found = new Map<string, string[]>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(rel);
+        else if (/\.(ts|js)$/.test(entry.name)) {
+          const reads = [...fs.readFileSync(path.join(ROOT, rel), 'utf8').matchAll(/process\.env(\.[A-Z_][A-Z0-9_]*|\[)?/g)].map((m) => m[0]);
+          if (reads.length > 0) found.set(rel, [...new Set(reads)].sort());
+        }
+      }
+    };
+    for (const dir of ['src', 'workflows', 'activities', 'bin']) walk(dir);
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries([...ALLOWED].map(([file, reads]) => [file, [...reads].sort()])));
+  });
 });
