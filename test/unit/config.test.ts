@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config';
+import { ConfigError, ENVIRONMENT_VARIABLES, environmentSchema, loadConfig } from '../../src/config';
 import { resolveJwtSecret } from '../../src/auth/tokens';
 import { resolvePayloadKeys } from '../../src/temporal/payload-codec';
 import { devSignInEnabled } from '../../src/api/dev/router';
@@ -215,6 +215,36 @@ describe('onedoor with a bad environment', () => {
       fs.rmSync(data, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('README.md', () => {
+  /** The configuration table's rows: the variables of each, and its default as written. */
+  function configurationTable(): { names: string[]; fallback: string }[] {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('| variable | default | meaning |'));
+    const rows = section.slice(0, section.indexOf('\n\n')).split('\n').slice(2);
+    return rows.map((row) => {
+      const [names = '', fallback = ''] = row.split(' | ').map((cell) => cell.replace(/^\| /, ''));
+      return { names: [...names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1] as string), fallback };
+    });
+  }
+
+  it('lists exactly the variables onedoor reads, in the same order', () => {
+    expect(configurationTable().flatMap((row) => row.names)).toEqual(ENVIRONMENT_VARIABLES);
+  });
+
+  it('gives each variable the default the schema has', () => {
+    for (const { names, fallback } of configurationTable()) {
+      for (const name of names) {
+        const value: unknown = environmentSchema.shape[name as keyof typeof environmentSchema.shape].parse(undefined);
+        // A variable without a default in the schema (off when unset, or made from others) is described in words.
+        if (value === undefined) continue;
+        expect(fallback, name).toMatch(/^`[^`]+`$/);
+        // Paths as README writes them: ./.data is .data.
+        expect(path.normalize(fallback.slice(1, -1)), name).toBe(String(value));
+      }
+    }
+  });
 });
 
 describe('the sources', () => {
