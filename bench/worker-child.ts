@@ -3,21 +3,24 @@
  * its memory from /proc without counting the load generator.
  *   tsx bench/worker-child.ts            the onedoor worker (caseWorkflow + activities)
  *   tsx bench/worker-child.ts --trivial  the ceilings' workflows (bench/trivial)
- * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, MONGODB_URI, ONEDOOR_TASK_QUEUE,
- * ONEDOOR_PAYLOAD_KEYS (both workers read and write payloads as the bench's client does),
- * BENCH_BUNDLE (a prebuilt bundle). It answers {type:'memory'} on IPC with
+ * Environment: onedoor's own settings (src/config.ts; the bench names the task
+ * queue), of which TEMPORAL_ADDRESS, MONGODB_URI and ONEDOOR_PAYLOAD_KEYS are
+ * required (both workers read and write payloads as the bench's client does),
+ * and BENCH_BUNDLE (a prebuilt bundle). It answers {type:'memory'} on IPC with
  * process.memoryUsage() and says {type:'ready'} once it polls.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../src/config';
 import { createWorker } from '../src/temporal/worker';
 import { dataConverterFor, parsePayloadKeys } from '../src/temporal/payload-codec';
 
 async function main(): Promise<void> {
-  const address = required('TEMPORAL_ADDRESS');
-  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-  const taskQueue = required('ONEDOOR_TASK_QUEUE');
-  const bundle = required('BENCH_BUNDLE');
-  const payloadKeys = parsePayloadKeys(required('ONEDOOR_PAYLOAD_KEYS'));
+  const config = loadConfig();
+  const address = required('TEMPORAL_ADDRESS', config.temporalAddress);
+  const namespace = config.temporalNamespace;
+  const taskQueue = config.taskQueue;
+  const bundle = required('BENCH_BUNDLE', process.env.BENCH_BUNDLE);
+  const payloadKeys = parsePayloadKeys(required('ONEDOOR_PAYLOAD_KEYS', config.payloadKeys));
   let run: () => Promise<void>;
   let stop: () => Promise<void>;
   if (process.argv.includes('--trivial')) {
@@ -26,7 +29,16 @@ async function main(): Promise<void> {
     run = () => worker.run().finally(() => connection.close());
     stop = async () => worker.shutdown();
   } else {
-    const worker = await createWorker({ temporalAddress: address, namespace, taskQueue, mongodbUri: required('MONGODB_URI'), payloadKeys, workflowBundle: { codePath: bundle } });
+    const worker = await createWorker({
+      temporalAddress: address,
+      namespace,
+      taskQueue,
+      mongodbUri: required('MONGODB_URI', config.mongodbUri),
+      payloadKeys,
+      workflowBundle: { codePath: bundle },
+      maxCachedWorkflows: config.maxCachedWorkflows,
+      logLevel: config.logLevel,
+    });
     run = worker.run;
     stop = worker.shutdown;
   }
@@ -44,8 +56,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-function required(name: string): string {
-  const value = process.env[name];
+function required(name: string, value: string | undefined): string {
   if (!value) throw new Error(`${name} is not set`);
   return value;
 }

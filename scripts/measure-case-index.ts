@@ -8,6 +8,7 @@
  *   MONGODB_URI=mongodb://127.0.0.1:PORT/measure npx tsx scripts/measure-case-index.ts [cases=10000] [runs=3]
  */
 import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config';
 import { connectDatabase, ensureIndexes } from '../src/db/connection';
 import { caseIndexEntry } from '../src/db/case-index';
 import { backfillCaseIndex, CASE_INDEX_MIGRATION_ID, writeCaseIndexEntry } from '../src/db/case-index-store';
@@ -109,7 +110,7 @@ async function time(runs: number, work: () => Promise<unknown>): Promise<{ media
 }
 
 async function main(): Promise<void> {
-  const uri = process.env.MONGODB_URI;
+  const uri = loadConfig().mongodbUri;
   if (!uri) throw new Error('MONGODB_URI is not set');
   const wanted = Number(process.argv[2] ?? 10_000);
   const runs = Number(process.argv[3] ?? 3);

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const config = { ...loadConfig(), dataDir };
   const servers = await startServers(config, (line) => console.error(line));
   const taskQueue = 'save-histories';
-  const worker = await createWorker({ temporalAddress: servers.temporal.address, namespace: 'default', taskQueue, mongodbUri: servers.mongo.uri, payloadKeys: TEST_PAYLOAD_KEYS });
+  const worker = await createWorker({ temporalAddress: servers.temporal.address, namespace: 'default', taskQueue, mongodbUri: servers.mongo.uri, payloadKeys: TEST_PAYLOAD_KEYS, logLevel: config.logLevel });
   const running = worker.run();
   const temporal = await connectTemporalClient(servers.temporal.address, 'default', TEST_PAYLOAD_KEYS);
   try {

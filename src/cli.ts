@@ -6,7 +6,7 @@ import { loadConfig, type Config } from './config';
 import { ensureBinary } from './services/binaries';
 import { startServers, startStack, serverEnv } from './services/stack';
 import { startMongo } from './services/embedded';
-import { bundleWorkflows, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
+import { bundleWorkflows, configuredWorkflowBundle, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
 import { startApi } from './api/server';
 import { formatPayloadKey, newPayloadKey, resolvePayloadKeys } from './temporal/payload-codec';
 import { connectDatabase, ensureIndexes } from './db/connection';
@@ -123,9 +123,12 @@ Needs TEMPORAL_ADDRESS and MONGODB_URI. Polls the task queue
         taskQueue: config.taskQueue,
         mongodbUri: config.mongodbUri,
         payloadKeys: resolvePayloadKeys(config),
+        workflowBundle: configuredWorkflowBundle(config),
+        maxCachedWorkflows: config.maxCachedWorkflows,
+        logLevel: config.logLevel,
       });
       const running = worker.run();
-      const health = startWorkerHealth(worker);
+      const health = config.workerHealthPort === undefined ? undefined : startWorkerHealth(worker, config.workerHealthPort);
       console.log(`worker polling ${config.taskQueue} on ${config.temporalAddress}`);
       await Promise.race([untilSignal(), running]);
       health?.close();
@@ -326,9 +329,7 @@ async function lookUpPerson(uri: string, personId: string): Promise<{ role: stri
  * With ONEDOOR_WORKER_HEALTH_PORT set, the worker answers GET /healthz with 200
  * while it polls, for container health checks and orchestrators.
  */
-function startWorkerHealth(worker: RunningWorker): http.Server | undefined {
-  const port = process.env.ONEDOOR_WORKER_HEALTH_PORT;
-  if (!port) return undefined;
+function startWorkerHealth(worker: RunningWorker, port: number): http.Server {
   return http
     .createServer((req, res) => {
       const state = worker.worker.getState();
@@ -336,7 +337,7 @@ function startWorkerHealth(worker: RunningWorker): http.Server | undefined {
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ state }));
     })
-    .listen(Number(port), '0.0.0.0');
+    .listen(port, '0.0.0.0');
 }
 
 function printHelp(): void {

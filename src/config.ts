@@ -1,95 +1,183 @@
 import path from 'node:path';
 import os from 'node:os';
+import { z } from 'zod';
+import { MIN_JWT_SECRET_LENGTH } from './auth/tokens';
+import { parsePayloadKeys, PayloadKeysError } from './temporal/payload-codec';
 
 /**
- * Every setting onedoor reads from the environment, in one place.
- * Read lazily (a function, not constants) so tests and the launcher can set
- * variables before the first read.
+ * Every setting onedoor reads from the environment, in one place: each
+ * process reads and checks the whole environment once when it starts
+ * (`loadConfig`) and hands the result on. The environment belongs to the
+ * toolchain too; what onedoor merely passes on to the programs it starts
+ * (PATH, GOTOOLCHAIN) is not a setting of its own and is not read here.
  */
-export interface Config {
+
+/** Levels pino knows; the worker maps them onto the Temporal SDK's. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The SDK sizes its workflow cache from the V8 heap limit (about 2,300 on a
+ * machine with 16 GB or more), so every open case stayed in memory: the
+ * worker's RSS grew by about 0.7 MiB per open case. A case waits days between
+ * tasks; an evicted one is replayed from its short history when it next wakes.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
+
+/**
+ * Variables whose values are credentials: a message about one says what is
+ * wrong with it but never repeats it, so it cannot end up in a log.
+ */
+const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI']);
+
+/**
+ * A number read as Number() reads it (as onedoor always has), kept when `valid`;
+ * `must` finishes the sentence "<VARIABLE> must be …".
+ */
+function numberSetting(must: string, valid: (value: number) => boolean) {
+  return z
+    .string()
+    .refine((text) => valid(Number(text)), `must be ${must}`)
+    .transform(Number);
+}
+
+const portNumber = numberSetting('a port number (0-65535)', (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
+
+function isUrlWithScheme(text: string, schemes: string[]): boolean {
+  try {
+    return schemes.includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The variables themselves, by name, as text. A message finishes the sentence
+ * its variable's name begins ("must be a port number (0-65535)").
+ */
+export const environmentSchema = z.object({
+  PORT: portNumber.default(3000),
+  ONEDOOR_DATA_DIR: z.string().default('.data'),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_URL: z
+    .string()
+    .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
+    .optional(),
+  MONGODB_URI: z
+    .string()
+    .refine((text) => /^mongodb(\+srv)?:\/\/./.test(text), 'must be a connection string starting with mongodb:// or mongodb+srv://')
+    .optional(),
+  ONEDOOR_TEMPORAL_PORT: portNumber.optional(),
+  ONEDOOR_TEMPORAL_UI_PORT: portNumber.optional(),
+  ONEDOOR_MONGO_PORT: portNumber.optional(),
+  ONEDOOR_TASK_QUEUE: z.string().default('onedoor-cases'),
+  ONEDOOR_TIME_SCALE: numberSetting('a positive number', (n) => Number.isFinite(n) && n > 0).default(1),
+  ONEDOOR_JWT_SECRET: z
+    .string()
+    .refine((text) => text.length >= MIN_JWT_SECRET_LENGTH, `must be at least ${MIN_JWT_SECRET_LENGTH} characters`)
+    .optional(),
+  ONEDOOR_PAYLOAD_KEYS: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parsePayloadKeys(text);
+      } catch (error) {
+        if (!(error instanceof PayloadKeysError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.problem });
+      }
+    })
+    .optional(),
+  ONEDOOR_BIN_DIR: z.string().optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
+  ONEDOOR_WORKER_HEALTH_PORT: portNumber.optional(),
+  ONEDOOR_WORKFLOW_BUNDLE: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/** Every variable onedoor reads, in the order README.md's configuration table lists them. */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof typeof environmentSchema.shape)[];
+
+/** An empty variable means what an unset one does (`PORT= onedoor up` takes the default). */
+function withoutEmptyValues(env: unknown): unknown {
+  if (typeof env !== 'object' || env === null) return env;
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transform((env) => ({
   /** HTTP API port. */
-  port: number;
+  port: env.PORT,
   /** Where embedded servers keep their data (Temporal SQLite file, FerretDB files, dev secrets). */
-  dataDir: string;
+  dataDir: path.resolve(env.ONEDOOR_DATA_DIR),
   /** Where Go-built server binaries are cached, outside the checkout so a fresh clone reuses them. */
-  binDir: string;
+  binDir: path.resolve(env.ONEDOOR_BIN_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'onedoor', 'bin')),
   /** An external Temporal frontend (host:port); when unset the embedded dev server is started. */
-  temporalAddress: string | undefined;
-  temporalNamespace: string;
+  temporalAddress: env.TEMPORAL_ADDRESS,
+  temporalNamespace: env.TEMPORAL_NAMESPACE,
+  /** The Temporal Web UI of an external Temporal, for links (the embedded server's is known). */
+  temporalUiUrl: env.TEMPORAL_UI_URL,
   /** An external MongoDB; when unset the embedded FerretDB is started. */
-  mongodbUri: string | undefined;
+  mongodbUri: env.MONGODB_URI,
   /** Fixed ports for the embedded servers; free ports are chosen when unset. */
-  temporalPort: number | undefined;
-  temporalUiPort: number | undefined;
-  mongoPort: number | undefined;
-  taskQueue: string;
+  temporalPort: env.ONEDOOR_TEMPORAL_PORT,
+  temporalUiPort: env.ONEDOOR_TEMPORAL_UI_PORT,
+  mongoPort: env.ONEDOOR_MONGO_PORT,
+  taskQueue: env.ONEDOOR_TASK_QUEUE,
   /** Multiplies every SLA duration (0.001 turns a day into 86 seconds). */
-  timeScale: number;
+  timeScale: env.ONEDOOR_TIME_SCALE,
   /** JWT signing secret; in development generated once and kept in the data directory. */
-  jwtSecret: string | undefined;
+  jwtSecret: env.ONEDOOR_JWT_SECRET,
   /**
    * Keys that encrypt what onedoor stores in Temporal's histories
    * (src/temporal/payload-codec.ts); in development generated once and kept in
    * the data directory.
    */
-  payloadKeys: string | undefined;
-  logLevel: string;
+  payloadKeys: env.ONEDOOR_PAYLOAD_KEYS,
+  logLevel: env.LOG_LEVEL,
+  /** Workflows a worker keeps in memory between tasks. */
+  maxCachedWorkflows: env.ONEDOOR_MAX_CACHED_WORKFLOWS,
   /**
    * The longest the API works on one request before answering 503 with
    * Retry-After (a write may still take effect: read before retrying it).
    */
-  requestTimeoutMs: number;
-}
+  requestTimeoutMs: env.ONEDOOR_REQUEST_TIMEOUT_MS,
+  /** When set, the worker answers GET /healthz on this port while it polls. */
+  workerHealthPort: env.ONEDOOR_WORKER_HEALTH_PORT,
+  /** A workflow bundle made ahead of time (`onedoor bundle`), loaded instead of bundling at start. */
+  workflowBundle: env.ONEDOOR_WORKFLOW_BUNDLE === undefined ? undefined : path.resolve(env.ONEDOOR_WORKFLOW_BUNDLE),
+  /**
+   * NODE_ENV=production: secrets must come from the environment, development
+   * sign-in is off, and the worker loads the bundle built into the image.
+   */
+  production: env.NODE_ENV === 'production',
+}));
 
-function intFromEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`${name} must be a port number (0-65535), got "${raw}"`);
+export type Config = z.output<typeof configSchema>;
+
+/** Every bad variable at once, one line each, so one attempt shows everything to fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
   }
-  return value;
 }
 
-function timeScaleFromEnv(): number {
-  const raw = process.env.ONEDOOR_TIME_SCALE;
-  if (raw === undefined || raw === '') return 1;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`ONEDOOR_TIME_SCALE must be a positive number, got "${raw}"`);
+/**
+ * The settings, read from `env` once. Throws a {@link ConfigError} naming every
+ * bad variable, its value (unless it is a secret) and what it must be.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const name = String(issue.path[0] ?? 'the environment');
+    if (problems.has(name)) continue; // the first thing wrong with a variable is enough to fix it
+    const shown = SECRET_VARIABLES.has(name) ? '' : `, got ${JSON.stringify(env[name])}`;
+    problems.set(name, `${name} ${issue.message}${shown}`);
   }
-  return value;
-}
-
-function requestTimeoutFromEnv(): number {
-  const raw = process.env.ONEDOOR_REQUEST_TIMEOUT_MS;
-  if (raw === undefined || raw === '') return 20_000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`ONEDOOR_REQUEST_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
-  return value;
-}
-
-export function defaultBinDir(): string {
-  const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cacheHome, 'onedoor', 'bin');
-}
-
-export function loadConfig(): Config {
-  return {
-    port: intFromEnv('PORT') ?? 3000,
-    dataDir: path.resolve(process.env.ONEDOOR_DATA_DIR || '.data'),
-    binDir: path.resolve(process.env.ONEDOOR_BIN_DIR || defaultBinDir()),
-    temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
-    temporalNamespace: process.env.TEMPORAL_NAMESPACE || 'default',
-    mongodbUri: process.env.MONGODB_URI || undefined,
-    temporalPort: intFromEnv('ONEDOOR_TEMPORAL_PORT'),
-    temporalUiPort: intFromEnv('ONEDOOR_TEMPORAL_UI_PORT'),
-    mongoPort: intFromEnv('ONEDOOR_MONGO_PORT'),
-    taskQueue: process.env.ONEDOOR_TASK_QUEUE || 'onedoor-cases',
-    timeScale: timeScaleFromEnv(),
-    jwtSecret: process.env.ONEDOOR_JWT_SECRET || undefined,
-    payloadKeys: process.env.ONEDOOR_PAYLOAD_KEYS || undefined,
-    logLevel: process.env.LOG_LEVEL || 'info',
-    requestTimeoutMs: requestTimeoutFromEnv(),
-  };
+  throw new ConfigError([...problems.values()]);
 }

@@ -13,7 +13,8 @@ import { devSecret } from '../dev-secrets';
 export const JWT_ALGORITHM = 'HS256';
 export const JWT_ISSUER = 'onedoor';
 const SECRET_FILE = 'jwt-secret';
-const MIN_SECRET_LENGTH = 16;
+/** The shortest signing secret accepted, from ONEDOOR_JWT_SECRET (checked in src/config.ts) or the data directory. */
+export const MIN_JWT_SECRET_LENGTH = 16;
 
 export interface TokenClaims {
   sub: string;
@@ -39,17 +40,15 @@ export function validateClaims(claims: TokenClaims): string | null {
 }
 
 /**
- * The signing secret: ONEDOOR_JWT_SECRET, or in development one generated once
- * into <dataDir>/jwt-secret (mode 0600), so `onedoor token` and the server agree.
+ * The signing secret: ONEDOOR_JWT_SECRET (its length checked when the config
+ * was loaded), or in development one generated once into <dataDir>/jwt-secret
+ * (mode 0600), so `onedoor token` and the server agree.
  */
-export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>): string {
-  if (config.jwtSecret !== undefined) {
-    if (config.jwtSecret.length < MIN_SECRET_LENGTH) throw new Error(`ONEDOOR_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
-    return config.jwtSecret;
-  }
-  if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_JWT_SECRET must be set in production');
+export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir' | 'production'>): string {
+  if (config.jwtSecret !== undefined) return config.jwtSecret;
+  if (config.production) throw new Error('ONEDOOR_JWT_SECRET must be set in production');
   const { file, text } = devSecret(config.dataDir, SECRET_FILE, () => randomBytes(48).toString('base64url'));
-  if (text.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`);
+  if (text.length < MIN_JWT_SECRET_LENGTH) throw new Error(`${file} holds a secret shorter than ${MIN_JWT_SECRET_LENGTH} characters; delete it to generate a new one`);
   return text;
 }
 

@@ -40,6 +40,7 @@ export interface BinaryLocation {
 
 export type ProgressSink = (line: string) => void;
 
+/** Searches PATH as a shell would: the system's variable, not a setting of onedoor's (src/config.ts). */
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
@@ -196,6 +197,8 @@ async function runGoWithToolchainFallback(
   try {
     await runGo(args, options, name, progress);
   } catch (firstError) {
+    // GOTOOLCHAIN is Go's own variable and reaches go with the rest of the
+    // environment: when the user has chosen a toolchain, keep to their choice.
     if (process.env.GOTOOLCHAIN) throw firstError;
     progress(`[${name}] go ${args[0]} failed with the machine's Go; retrying with GOTOOLCHAIN=${toolchain}`);
     await runGo(args, { ...options, env: { ...options.env, GOTOOLCHAIN: toolchain } }, name, progress);

@@ -97,7 +97,7 @@ async function useExistingTemporal(config: Config, progress: ProgressSink): Prom
   return {
     address,
     namespace: config.temporalNamespace,
-    uiUrl: process.env.TEMPORAL_UI_URL || undefined,
+    uiUrl: config.temporalUiUrl,
     embedded: false,
     process: undefined,
     stop: async () => {},

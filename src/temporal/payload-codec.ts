@@ -41,24 +41,34 @@ export interface PayloadKeys {
   byId: ReadonlyMap<string, Buffer>;
 }
 
-/** `id:base64key[,id:base64key…]`, the first entry current. Throws with what is wrong. */
+/** What is wrong with a list of payload keys, and where the list came from (a variable or a file). */
+export class PayloadKeysError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+  }
+}
+
+/** `id:base64key[,id:base64key…]`, the first entry current. Throws a {@link PayloadKeysError} saying what is wrong. */
 export function parsePayloadKeys(text: string, source = 'ONEDOOR_PAYLOAD_KEYS'): PayloadKeys {
   const entries = text
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  if (entries.length === 0) throw new Error(`${source} names no key; expected id:base64key[,id:base64key…]`);
+  if (entries.length === 0) throw new PayloadKeysError(source, 'names no key; expected id:base64key[,id:base64key…]');
   const keys = entries.map((entry, index) => {
     const separator = entry.indexOf(':');
     const id = separator < 0 ? '' : entry.slice(0, separator);
-    if (!KEY_ID.test(id)) throw new Error(`${source}: entry ${index + 1} must start with a key id of letters, digits, "-" or "_" and a colon`);
+    if (!KEY_ID.test(id)) throw new PayloadKeysError(source, `entry ${index + 1} must start with a key id of letters, digits, "-" or "_" and a colon`);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (key.length !== KEY_BYTES) throw new Error(`${source}: key "${id}" must be ${KEY_BYTES} bytes in base64 (openssl rand -base64 32), got ${key.length}`);
+    if (key.length !== KEY_BYTES) throw new PayloadKeysError(source, `key "${id}" must be ${KEY_BYTES} bytes in base64 (openssl rand -base64 32), got ${key.length}`);
     return { id, key };
   });
   const byId = new Map<string, Buffer>();
   for (const { id, key } of keys) {
-    if (byId.has(id)) throw new Error(`${source}: key id "${id}" is listed twice`);
+    if (byId.has(id)) throw new PayloadKeysError(source, `key id "${id}" is listed twice`);
     byId.set(id, key);
   }
   return { current: keys[0]!, byId };
@@ -79,9 +89,9 @@ export function newPayloadKey(): PayloadKey {
  * history it encrypted unreadable, the running cases included: production must
  * set it, and keep it as carefully as the database.
  */
-export function resolvePayloadKeys(config: Pick<Config, 'payloadKeys' | 'dataDir'>): PayloadKeys {
+export function resolvePayloadKeys(config: Pick<Config, 'payloadKeys' | 'dataDir' | 'production'>): PayloadKeys {
   if (config.payloadKeys !== undefined) return parsePayloadKeys(config.payloadKeys);
-  if (process.env.NODE_ENV === 'production') throw new Error('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
+  if (config.production) throw new Error('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
   const { file, text } = devSecret(config.dataDir, KEYS_FILE, () => formatPayloadKey(newPayloadKey()));
   return parsePayloadKeys(text, file);
 }

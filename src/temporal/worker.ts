@@ -6,6 +6,7 @@ import { connectDatabase, ensureIndexes, type Database } from '../db/connection'
 import { backfillCaseIndex } from '../db/case-index-store';
 import { dataConverterFor, type PayloadKeys } from './payload-codec';
 import { createActivities, type CaseActivities } from '../../activities';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, type Config, type LogLevel } from '../config';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
@@ -24,24 +25,13 @@ export interface WorkerOptions {
    * as a crash would. Tests use it; production never does.
    */
   wrapActivities?: (activities: CaseActivities) => CaseActivities;
-  /** Workflows kept in memory between tasks; default ONEDOOR_MAX_CACHED_WORKFLOWS or {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
+  /** Workflows kept in memory between tasks (ONEDOOR_MAX_CACHED_WORKFLOWS); default {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
-}
-
-/**
- * The SDK sizes its workflow cache from the V8 heap limit (about 2,300 on a
- * machine with 16 GB or more), so every open case stayed in memory: the
- * worker's RSS grew by about 0.7 MiB per open case. A case waits days between
- * tasks; an evicted one is replayed from its short history when it next wakes.
- */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
-
-function maxCachedWorkflowsFromEnv(): number | undefined {
-  const raw = process.env.ONEDOOR_MAX_CACHED_WORKFLOWS;
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`ONEDOOR_MAX_CACHED_WORKFLOWS must be a whole number, got "${raw}"`);
-  return value;
+  /**
+   * The Temporal SDK's log level (LOG_LEVEL), default info. The SDK's runtime
+   * is installed once per process, so the first worker's level holds.
+   */
+  logLevel?: LogLevel;
 }
 
 export interface RunningWorker {
@@ -58,11 +48,13 @@ export interface RunningWorker {
  */
 export const PREBUILT_BUNDLE_PATH = path.resolve(__dirname, '../../dist/workflow-bundle.js');
 
-async function workflowBundleFor(options: WorkerOptions): Promise<WorkflowBundleOption> {
-  if (options.workflowBundle) return options.workflowBundle;
-  const prebuilt = process.env.ONEDOOR_WORKFLOW_BUNDLE || (fs.existsSync(PREBUILT_BUNDLE_PATH) && process.env.NODE_ENV === 'production' ? PREBUILT_BUNDLE_PATH : undefined);
-  if (prebuilt) return { codePath: prebuilt };
-  return bundleWorkflows();
+/**
+ * The bundle a worker started from the environment loads: ONEDOOR_WORKFLOW_BUNDLE,
+ * or in production the prebuilt one when it is there; undefined means bundle from source.
+ */
+export function configuredWorkflowBundle(config: Pick<Config, 'workflowBundle' | 'production'>): WorkflowBundleOption | undefined {
+  const codePath = config.workflowBundle ?? (config.production && fs.existsSync(PREBUILT_BUNDLE_PATH) ? PREBUILT_BUNDLE_PATH : undefined);
+  return codePath === undefined ? undefined : { codePath };
 }
 
 /**
@@ -93,24 +85,24 @@ const quietBundlerLogger = {
   error: (message: string) => console.error(message),
 };
 
+/** The SDK has no level above ERROR: pino's fatal and silent come as close as it can. */
+const SDK_LOG_LEVELS = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' } as const satisfies Record<LogLevel, string>;
+
 let runtimeInstalled = false;
 
 /** The SDK's logger at our log level; the runtime can be installed once per process, before any worker. */
-function installRuntime(): void {
+function installRuntime(level: LogLevel): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const level = (process.env.LOG_LEVEL ?? 'info').toUpperCase();
-  const known = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-  const sdkLevel = known.find((l) => l === level) ?? 'INFO';
   try {
-    Runtime.install({ logger: new DefaultLogger(sdkLevel) });
+    Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVELS[level]) });
   } catch {
     // Already installed by the embedding program: keep its choice.
   }
 }
 
 export async function createWorker(options: WorkerOptions): Promise<RunningWorker> {
-  installRuntime();
+  installRuntime(options.logLevel ?? 'info');
   const db = await connectDatabase(options.mongodbUri);
   await ensureIndexes(db.models);
   // Cases projected before case_index existed get their entries once, before this
@@ -125,8 +117,8 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
     taskQueue: options.taskQueue,
     dataConverter: dataConverterFor(options.payloadKeys),
     activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
-    workflowBundle: await workflowBundleFor(options),
-    maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
   });
   let running: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { connectDatabase, ensureIndexes, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
@@ -27,7 +27,7 @@ describe('case numbers and Idempotency-Key retries', () => {
     await ensureIndexes(db.models);
     await seedDatabase(db.models);
     temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'), TEST_PAYLOAD_KEYS);
-    const config = { ...loadConfig(), taskQueue: uniqueId('no-worker-'), jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
+    const config: Config = { ...loadConfig(), taskQueue: uniqueId('no-worker-'), jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
     app = createApp({ config, db, temporal });
   });
 

@@ -1,18 +1,16 @@
 // Development sign-in: the seeded people and a token for one of them; off in production.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, type ApiEnv } from './helpers';
+import { loadConfig } from '../../src/config';
+import { createApp } from '../../src/api/app';
+import { bearer, startApiEnv, TEST_SECRET, type ApiEnv } from './helpers';
 
 let api: ApiEnv;
-const nodeEnv = process.env.NODE_ENV;
 beforeAll(async () => {
   api = await startApiEnv('api-dev');
 });
 afterAll(async () => {
   await api?.stop();
-});
-afterEach(() => {
-  process.env.NODE_ENV = nodeEnv;
 });
 
 describe('development sign-in', () => {
@@ -42,9 +40,9 @@ describe('development sign-in', () => {
   });
 
   it('is off in production', async () => {
-    process.env.NODE_ENV = 'production';
-    expect((await request(api.app).get('/api/v1/dev/people')).status).toBe(404);
-    expect((await request(api.app).post('/api/v1/dev/token').send({ personId: 'p-xiaoxi-admin' })).status).toBe(404);
+    const production = createApp({ config: { ...loadConfig({ NODE_ENV: 'production' }), jwtSecret: TEST_SECRET, logLevel: 'silent' }, db: api.env.db, temporal: api.env.temporal });
+    expect((await request(production).get('/api/v1/dev/people')).status).toBe(404);
+    expect((await request(production).post('/api/v1/dev/token').send({ personId: 'p-xiaoxi-admin' })).status).toBe(404);
   });
 
   it('serves the web UI at / and for page paths, never for API paths', async () => {

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createApp } from '../../src/api/app';
 import { signToken } from '../../src/auth/tokens';
 import { ensureIndexes } from '../../src/db/connection';
@@ -20,7 +20,7 @@ export async function startApiEnv(name: string): Promise<ApiEnv> {
   const env = await startTestEnv(name);
   await ensureIndexes(env.db.models);
   await seedConcurrently(env);
-  const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   return { env, app, stop: () => env.stop() };
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ensureWebBuilt } from '../../web/build';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createApp } from '../../src/api/app';
 import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
@@ -40,7 +40,7 @@ export async function startWebEnv(name: string, options: { timeScale?: number } 
   await ensureWebBuilt();
   const env = await startTestEnv(name);
   await seedWithRetry(env);
-  const config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent' };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent' };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { createWorker, type RunningWorker, type WorkerOptions } from '../../src/temporal/worker';
+import { loadConfig } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
@@ -20,6 +21,9 @@ export interface TestEnv {
 
 export { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_TEXT } from './payload-keys';
 
+/** The Temporal SDK's log level in test processes: LOG_LEVEL as vitest.config.mts sets it (warn unless the run names another). */
+export const TEST_WORKER_LOG_LEVEL = loadConfig().logLevel;
+
 export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(8).toString('hex')}`;
 }
@@ -36,6 +40,7 @@ export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'w
     mongodbUri,
     payloadKeys: TEST_PAYLOAD_KEYS,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    logLevel: TEST_WORKER_LOG_LEVEL,
     ...options,
   });
   void worker.run();

@@ -4,7 +4,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { createWorker, type RunningWorker } from '../../src/temporal/worker';
 import { act, ORG, seeded, type CaseHandle } from '../helpers/cases';
-import { caseInput, TEST_PAYLOAD_KEYS, uniqueId } from '../helpers/temporal';
+import { caseInput, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, uniqueId } from '../helpers/temporal';
 
 /**
  * A mediator left to the system is the least loaded specialist at the case's
@@ -32,6 +32,7 @@ describe('choosing a mediator by load', () => {
       mongodbUri: uri,
       payloadKeys: TEST_PAYLOAD_KEYS,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      logLevel: TEST_WORKER_LOG_LEVEL,
     });
     void worker.run();
     temporal = await connectTemporalClient(inject('temporalAddress'), inject('temporalNamespace'), TEST_PAYLOAD_KEYS);

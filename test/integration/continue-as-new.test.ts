@@ -12,7 +12,7 @@ import { connectDatabase, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { caseStateQuery } from '../../workflows/definitions';
 import { act, ORG, seeded, uniformPolicy, type CaseHandle } from '../helpers/cases';
-import { caseInput, eventually, TEST_PAYLOAD_KEYS, uniqueId } from '../helpers/temporal';
+import { caseInput, eventually, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, uniqueId } from '../helpers/temporal';
 
 /**
  * A long case (many sessions, a reopen) grows its history until the server
@@ -60,6 +60,7 @@ describe('continue-as-new of a long case', () => {
           mongodbUri: inject('mongodbUri'),
           payloadKeys: TEST_PAYLOAD_KEYS,
           workflowBundle: { codePath: inject('workflowBundlePath') },
+          logLevel: TEST_WORKER_LOG_LEVEL,
         }),
       30_000,
     );

@@ -4,7 +4,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { CASE_LEVEL, CASE_OVERDUE, CASE_STAGE } from '../../workflows/search-attributes';
 import { caseStateQuery } from '../../workflows/definitions';
 import { act, ORG, seeded, uniformPolicy } from '../helpers/cases';
-import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS, type TestEnv } from '../helpers/temporal';
+import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, type TestEnv } from '../helpers/temporal';
 
 /** Deadlines are workflow timers: nobody acts, and the case moves by itself. */
 describe('deadlines', () => {
@@ -126,6 +126,7 @@ describe('deadlines', () => {
         mongodbUri: inject('mongodbUri'),
         payloadKeys: TEST_PAYLOAD_KEYS,
         workflowBundle: { codePath: inject('workflowBundlePath') },
+        logLevel: TEST_WORKER_LOG_LEVEL,
       });
       void env.worker.run();
     }

@@ -124,7 +124,7 @@ describe('onedoor up', () => {
     const keyFile = path.join(dataDir, 'payload-keys');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const keyOnFirstStart = fs.readFileSync(keyFile, 'utf8');
-    let temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined }));
+    let temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: false }));
     await temporal.client.workflow.start('caseWorkflow', { taskQueue: 'onedoor-cases', workflowId: caseId, args: [input] });
     let db = await connectDatabase(running.mongoUri);
     await eventually(() => db.models.Case.findById(caseId).lean(), 60_000);
@@ -143,7 +143,7 @@ describe('onedoor up', () => {
     const secondTree = descendants(running.child.pid!);
     // The same key, or the running case's history could not be read.
     expect(fs.readFileSync(keyFile, 'utf8')).toBe(keyOnFirstStart);
-    temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined }));
+    temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: false }));
     db = await connectDatabase(running.mongoUri);
     expect((await db.models.Case.findById(caseId).lean())?.stage).toBe('intake');
     const handle = temporal.client.workflow.getHandle(caseId);

@@ -18,17 +18,17 @@ describe('the development token secret in the data directory', () => {
 
   it('is made once, readable only by its owner, and the same for the CLI and the server', () => {
     const dataDir = tempDir();
-    const first = resolveJwtSecret({ dataDir, jwtSecret: undefined });
+    const first = resolveJwtSecret({ dataDir, jwtSecret: undefined, production: false });
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(fs.statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
-    expect(resolveJwtSecret({ dataDir, jwtSecret: undefined })).toBe(first);
+    expect(resolveJwtSecret({ dataDir, jwtSecret: undefined, production: false })).toBe(first);
   });
 
   it('refuses a file holding a secret too short to be safe', () => {
     const dataDir = tempDir();
     fs.mkdirSync(dataDir);
     fs.writeFileSync(path.join(dataDir, 'jwt-secret'), 'short\n');
-    expect(() => resolveJwtSecret({ dataDir, jwtSecret: undefined })).toThrow('holds a secret shorter than');
+    expect(() => resolveJwtSecret({ dataDir, jwtSecret: undefined, production: false })).toThrow('holds a secret shorter than');
   });
 });
 
@@ -36,7 +36,7 @@ describe('development secrets made by several processes at once', () => {
   it('every process reads the same whole secret, and no draft is left behind', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-race-'));
     try {
-      const script = `require('tsx/cjs'); const { resolveJwtSecret } = require(${JSON.stringify(path.resolve(__dirname, '../../src/auth/tokens.ts'))}); process.stdout.write(resolveJwtSecret({ dataDir: ${JSON.stringify(dataDir)}, jwtSecret: undefined }));`;
+      const script = `require('tsx/cjs'); const { resolveJwtSecret } = require(${JSON.stringify(path.resolve(__dirname, '../../src/auth/tokens.ts'))}); process.stdout.write(resolveJwtSecret({ dataDir: ${JSON.stringify(dataDir)}, jwtSecret: undefined, production: false }));`;
       const run = (): Promise<string> =>
         new Promise((resolve, reject) => {
           const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -98,23 +98,17 @@ describe('the development key in the data directory', () => {
 
   it('is made once, readable only by its owner, and the same for every later process', () => {
     const dataDir = tempDir();
-    const first = resolvePayloadKeys({ dataDir, payloadKeys: undefined });
+    const first = resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: false });
     expect(fs.statSync(path.join(dataDir, 'payload-keys')).mode & 0o777).toBe(0o600);
-    const second = resolvePayloadKeys({ dataDir, payloadKeys: undefined });
+    const second = resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: false });
     expect(second.current.id).toBe(first.current.id);
     expect(second.current.key.equals(first.current.key)).toBe(true);
   });
 
   it('gives way to ONEDOOR_PAYLOAD_KEYS, and is not made in production', () => {
     const dataDir = tempDir();
-    expect(resolvePayloadKeys({ dataDir, payloadKeys: `prod:${Buffer.alloc(32, 3).toString('base64')}` }).current.id).toBe('prod');
-    const previous = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      expect(() => resolvePayloadKeys({ dataDir, payloadKeys: undefined })).toThrow('ONEDOOR_PAYLOAD_KEYS must be set in production');
-    } finally {
-      process.env.NODE_ENV = previous;
-    }
+    expect(resolvePayloadKeys({ dataDir, payloadKeys: `prod:${Buffer.alloc(32, 3).toString('base64')}`, production: true }).current.id).toBe('prod');
+    expect(() => resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: true })).toThrow('ONEDOOR_PAYLOAD_KEYS must be set in production');
     expect(fs.existsSync(path.join(dataDir, 'payload-keys'))).toBe(false);
   });
 });

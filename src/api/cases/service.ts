@@ -561,7 +561,7 @@ export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: strin
   } catch (error) {
     if (!isWorkflowGone(error)) throw error;
   }
-  const ui = process.env.TEMPORAL_UI_URL;
+  const ui = ctx.config.temporalUiUrl;
   if (ui) workflow.webUiUrl = `${ui.replace(/\/$/, '')}/namespaces/${encodeURIComponent(ctx.config.temporalNamespace)}/workflows/${encodeURIComponent(caseId)}`;
   return {
     caseId,

@@ -2,6 +2,7 @@ import { z } from '../zod';
 import { devPersonSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
+import type { Config } from '../../config';
 import { problems } from '../problem';
 import { signToken } from '../../auth/tokens';
 import { ROLES, type Role } from '../../domain';
@@ -17,12 +18,12 @@ const tokenBodySchema = z.strictObject({
   personId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"'),
 });
 
-export function devSignInEnabled(): boolean {
-  return process.env.NODE_ENV !== 'production';
+export function devSignInEnabled(config: Pick<Config, 'production'>): boolean {
+  return !config.production;
 }
 
-function requireDev(): void {
-  if (!devSignInEnabled()) throw problems.notFound('Development sign-in is off in production');
+function requireDev(config: Pick<Config, 'production'>): void {
+  if (!devSignInEnabled(config)) throw problems.notFound('Development sign-in is off in production');
 }
 
 const ROLE_ORDER: Record<string, number> = Object.fromEntries(ROLES.map((role, index) => [role, index]));
@@ -37,7 +38,7 @@ export function devRoutes(ctx: ApiContext): RouteSpec[] {
       auth: 'none',
       responses: { 200: { description: 'Everyone in the people collection', schema: z.object({ items: z.array(devPersonSchema), total: z.number().int() }) }, 404: { description: 'Production' } },
       async handler(_req, res) {
-        requireDev();
+        requireDev(ctx.config);
         const people = await ctx.db.models.Person.find({}, { name: 1, role: 1, centreId: 1, title: 1, specialties: 1 }).lean();
         const items = people
           .map((p) => ({ id: p._id, name: p.name, role: p.role as Role, centreId: p.centreId, title: p.title ?? null, specialties: [...(p.specialties ?? [])] }))
@@ -57,7 +58,7 @@ export function devRoutes(ctx: ApiContext): RouteSpec[] {
         404: { description: 'Production, or no such person' },
       },
       async handler(_req, res, { body }) {
-        requireDev();
+        requireDev(ctx.config);
         const person = await ctx.db.models.Person.findById(body.personId).lean();
         if (!person) throw problems.notFound(`No seeded person ${body.personId}`);
         const role = person.role as Role;

@@ -1,0 +1,278 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, ENVIRONMENT_VARIABLES, environmentSchema, loadConfig } from '../../src/config';
+import { resolveJwtSecret } from '../../src/auth/tokens';
+import { resolvePayloadKeys } from '../../src/temporal/payload-codec';
+import { devSignInEnabled } from '../../src/api/dev/router';
+import { configuredWorkflowBundle } from '../../src/temporal/worker';
+
+const ROOT = path.resolve(__dirname, '../..');
+const PAYLOAD_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+/** The message loadConfig throws for `env`, or a failure when it does not throw. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe((error as ConfigError).problems.join('\n'));
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('has the defaults onedoor always had', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      dataDir: path.resolve('.data'),
+      binDir: path.join(os.homedir(), '.cache', 'onedoor', 'bin'),
+      temporalAddress: undefined,
+      temporalNamespace: 'default',
+      temporalUiUrl: undefined,
+      mongodbUri: undefined,
+      temporalPort: undefined,
+      temporalUiPort: undefined,
+      mongoPort: undefined,
+      taskQueue: 'onedoor-cases',
+      timeScale: 1,
+      jwtSecret: undefined,
+      payloadKeys: undefined,
+      logLevel: 'info',
+      maxCachedWorkflows: 256,
+      requestTimeoutMs: 20_000,
+      workerHealthPort: undefined,
+      workflowBundle: undefined,
+      production: false,
+    });
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ONEDOOR_DATA_DIR: 'state',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'cases',
+      TEMPORAL_UI_URL: 'http://localhost:8080',
+      MONGODB_URI: 'mongodb://mongodb:27017/onedoor?replicaSet=rs0',
+      ONEDOOR_TEMPORAL_PORT: '7233',
+      ONEDOOR_TEMPORAL_UI_PORT: '8233',
+      ONEDOOR_MONGO_PORT: '0',
+      ONEDOOR_TASK_QUEUE: 'q',
+      ONEDOOR_TIME_SCALE: '0.001',
+      ONEDOOR_JWT_SECRET: 'a-secret-of-enough-length',
+      ONEDOOR_PAYLOAD_KEYS: PAYLOAD_KEY,
+      XDG_CACHE_HOME: '/var/cache',
+      LOG_LEVEL: 'debug',
+      ONEDOOR_MAX_CACHED_WORKFLOWS: '0',
+      ONEDOOR_REQUEST_TIMEOUT_MS: '500',
+      ONEDOOR_WORKER_HEALTH_PORT: '9464',
+      ONEDOOR_WORKFLOW_BUNDLE: 'dist/bundle.js',
+      NODE_ENV: 'production',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      dataDir: path.resolve('state'),
+      binDir: '/var/cache/onedoor/bin',
+      temporalAddress: 'temporal:7233',
+      temporalNamespace: 'cases',
+      temporalUiUrl: 'http://localhost:8080',
+      mongodbUri: 'mongodb://mongodb:27017/onedoor?replicaSet=rs0',
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      mongoPort: 0,
+      taskQueue: 'q',
+      timeScale: 0.001,
+      jwtSecret: 'a-secret-of-enough-length',
+      payloadKeys: PAYLOAD_KEY,
+      logLevel: 'debug',
+      maxCachedWorkflows: 0,
+      requestTimeoutMs: 500,
+      workerHealthPort: 9464,
+      workflowBundle: path.resolve('dist/bundle.js'),
+      production: true,
+    });
+    expect(loadConfig({ ONEDOOR_BIN_DIR: 'bin', XDG_CACHE_HOME: '/var/cache' }).binDir).toBe(path.resolve('bin'));
+  });
+
+  it('takes an empty variable for an unset one', () => {
+    const empty = Object.fromEntries(ENVIRONMENT_VARIABLES.map((name) => [name, '']));
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be a port number (0-65535), got "abc"'],
+    ['PORT', '65536', 'PORT must be a port number (0-65535), got "65536"'],
+    ['ONEDOOR_TEMPORAL_PORT', '-1', 'ONEDOOR_TEMPORAL_PORT must be a port number (0-65535), got "-1"'],
+    ['ONEDOOR_TEMPORAL_UI_PORT', '80.5', 'ONEDOOR_TEMPORAL_UI_PORT must be a port number (0-65535), got "80.5"'],
+    ['ONEDOOR_MONGO_PORT', 'mongo', 'ONEDOOR_MONGO_PORT must be a port number (0-65535), got "mongo"'],
+    ['ONEDOOR_WORKER_HEALTH_PORT', 'x', 'ONEDOOR_WORKER_HEALTH_PORT must be a port number (0-65535), got "x"'],
+    ['ONEDOOR_TIME_SCALE', 'abc', 'ONEDOOR_TIME_SCALE must be a positive number, got "abc"'],
+    ['ONEDOOR_TIME_SCALE', '0', 'ONEDOOR_TIME_SCALE must be a positive number, got "0"'],
+    ['ONEDOOR_TIME_SCALE', 'Infinity', 'ONEDOOR_TIME_SCALE must be a positive number, got "Infinity"'],
+    ['ONEDOOR_REQUEST_TIMEOUT_MS', '0', 'ONEDOOR_REQUEST_TIMEOUT_MS must be a positive whole number of milliseconds, got "0"'],
+    ['ONEDOOR_REQUEST_TIMEOUT_MS', '1.5', 'ONEDOOR_REQUEST_TIMEOUT_MS must be a positive whole number of milliseconds, got "1.5"'],
+    ['ONEDOOR_MAX_CACHED_WORKFLOWS', '-1', 'ONEDOOR_MAX_CACHED_WORKFLOWS must be a whole number, got "-1"'],
+    ['ONEDOOR_MAX_CACHED_WORKFLOWS', 'many', 'ONEDOOR_MAX_CACHED_WORKFLOWS must be a whole number, got "many"'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    ['LOG_LEVEL', 'INFO', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "INFO"'],
+    ['TEMPORAL_UI_URL', 'localhost:8080', 'TEMPORAL_UI_URL must be an http:// or https:// address, got "localhost:8080"'],
+  ])('refuses %s=%j, saying what it must be', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([message]);
+  });
+
+  it.each([
+    ['ONEDOOR_JWT_SECRET', 'short-secret', 'ONEDOOR_JWT_SECRET must be at least 16 characters'],
+    ['ONEDOOR_PAYLOAD_KEYS', 'k1:c2hvcnQ=', 'ONEDOOR_PAYLOAD_KEYS key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 5'],
+    ['ONEDOOR_PAYLOAD_KEYS', 'c2hvcnQ=', 'ONEDOOR_PAYLOAD_KEYS entry 1 must start with a key id of letters, digits, "-" or "_" and a colon'],
+    ['ONEDOOR_PAYLOAD_KEYS', ' ,, ', 'ONEDOOR_PAYLOAD_KEYS names no key; expected id:base64key[,id:base64key…]'],
+    ['MONGODB_URI', 'http://admin:hunter2@db', 'MONGODB_URI must be a connection string starting with mongodb:// or mongodb+srv://'],
+  ])('refuses %s=%j without repeating the secret', (name, value, message) => {
+    const [problem] = problemsOf({ [name]: value });
+    expect(problem).toBe(message);
+    expect(problem).not.toContain(value);
+  });
+
+  it('reports every bad variable at once, one line each, in the order of the table', () => {
+    const problems = problemsOf({
+      ONEDOOR_TIME_SCALE: 'abc',
+      PORT: 'x',
+      LOG_LEVEL: 'loud',
+      ONEDOOR_JWT_SECRET: 'short',
+      ONEDOOR_REQUEST_TIMEOUT_MS: '-5',
+      TEMPORAL_NAMESPACE: 'fine',
+    });
+    expect(problems).toEqual([
+      'PORT must be a port number (0-65535), got "x"',
+      'ONEDOOR_TIME_SCALE must be a positive number, got "abc"',
+      'ONEDOOR_JWT_SECRET must be at least 16 characters',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'ONEDOOR_REQUEST_TIMEOUT_MS must be a positive whole number of milliseconds, got "-5"',
+    ]);
+  });
+
+  it('ignores variables that are not its own', () => {
+    expect(loadConfig({ HOME: '/root', ONEDOOR_FAULTS: 'full', PATH: '/bin' })).toEqual(loadConfig({}));
+  });
+});
+
+describe('production (NODE_ENV=production)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const dataDir = (): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('refuses to make development secrets, with the messages it always gave', () => {
+    const ONEDOOR_DATA_DIR = dataDir();
+    // Loading succeeds: commands that need no secret (bundle, payload-key) still run in production.
+    const config = loadConfig({ NODE_ENV: 'production', ONEDOOR_DATA_DIR });
+    expect(() => resolveJwtSecret(config)).toThrow('ONEDOOR_JWT_SECRET must be set in production');
+    expect(() => resolvePayloadKeys(config)).toThrow('ONEDOOR_PAYLOAD_KEYS must be set in production (id:base64key; see docs/deploy.md)');
+    expect(fs.readdirSync(ONEDOOR_DATA_DIR)).toEqual([]);
+  });
+
+  it('takes the secrets from the environment', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ONEDOOR_DATA_DIR: dataDir(), ONEDOOR_JWT_SECRET: 'a-secret-of-enough-length', ONEDOOR_PAYLOAD_KEYS: PAYLOAD_KEY });
+    expect(resolveJwtSecret(config)).toBe('a-secret-of-enough-length');
+    expect(resolvePayloadKeys(config).current.id).toBe('k1');
+  });
+
+  it('turns development sign-in off, and only production does', () => {
+    expect(devSignInEnabled(loadConfig({ NODE_ENV: 'production' }))).toBe(false);
+    expect(devSignInEnabled(loadConfig({ NODE_ENV: 'development' }))).toBe(true);
+    expect(devSignInEnabled(loadConfig({}))).toBe(true);
+  });
+
+  it('lets ONEDOOR_WORKFLOW_BUNDLE name the worker’s bundle, in production or not', () => {
+    expect(configuredWorkflowBundle(loadConfig({ ONEDOOR_WORKFLOW_BUNDLE: '/b.js' }))).toEqual({ codePath: '/b.js' });
+    expect(configuredWorkflowBundle(loadConfig({ ONEDOOR_WORKFLOW_BUNDLE: '/b.js', NODE_ENV: 'production' }))).toEqual({ codePath: '/b.js' });
+    expect(configuredWorkflowBundle(loadConfig({}))).toBeUndefined();
+  });
+});
+
+describe('onedoor with a bad environment', () => {
+  it('prints every bad variable and nothing else, and exits non-zero before starting anything', () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-config-cli-'));
+    try {
+      const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/onedoor.js'), 'up'], {
+        env: { ...process.env, ONEDOOR_DATA_DIR: data, ONEDOOR_TIME_SCALE: 'abc', PORT: 'x' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('PORT must be a port number (0-65535), got "x"\nONEDOOR_TIME_SCALE must be a positive number, got "abc"\n');
+      expect(result.stdout).toBe('');
+      expect(fs.readdirSync(data)).toEqual([]);
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('README.md', () => {
+  /** The configuration table's rows: the variables of each, and its default as written. */
+  function configurationTable(): { names: string[]; fallback: string }[] {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('| variable | default | meaning |'));
+    const rows = section.slice(0, section.indexOf('\n\n')).split('\n').slice(2);
+    return rows.map((row) => {
+      const [names = '', fallback = ''] = row.split(' | ').map((cell) => cell.replace(/^\| /, ''));
+      return { names: [...names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1] as string), fallback };
+    });
+  }
+
+  it('lists exactly the variables onedoor reads, in the same order', () => {
+    expect(configurationTable().flatMap((row) => row.names)).toEqual(ENVIRONMENT_VARIABLES);
+  });
+
+  it('gives each variable the default the schema has', () => {
+    for (const { names, fallback } of configurationTable()) {
+      for (const name of names) {
+        const value: unknown = environmentSchema.shape[name as keyof typeof environmentSchema.shape].parse(undefined);
+        // A variable without a default in the schema (off when unset, or made from others) is described in words.
+        if (value === undefined) continue;
+        expect(fallback, name).toMatch(/^`[^`]+`$/);
+        // Paths as README writes them: ./.data is .data.
+        expect(path.normalize(fallback.slice(1, -1)), name).toBe(String(value));
+      }
+    }
+  });
+});
+
+describe('the sources', () => {
+  /**
+   * Settings come from src/config.ts only. What remains is the environment as a
+   * whole, handed to child processes, and the toolchain's own variables, which
+   * onedoor passes on to `go` without interpreting them.
+   */
+  const ALLOWED = new Map([
+    ['src/config.ts', ['process.env']],
+    ['src/services/binaries.ts', ['process.env.PATH', 'process.env.GOTOOLCHAIN', 'process.env']],
+    ['src/services/managed-process.ts', ['process.env']],
+    ['src/services/stack.ts', ['process.env']],
+  ]);
+
+  it('read no setting from process.env outside src/config.ts', () => {
+    const found = new Map<string, string[]>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(rel);
+        else if (/\.(ts|js)$/.test(entry.name)) {
+          const reads = [...fs.readFileSync(path.join(ROOT, rel), 'utf8').matchAll(/process\.env(\.[A-Z_][A-Z0-9_]*|\[)?/g)].map((m) => m[0]);
+          if (reads.length > 0) found.set(rel, [...new Set(reads)].sort());
+        }
+      }
+    };
+    for (const dir of ['src', 'workflows', 'activities', 'bin']) walk(dir);
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries([...ALLOWED].map(([file, reads]) => [file, [...reads].sort()])));
+  });
+});
