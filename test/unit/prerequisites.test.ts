@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CHROMIUM_PACKAGE,
@@ -185,5 +187,24 @@ describe('reading command output', () => {
     expect(fcListHasNotoCjk('Noto Sans CJK SC,Noto Sans CJK SC Regular\nDejaVu Sans\n')).toBe(true);
     expect(fcListHasNotoCjk('Noto Serif CJK JP\n')).toBe(true);
     expect(fcListHasNotoCjk('DejaVu Sans\nNoto Sans\n')).toBe(false);
+  });
+});
+
+describe('one setup for people and CI', () => {
+  const ROOT = path.resolve(__dirname, '../..');
+  const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+  it('CI installs prerequisites with the setup command, not apt-get lines of its own', () => {
+    const ci = read('.ci/run');
+    expect(ci).toMatch(/^npm run setup$/m);
+    expect(ci).not.toMatch(/^\s*(sudo\s+)?apt-get\s/m);
+  });
+
+  it("the README's quick start runs the setup and says what it installs", () => {
+    const readme = read('README.md');
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Using it'));
+    expect(quickStart).toContain('npm run setup');
+    for (const pkg of [CHROMIUM_PACKAGE, CJK_FONTS_PACKAGE]) expect(quickStart).toContain(pkg);
+    expect(JSON.parse(read('package.json')).scripts.setup).toBe('node bin/onedoor.js setup');
   });
 });
