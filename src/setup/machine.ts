@@ -30,11 +30,12 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
 }
 
-/** Output of a quick command, or undefined when it is not there or fails. */
+/** Standard output of a quick command, or undefined when it is not there or fails. */
 function outputOf(command: string, args: string[]): string | undefined {
   const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000 });
   if (result.error || result.status !== 0) return undefined;
-  return `${result.stdout}${result.stderr}`;
+  // Standard output only: Debian's chromium launcher also writes a shell warning to stderr.
+  return result.stdout;
 }
 
 function isExecutableFile(file: string): boolean {
@@ -130,7 +131,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupPlan> {
   if (options.checkOnly || isReady(plan)) return finish(plan, options);
 
   if (plan.aptPackages.length > 0 && plan.canInstallPackages) {
-    report(`\nInstalling ${plan.aptPackages.join(', ')} with apt-get:`);
+    report(`\nInstalling ${plan.aptPackages.join(' and ')} with apt-get:`);
     const [update] = plan.aptCommands;
     if (update) await runShown(update, progress);
     // The fresh package lists may offer what the old ones did not (a newer golang-go).
