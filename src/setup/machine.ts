@@ -130,14 +130,12 @@ export async function runSetup(options: SetupOptions): Promise<SetupPlan> {
   report(`Checking what "npm start" and "npm test" need:\n${formatChecks(plan.checks)}`);
   if (options.checkOnly || isReady(plan)) return finish(plan, options);
 
-  if (plan.aptPackages.length > 0 && plan.canInstallPackages) {
+  if (plan.aptCommands && plan.canInstallPackages) {
     report(`\nInstalling ${plan.aptPackages.join(' and ')} with apt-get:`);
-    const [update] = plan.aptCommands;
-    if (update) await runShown(update, progress);
+    await runShown(plan.aptCommands.update, progress);
     // The fresh package lists may offer what the old ones did not (a newer golang-go).
     const afterUpdate = planSetup(gatherFacts(binDir));
-    const install = afterUpdate.aptCommands[1];
-    if (install) await runShown(install, progress);
+    if (afterUpdate.aptCommands) await runShown(afterUpdate.aptCommands.install, progress);
     plan = planSetup(gatherFacts(binDir));
   }
 

@@ -67,8 +67,8 @@ export interface SetupPlan {
   checks: Check[];
   /** Packages for apt-get, in the order of the checks that need them. */
   aptPackages: string[];
-  /** The apt-get command lines that install them, with sudo when this process is not root. */
-  aptCommands: string[][];
+  /** The apt-get commands that install them, with sudo when this process is not root; undefined when there is nothing to install. */
+  aptCommands: AptCommands | undefined;
   /** True when this process can run aptCommands itself. */
   canInstallPackages: boolean;
   binariesToBuild: ServerBinary[];
@@ -179,14 +179,19 @@ function checkCjkFonts(facts: MachineFacts): Check {
   return { ...about, ok: false, detail, fix: { kind: 'manual', instruction } };
 }
 
-/** The apt-get lines that install `packages`: an update first, since a fresh machine may have no package lists yet. */
-export function aptCommandsFor(packages: readonly string[], privilege: MachineFacts['privilege']): string[][] {
-  if (packages.length === 0) return [];
+/** An update first, since a fresh machine may have no package lists yet, then one install of everything. */
+export interface AptCommands {
+  update: string[];
+  install: string[];
+}
+
+export function aptCommandsFor(packages: readonly string[], privilege: MachineFacts['privilege']): AptCommands | undefined {
+  if (packages.length === 0) return undefined;
   const prefix = privilege === 'root' ? [] : ['sudo'];
-  return [
-    [...prefix, 'apt-get', 'update'],
-    [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', ...packages],
-  ];
+  return {
+    update: [...prefix, 'apt-get', 'update'],
+    install: [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', ...packages],
+  };
 }
 
 export function planSetup(facts: MachineFacts, needs: Needs = EVERYTHING): SetupPlan {
@@ -211,8 +216,9 @@ export function isReady(plan: SetupPlan): boolean {
   return plan.checks.every((check) => check.ok);
 }
 
-export function shellLine(commands: readonly string[][]): string {
-  return commands.map((command) => command.join(' ')).join(' && ');
+/** The commands as one line to paste into a shell. */
+export function shellLine(commands: AptCommands): string {
+  return `${commands.update.join(' ')} && ${commands.install.join(' ')}`;
 }
 
 /** One line per check, aligned, for `onedoor setup` to print. */
@@ -230,7 +236,7 @@ export function formatFixes(plan: SetupPlan): string {
     setupDoes.push(`builds ${serversInWords(plan.binariesToBuild)} with Go (a few minutes, once per machine)`);
   }
   if (setupDoes.length > 0) lines.push(`Run "${SETUP_COMMAND}": it ${setupDoes.join(', then ')}.`);
-  if (plan.aptCommands.length > 0) {
+  if (plan.aptCommands) {
     lines.push(
       plan.canInstallPackages
         ? `Or install the packages yourself:`

@@ -41,7 +41,7 @@ describe('planSetup', () => {
   it('finds nothing to do on a machine that has everything', () => {
     const plan = planSetup(machine());
     expect(isReady(plan)).toBe(true);
-    expect(plan.aptCommands).toEqual([]);
+    expect(plan.aptCommands).toBeUndefined();
     expect(plan.binariesToBuild).toEqual([]);
     expect(testRunBlocker(plan)).toBeUndefined();
   });
@@ -50,20 +50,20 @@ describe('planSetup', () => {
     const plan = planSetup(FRESH_DEBIAN_AS_ROOT);
     expect(plan.aptPackages).toEqual([CHROMIUM_PACKAGE, CJK_FONTS_PACKAGE]);
     expect(plan.canInstallPackages).toBe(true);
-    expect(plan.aptCommands).toEqual([
-      ['apt-get', 'update'],
-      ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'],
-    ]);
+    expect(plan.aptCommands).toEqual({
+      update: ['apt-get', 'update'],
+      install: ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'],
+    });
     expect(plan.binariesToBuild).toEqual(['temporal', 'ferretdb']);
   });
 
   it('runs apt-get through sudo for a user who has it', () => {
     const plan = planSetup(machine({ chromiumFound: false, privilege: 'sudo' }));
     expect(plan.canInstallPackages).toBe(true);
-    expect(plan.aptCommands).toEqual([
-      ['sudo', 'apt-get', 'update'],
-      ['sudo', 'apt-get', 'install', '-y', '--no-install-recommends', 'chromium'],
-    ]);
+    expect(plan.aptCommands).toEqual({
+      update: ['sudo', 'apt-get', 'update'],
+      install: ['sudo', 'apt-get', 'install', '-y', '--no-install-recommends', 'chromium'],
+    });
   });
 
   it('cannot install without root or sudo, and prints the command instead', () => {
@@ -76,7 +76,7 @@ describe('planSetup', () => {
 
   it('asks for the system package manager where there is no apt-get', () => {
     const plan = planSetup(machine({ chromiumFound: false, cjkFontsFound: false, hasAptGet: false, privilege: 'none' }));
-    expect(plan.aptCommands).toEqual([]);
+    expect(plan.aptCommands).toBeUndefined();
     expect(plan.manualInstructions).toHaveLength(2);
     expect(plan.manualInstructions[0]).toContain('CHROMIUM_PATH');
   });
