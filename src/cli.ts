@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config';
 import { ensureBinary } from './services/binaries';
+import { runSetup } from './setup/machine';
+import { DEFAULT_CHROMIUM_PATH, MINIMUM_GO, MINIMUM_NODE, isReady } from './setup/prerequisites';
 import { startServers, startStack, serverEnv } from './services/stack';
 import { startMongo } from './services/embedded';
 import { bundleWorkflows, configuredWorkflowBundle, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
@@ -229,6 +231,37 @@ the Go module proxy, showing progress.`,
         console.log(`${name}: ${found.path} (${found.source})`);
       }
       return 0;
+    },
+  },
+
+  setup: {
+    summary: 'check, and install where it can, everything "npm start" and "npm test" need',
+    usage: `onedoor setup [--check]
+
+Checks Node.js (${MINIMUM_NODE} or later), Go (${MINIMUM_GO} or later, to build the
+servers), the Temporal CLI and FerretDB binaries, Chromium at
+${DEFAULT_CHROMIUM_PATH} (or CHROMIUM_PATH) and the Noto CJK fonts; the last two
+are for the browser tests.
+
+Then it installs what is missing: chromium and fonts-noto-cjk (and golang-go
+when Go is missing and the package lists offer a new enough one) with
+"apt-get update" and "apt-get install -y --no-install-recommends", which needs
+root or sudo (sudo may ask for your password; apt-get asks nothing, so as root
+it runs unattended, as in CI), and the missing servers, built as
+"onedoor install" does. What it cannot install it names, with the command
+that installs it, and exits with 1.
+
+  --check   only check and report; install nothing (exit 1 when something is missing)`,
+    async run(args, config) {
+      let values: { check?: boolean };
+      try {
+        ({ values } = parseArgs({ args, options: { check: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+      } catch (error) {
+        console.error(`onedoor setup: ${(error as Error).message} (see "onedoor setup --help")`);
+        return 2;
+      }
+      const plan = await runSetup({ binDir: config.binDir, checkOnly: values.check === true, report: (text) => console.log(text), progress });
+      return isReady(plan) ? 0 : 1;
     },
   },
 

@@ -13,6 +13,9 @@ import { parsePayloadKeys, PayloadKeysError } from './temporal/payload-codec';
  */
 
 /** Levels pino knows; the worker maps them onto the Temporal SDK's. */
+/** Where Debian's chromium package puts the browser. */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -90,6 +93,7 @@ export const environmentSchema = z.object({
     .optional(),
   ONEDOOR_BIN_DIR: z.string().optional(),
   XDG_CACHE_HOME: z.string().optional(),
+  CHROMIUM_PATH: z.string().default(DEFAULT_CHROMIUM_PATH),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
@@ -136,6 +140,8 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
    * the data directory.
    */
   payloadKeys: env.ONEDOOR_PAYLOAD_KEYS,
+  /** The Chromium the browser tests drive and `onedoor setup` checks. */
+  chromiumPath: env.CHROMIUM_PATH,
   logLevel: env.LOG_LEVEL,
   /** Workflows a worker keeps in memory between tasks. */
   maxCachedWorkflows: env.ONEDOOR_MAX_CACHED_WORKFLOWS,

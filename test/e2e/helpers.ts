@@ -8,10 +8,11 @@ import { loadConfig, type Config } from '../../src/config';
 import { createApp } from '../../src/api/app';
 import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
+import { chromiumPath, testRunBlockerOnThisMachine } from '../../src/setup/machine';
 import { startTestEnv, type TestEnv } from '../helpers/temporal';
 import { TEST_SECRET, tokenFor } from '../api/helpers';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 export const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 
 export interface WebEnv {
@@ -37,6 +38,9 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
 
 /** The built UI, the real API on a free port over a real worker, and headless Debian Chromium. */
 export async function startWebEnv(name: string, options: { timeScale?: number } = {}): Promise<WebEnv> {
+  // The global setup checks this for the whole run; this covers a run it could not tell included browser tests.
+  const blocker = testRunBlockerOnThisMachine(loadConfig().binDir, { servers: [], browser: true });
+  if (blocker) throw new Error(blocker);
   await ensureWebBuilt();
   const env = await startTestEnv(name);
   await seedWithRetry(env);

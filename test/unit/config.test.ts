@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: path.resolve('.data'),
       binDir: path.join(os.homedir(), '.cache', 'onedoor', 'bin'),
+      chromiumPath: '/usr/bin/chromium',
       temporalAddress: undefined,
       temporalNamespace: 'default',
       temporalUiUrl: undefined,
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       ONEDOOR_JWT_SECRET: 'a-secret-of-enough-length',
       ONEDOOR_PAYLOAD_KEYS: PAYLOAD_KEY,
       XDG_CACHE_HOME: '/var/cache',
+      CHROMIUM_PATH: '/opt/chromium/chrome',
       LOG_LEVEL: 'debug',
       ONEDOOR_MAX_CACHED_WORKFLOWS: '0',
       ONEDOOR_REQUEST_TIMEOUT_MS: '500',
@@ -77,6 +79,7 @@ describe('loadConfig', () => {
       port: 8080,
       dataDir: path.resolve('state'),
       binDir: '/var/cache/onedoor/bin',
+      chromiumPath: '/opt/chromium/chrome',
       temporalAddress: 'temporal:7233',
       temporalNamespace: 'cases',
       temporalUiUrl: 'http://localhost:8080',
@@ -258,6 +261,8 @@ describe('the sources', () => {
     ['src/services/binaries.ts', ['process.env.PATH', 'process.env.GOTOOLCHAIN', 'process.env']],
     ['src/services/managed-process.ts', ['process.env']],
     ['src/services/stack.ts', ['process.env']],
+    // apt-get and the PATH search of the setup command: the system's own variables.
+    ['src/setup/machine.ts', ['process.env.PATH', 'process.env']],
   ]);
 
   it('read no setting from process.env outside src/config.ts', () => {
