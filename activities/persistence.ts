@@ -1,10 +1,9 @@
-import { auditRecord, intakeAuditId, notificationsFor, type AuditEntry, type CaseEvent, type CaseState } from '../src/domain';
-import type { Models } from '../src/db/models';
-import type { IntakeDetails } from '../workflows/definitions';
-import { maskPhone } from '../src/privacy';
-import { isDuplicateKeyError } from '../src/db/serials';
+import { auditRecord, intakeAuditId, notificationsFor, openingDocument, stateFields, type AuditEntry, type CaseEvent, type CaseState, type IntakeDetails } from '../src/domain';
+import type { Document } from 'mongodb';
+import type { Models, StoredCaseEvent } from '../src/db/models';
+import { isDuplicateKeyError } from '../src/db/errors';
 import { retryWhileBusy } from '../src/db/busy';
-import { caseIndexEntry } from '../src/db/case-index';
+import { caseIndexEntry, type CaseIndexUpdate } from '../src/db/case-index';
 import { writeCaseIndexEntry } from '../src/db/case-index-store';
 import { byId, storedSeq } from '../src/db/by-id';
 import { appendCaseChange } from '../src/db/case-changes';
@@ -13,66 +12,14 @@ export interface CaseOpenedInput {
   intake: IntakeDetails;
   state: CaseState;
   events: CaseEvent[];
-  /** The intake request's audit record, stored once under `intake:<caseId>`; null for cases whose API wrote it. */
-  audit?: AuditEntry | null;
+  /** The intake request's audit record, stored once under `intake:<caseId>`. */
+  audit: AuditEntry;
 }
 
 export interface TransitionInput {
   state: CaseState;
   events: CaseEvent[];
 }
-
-const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
-/** The `cases` fields that mirror the workflow state. */
-function projectionOf(state: CaseState, at: number) {
-  return {
-    caseNumber: state.caseNumber,
-    category: state.category,
-    kind: state.kind,
-    reportedById: state.reportedById,
-    stage: state.stage,
-    status: state.status,
-    centreId: state.centreId,
-    centrePath: state.centrePath,
-    level: state.level,
-    risk: state.risk,
-    riskFactors: state.riskFactors,
-    riskConfirmed: state.riskConfirmed,
-    deadline: toDate(state.deadline),
-    warnAt: toDate(state.warnAt),
-    overdue: state.overdue,
-    mediatorId: state.mediatorId,
-    expertId: state.expertId,
-    expertRequest: state.expertRequest,
-    opinion: state.opinion,
-    sessions: state.sessions,
-    outcome: state.outcome,
-    agreement: state.agreement,
-    failure: state.failure,
-    disposal: state.disposal,
-    closureSummary: state.closureSummary,
-    rating: state.rating,
-    feedbackComment: state.feedbackComment,
-    feedbackStatus: state.feedbackStatus,
-    reopenCount: state.reopenCount,
-    reopenUntil: toDate(state.reopenUntil),
-    visits: state.visits.map((visit) => ({
-      ...visit,
-      enteredAt: new Date(visit.enteredAt),
-      leftAt: toDate(visit.leftAt),
-      deadline: toDate(visit.deadline),
-      warnAt: toDate(visit.warnAt),
-    })),
-    lastSeq: state.seq,
-    slaPolicyVersion: state.slaPolicy.version,
-    updatedAt: new Date(at),
-    closedAt: state.status === 'closed' ? new Date(at) : null,
-  };
-}
-
-/** What a write to `cases` sets: the mirrored state, and at opening also the intake's fields. */
-type ProjectionFields = ReturnType<typeof projectionOf> & { title?: string; receivedAt?: Date; complainant?: { personId: string } };
 
 export function createPersistenceActivities(models: Models) {
   /**
@@ -87,10 +34,10 @@ export function createPersistenceActivities(models: Models) {
    * and mongoose's casting and validation of it cost the worker more CPU than
    * the driver's round trip itself (docs/performance.md, change 14).
    */
-  async function insertOnce(model: 'CaseEvent' | 'Notification' | 'Audit', docs: Record<string, unknown>[]): Promise<void> {
+  async function insertOnce(model: 'CaseEvent' | 'Notification' | 'Audit', docs: object[]): Promise<void> {
     if (docs.length === 0) return;
     try {
-      await models[model].collection.insertMany(docs, { ordered: false });
+      await models[model].collection.insertMany(docs as Document[], { ordered: false });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
@@ -100,7 +47,7 @@ export function createPersistenceActivities(models: Models) {
   async function writeEvents(caseId: string, events: CaseEvent[]): Promise<void> {
     await insertOnce(
       'CaseEvent',
-      events.map((event) => ({ ...event, _id: `${caseId}:${event.seq}`, caseId, at: new Date(event.at) })),
+      events.map((event): StoredCaseEvent => ({ ...event, _id: `${caseId}:${event.seq}`, caseId })),
     );
   }
 
@@ -123,16 +70,16 @@ export function createPersistenceActivities(models: Models) {
   }
 
   /**
-   * Moves the projection forward only: a retry carrying a sequence number no
+   * Moves the case document forward only: a retry carrying a sequence number no
    * newer than what is stored writes nothing. Both the read and the write are
    * keyed by `_id` alone, the only filter FerretDB's SQLite backend answers from
-   * its primary key; `{ _id, lastSeq: { $lt } }` made it scan and decode every
-   * case on each transition. (FerretDB applied that conditional update as a read
-   * followed by a write anyway, so the guard is no weaker there.) An upsert that
+   * its primary key; a filter such as `{ _id, seq: { $lt } }` would scan and
+   * decode every case on each transition. (FerretDB performs such an update as a
+   * read then a write anyway, so reading first is no weaker.) An upsert that
    * races another insert of the same case hits the existing `_id`: that
    * duplicate is "already written" when the stored sequence is at least ours.
    */
-  async function writeProjection(state: CaseState, fields: Record<string, unknown>): Promise<void> {
+  async function writeProjection(state: CaseState, fields: object): Promise<void> {
     const stored = await storedSeq(models.Case, state.caseId);
     if (stored !== null && stored >= state.seq) return;
     try {
@@ -151,9 +98,9 @@ export function createPersistenceActivities(models: Models) {
    * after a failure between the two writes completes the entry. It comes second
    * so that a case without an entry yet can be indexed from the stored projection.
    */
-  async function writeProjectionAndIndex(state: CaseState, fields: ProjectionFields): Promise<void> {
+  async function writeProjectionAndIndex(state: CaseState, fields: object, entry: CaseIndexUpdate): Promise<void> {
     await retryWhileBusy(() => writeProjection(state, fields));
-    await retryWhileBusy(() => writeCaseIndexEntry(models, caseIndexEntry({ _id: state.caseId, ...fields })));
+    await retryWhileBusy(() => writeCaseIndexEntry(models, entry));
     // Every time, even when the entry was current: a retry after a failure before
     // this line must still tell the API processes' mirrors (a second notice is harmless).
     await retryWhileBusy(() => appendCaseChange(models, state.caseId));
@@ -164,37 +111,22 @@ export function createPersistenceActivities(models: Models) {
       const first = events[0];
       const at = first ? first.at : Date.now();
       await retryWhileBusy(() => writeEvents(state.caseId, events));
-      // Events first (the projection's lastSeq vouches for them); then the projection and the outbox together.
-      const projection = {
-        ...projectionOf(state, at),
-        title: intake.title,
-        description: intake.description,
-        channel: intake.channel,
-        location: { centreId: intake.location.centreId, address: intake.location.address, lat: intake.location.lat ?? null, lng: intake.location.lng ?? null },
-        complainant: {
-          personId: intake.complainant.personId,
-          name: intake.complainant.name,
-          phone: intake.complainant.phone,
-          phoneMasked: maskPhone(intake.complainant.phone),
-        },
-        parties: intake.parties,
-        affectedCount: intake.affectedCount,
-        workflowId: state.caseId,
-        receivedAt: new Date(at),
-      };
+      // Events first (the document's seq vouches for them); then the document and the outbox together.
+      const { _id, ...document } = openingDocument(state, intake, at);
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
-        audit ? retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId }, new Date(at)) }])) : undefined,
-        writeProjectionAndIndex(state, projection),
+        retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId }, new Date(at)) }])),
+        writeProjectionAndIndex(state, document, caseIndexEntry({ _id, ...document })),
       ]);
     },
 
     async recordTransition({ state, events }: TransitionInput): Promise<void> {
       const last = events[events.length - 1];
+      const fields = stateFields(state, last ? last.at : Date.now());
       await retryWhileBusy(() => writeEvents(state.caseId, events));
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
-        writeProjectionAndIndex(state, projectionOf(state, last ? last.at : Date.now())),
+        writeProjectionAndIndex(state, fields, caseIndexEntry({ _id: state.caseId, ...fields })),
       ]);
     },
   };

@@ -7,6 +7,7 @@
  * ceiling measured on the same servers, and writes Markdown and JSON to
  * bench/results/.
  */
+import type { CaseDocument } from '../src/domain';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -185,10 +186,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       result.escalation = await s.escalation(ctx, sizes.escalation, sizes.escalationLeadSeconds * 1000);
     });
     await attempt('reads', async () => {
-      const template = (await stack.db.models.Case.findOne({ status: 'closed' }).lean()) ?? (await stack.db.models.Case.findOne({}).lean());
+      const template = (await stack.db.models.Case.findOne({ status: 'closed' }).lean<CaseDocument>()) ?? (await stack.db.models.Case.findOne({}).lean<CaseDocument>());
       if (!template) throw new Error('no case to use as a template for the stored projections');
-      const { _id: _ignored, ...shape } = template as Record<string, unknown>;
-      const ids = await s.seedProjections(ctx, sizes.reads.stored, shape);
+      const ids = await s.seedProjections(ctx, sizes.reads.stored, template);
       result.reads = { stored: await stack.db.models.Case.estimatedDocumentCount(), rows: await s.reads(ctx, ids, sizes.reads.ops, sizes.reads.concurrencies, sizes.reads.budgetSeconds * 1000) };
     });
   } finally {

@@ -8,8 +8,9 @@ import { pool, round, runBounded, runBoundedRaw, summarise, type RawRun, type Su
 import { dangerousHouseIntake, directCaseInput, newCaseId, organisation, policyWithIntakeDeadline, streetLightIntake, Tokens } from './lib/cases';
 import { cpuSeconds, rssMiB } from './lib/machine';
 import { echoWorkflowName, finishSignal, pingUpdate, timerWorkflowName } from './trivial/names';
-import { SEED_CENTRES, STAGES, RISKS } from '../src/domain';
-import { caseIndexEntry, type IndexedProjection } from '../src/db/case-index';
+import { SEED_CENTRES, STAGES, RISKS, type CaseDocument, type Risk, type Stage } from '../src/domain';
+import { caseIndexEntry } from '../src/db/case-index';
+import type { StoredCaseEvent } from '../src/db/models';
 import { appendCaseChange, changeId } from '../src/db/case-changes';
 
 export type Progress = (line: string) => void;
@@ -564,25 +565,25 @@ const OPEN_STAGES = STAGES.filter((s) => s !== 'closed');
  * MongoDB, shaped like the ones the workflow writes: seeding this many through
  * workflows would take longer than the whole bench. Returns some of their ids.
  */
-export async function seedProjections(ctx: Ctx, total: number, template: Record<string, unknown>): Promise<string[]> {
+export async function seedProjections(ctx: Ctx, total: number, template: CaseDocument): Promise<string[]> {
   ctx.progress(`reads: writing ${total} case projections, their case_index entries and ${total * 4} events directly into MongoDB`);
   const ids: string[] = [];
   const batch = 500;
   const day = 86_400_000;
   for (let start = 0; start < total; start += batch) {
-    const cases: Record<string, unknown>[] = [];
-    const events: Record<string, unknown>[] = [];
+    const cases: CaseDocument[] = [];
+    const events: StoredCaseEvent[] = [];
     for (let i = start; i < Math.min(total, start + batch); i += 1) {
       const id = newCaseId();
       ids.push(id);
       const village = VILLAGES[i % VILLAGES.length] as (typeof VILLAGES)[number];
       const closed = i % 3 === 0;
-      const stage = closed ? 'closed' : (OPEN_STAGES[i % OPEN_STAGES.length] as string);
+      const stage: Stage = closed ? 'closed' : (OPEN_STAGES[i % OPEN_STAGES.length] as Stage);
       const received = Date.now() - (i % 90) * day - i * 1000;
       cases.push({
         ...template,
         _id: id,
-        workflowId: id,
+        caseId: id,
         caseNumber: `ZZ-20250101-${String(100_000 + i).padStart(6, '0')}`,
         title: `合成案件 ${i}`,
         stage,
@@ -590,23 +591,23 @@ export async function seedProjections(ctx: Ctx, total: number, template: Record<
         centreId: village.id,
         centrePath: organisation.pathOf(village.id),
         level: 'village',
-        risk: RISKS[i % RISKS.length],
-        deadline: closed ? null : new Date(received + (i % 5 === 0 ? day / 2 : 30 * day)),
+        risk: RISKS[i % RISKS.length] as Risk,
+        deadline: closed ? null : received + (i % 5 === 0 ? day / 2 : 30 * day),
         overdue: !closed && i % 17 === 0,
         rating: closed ? 1 + (i % 5) : null,
-        receivedAt: new Date(received),
-        updatedAt: new Date(received + day),
-        closedAt: closed ? new Date(received + 2 * day) : null,
-        lastSeq: 4,
+        receivedAt: received,
+        updatedAt: received + day,
+        closedAt: closed ? received + 2 * day : null,
+        seq: 4,
       });
       for (let seq = 1; seq <= 4; seq += 1) {
-        events.push({ _id: `${id}:${seq}`, caseId: id, seq, at: new Date(received + seq * 60_000), type: seq === 1 ? 'reported' : 'accepted', stage: 'intake', actor: { kind: 'system' }, centreId: village.id, level: 'village', detail: {} });
+        events.push({ _id: `${id}:${seq}`, caseId: id, seq, at: received + seq * 60_000, type: seq === 1 ? 'reported' : 'accepted', stage: 'intake', fromStage: seq === 1 ? null : 'intake', actor: { kind: 'system' }, centreId: village.id, level: 'village', detail: {} });
       }
     }
     await ctx.stack.db.models.Case.collection.insertMany(cases as never[], { ordered: false });
     // Their case_index entries, derived as the worker derives them (lists and the dashboard read those).
     // Each document is the template (a stored case) with the varied fields replaced, so it has every field the derivation reads.
-    const entries = cases.map((doc) => caseIndexEntry(doc as unknown as IndexedProjection));
+    const entries = cases.map((doc) => caseIndexEntry(doc));
     await ctx.stack.db.models.CaseIndex.collection.insertMany(entries as never[], { ordered: false });
     // And their notices in the change log, which the API's in-memory copy of case_index follows.
     await Promise.all(entries.map((entry) => appendCaseChange(ctx.stack.db.models, entry._id)));
@@ -622,19 +623,19 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
   const city = ctx.tokens.for('p-zz-admin');
   const models = ctx.stack.db.models;
   const pick = (i: number) => ids[(i * 7919) % ids.length] as string;
-  // The database work the API cannot avoid (src/api/cases/service.ts listCases and
+  // The database work the API cannot avoid (src/api/cases/queries.ts listCases and
   // case-mirror.ts): one look at the change log by `_id`, then the page's cases by
   // `_id`. Which ids are on the page is worked out once, before timing.
   const probeChangeLog = () => models.Counter.findById(changeId(1)).lean();
   const pageOf = async (filter: Record<string, unknown>, skip: number, size = 20): Promise<string[]> => {
     const matches = await models.CaseIndex.find(filter, { _id: 1, receivedAt: 1 }).lean();
-    matches.sort((a, b) => (b.receivedAt?.getTime() ?? 0) - (a.receivedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1));
+    matches.sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0) || (a._id < b._id ? -1 : 1));
     return matches.slice(skip, skip + size).map((m) => m._id);
   };
   const countyPage = await pageOf({ $and: [{ centrePath: 'zz-pinghe' }, { stage: 'mediation' }, { risk: 'high' }] }, 20);
   const cityPage = await pageOf({ $and: [{ centrePath: 'zz' }] }, 0);
   // Open311's default window: received in the last 90 days; 50 to a page.
-  const open311Page = await pageOf({ $and: [{ status: 'open' }, { receivedAt: { $gte: new Date(Date.now() - 90 * 86_400_000) } }] }, 0, 50);
+  const open311Page = await pageOf({ $and: [{ status: 'open' }, { receivedAt: { $gte: Date.now() - 90 * 86_400_000 } }] }, 0, 50);
   const listPage = async (ids: string[]) => {
     await probeChangeLog();
     await Promise.all(ids.map((id) => models.Case.findById(id).lean()));
@@ -667,8 +668,8 @@ export async function reads(ctx: Ctx, ids: string[], ops: number, concurrencies:
       api: (i: number) => ctx.http.expect(200, 'GET', `/api/v1/cases/${pick(i)}/timeline`, city),
       // The API's own queries: the projection, then each event by _id.
       bare: async (i: number) => {
-        const doc = await models.Case.findById(pick(i), { lastSeq: 1 }).lean();
-        await Promise.all(Array.from({ length: doc?.lastSeq ?? 0 }, (_, k) => models.CaseEvent.findById(`${pick(i)}:${k + 1}`).lean()));
+        const doc = await models.Case.findById(pick(i), { seq: 1 }).lean();
+        await Promise.all(Array.from({ length: doc?.seq ?? 0 }, (_, k) => models.CaseEvent.findById(`${pick(i)}:${k + 1}`).lean()));
       },
     },
     {

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     };
     await measure('recordCaseOpened', async (i) => {
       const { input, transition } = opened[i] as (typeof opened)[number];
-      await activities.recordCaseOpened({ intake: input.intake, state: transition.state, events: transition.events });
+      await activities.recordCaseOpened({ intake: input.intake, state: transition.state, events: transition.events, audit: input.intakeAudit });
     });
     await measure('recordTransition (deadline)', async (i) => {
       const deadline = onDeadline((opened[i] as (typeof opened)[number]).transition.state, Date.now());

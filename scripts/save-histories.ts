@@ -22,7 +22,9 @@ import { createWorker } from '../src/temporal/worker';
 import { TEST_PAYLOAD_KEYS } from '../test/helpers/payload-keys';
 import { seedDatabase } from '../src/db/seed';
 import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, type Actor, type CaseAction } from '../src/domain';
-import { caseActionUpdate, type CaseWorkflowInput } from '../workflows/definitions';
+import { maskPhone } from '../src/domain/privacy';
+import { caseWorkflows } from '../src/temporal/cases';
+import type { CaseWorkflowInput } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '../test/histories');
 const org = new Organisation(SEED_CENTRES);
@@ -40,6 +42,7 @@ function input(caseId: string, villageId: string, complainantId: string, slaScal
   return {
     opening: { caseId, caseNumber: formatCaseNumber(Date.now(), serial), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
     intake: { title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突', channel: 'app', location: { centreId: villageId, address: '东门社区' }, complainant: { personId: complainantId, name: '王秀兰', phone: '13800000015' }, parties: [{ name: '业主', role: 'complainant' }, { name: '商户', role: 'respondent' }, { name: '物业', role: 'respondent' }], affectedCount: 120 },
+    intakeAudit: { actor: { personId: complainantId, role: 'resident' }, action: 'intake', outcome: 'ok', status: 201, detail: { channel: 'app', category: 'estate_dispute', centreId: villageId, risk: risk.risk, complainantPhone: maskPhone('13800000015'), idempotent: false } },
   };
 }
 
@@ -66,7 +69,8 @@ async function main(): Promise<void> {
     fs.mkdirSync(OUT, { recursive: true });
 
     // Case 3 of DOMAIN.md, every stage.
-    const full = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history0000full', args: [input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1, 1)] });
+    const cases = caseWorkflows(temporal.client, taskQueue);
+    const { handle: full } = await cases.startCase(input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1, 1));
     const steps: [string, CaseAction][] = [
       ['p-dongmen-grid', { type: 'accept' }],
       ['p-dongmen-grid', { type: 'escalate', reason: '需镇级协调' }],
@@ -82,14 +86,14 @@ async function main(): Promise<void> {
       ['p-pinghe-admin', { type: 'close', summary: '和解' }],
       ['p-dongmen-resident', { type: 'feedback', rating: 5 }],
     ];
-    for (const [who, action] of steps) await full.executeUpdate(caseActionUpdate, { args: [{ action, actor: person(who) }] });
+    for (const [who, action] of steps) await cases.actOnCase(full.workflowId, { action, actor: person(who) });
     await full.result();
     saveHistory(servers.temporal.address, full.workflowId, 'case-3-full-lifecycle.json');
 
     // An untouched case that climbs to the city by its deadlines (scaled down).
-    const climb = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: 'case_history000climb', args: [input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002, 2)] });
+    const { handle: climb } = await cases.startCase(input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002, 2));
     for (;;) {
-      const state = await climb.query('caseState') as { overdue: boolean };
+      const state = await cases.queryCase(climb.workflowId);
       if (state.overdue) break;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -3,19 +3,17 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
   log,
-  patched,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   applyAction,
-  CATEGORIES,
   checkAction,
+  defaultSpecialtyOf,
   currentVisit,
   isFinished,
   newCase,
@@ -47,7 +45,8 @@ import {
  * asked for them, recorded as a marker. A write takes a few milliseconds, and
  * a regular activity costs two more round trips through the Temporal server
  * (schedule, poll, complete, then a second workflow task) than the write
- * itself; on a loaded server that doubled an action's latency. Local
+ * itself, and on a loaded server each of those waits its turn (docs/performance.md,
+ * change 9). Local
  * activities are retried by the worker while the database is away (the
  * workflow task is kept alive meanwhile) and, past localRetryThreshold, after a
  * durable timer; if the worker dies, the workflow task times out and another
@@ -55,42 +54,17 @@ import {
  */
 const PERSISTENCE_RETRY = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
 
-const localPersistence = proxyLocalActivities<CaseActivities>({
+const persistence = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
   retry: PERSISTENCE_RETRY,
 });
 
-/** The same writes as regular activities: how cases started before LOCAL_WRITES recorded them. */
-const remotePersistence = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: PERSISTENCE_RETRY,
-});
-
 /** Choosing a person is a read: bounded retries, then the action is refused with a reason. */
-const ASSIGNMENT_OPTIONS = {
+const assignment = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
-} as const;
-const localAssignment = proxyLocalActivities<CaseActivities>(ASSIGNMENT_OPTIONS);
-const remoteAssignment = proxyActivities<CaseActivities>(ASSIGNMENT_OPTIONS);
-
-/** Patch ids: each marks a change to running-case logic (see docs/deploy.md, upgrading). */
-const MOOT_LATE_WARNING = 'moot-late-warning';
-const LOCAL_WRITES = 'local-writes';
-
-/**
- * Local from the first write after this code is deployed; a history recorded
- * before it (no LOCAL_WRITES marker at that point) replays with the regular
- * activities it scheduled.
- */
-function persistence(): typeof localPersistence {
-  return patched(LOCAL_WRITES) ? localPersistence : remotePersistence;
-}
-
-function assignment(): typeof localAssignment {
-  return patched(LOCAL_WRITES) ? localAssignment : remoteAssignment;
-}
+});
 
 /** Runs async handlers one at a time, so two updates never interleave around an activity. */
 class Mutex {
@@ -120,7 +94,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (transition.events.length === 0) return;
     state = transition.state;
     version += 1;
-    await persistence().recordTransition({ state, events: transition.events });
+    await persistence.recordTransition({ state, events: transition.events });
     upsertSearchAttributes(searchAttributesOf(state));
   };
 
@@ -159,7 +133,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   if (opened) {
     const first = opened;
     await mutex.run(async () => {
-      await persistence().recordCaseOpened({ intake: input.intake, state: first.state, events: first.events, audit: input.intakeAudit ?? null });
+      await persistence.recordCaseOpened({ intake: input.intake, state: first.state, events: first.events, audit: input.intakeAudit });
       upsertSearchAttributes(searchAttributesOf(first.state));
     });
   }
@@ -174,11 +148,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       await mutex.run(async () => {
         if (version !== seen) return; // an action got there first
         const now = Date.now();
-        // A warning that comes due only after its deadline (a worker was down, say) is moot: act on the
-        // deadline. Cases started before this rule keep warning late, so their histories still replay.
-        const warnNow =
-          due?.kind === 'warning' &&
-          (!patched(MOOT_LATE_WARNING) || (state.deadline !== null && now < state.deadline));
+        // A warning that comes due only after its deadline (a worker was down, say) is moot: act on the deadline.
+        const warnNow = due?.kind === 'warning' && state.deadline !== null && now < state.deadline;
         await commit(warnNow ? onWarning(state, now) : onDeadline(state, now));
       });
     }
@@ -212,8 +183,8 @@ function nextDue(state: CaseState): Due | null {
  */
 async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
   if (action.type === 'assign_mediator') {
-    const specialty = CATEGORIES[state.category].defaultSpecialty;
-    const mediatorId = await assignment().chooseMediator({
+    const specialty = defaultSpecialtyOf(state);
+    const mediatorId = await assignment.chooseMediator({
       caseId: state.caseId,
       centrePath: state.centrePath,
       specialty,
@@ -231,8 +202,8 @@ async function resolveAssignees(state: CaseState, action: CaseAction): Promise<C
     return { ...action, mediatorId };
   }
   if (action.type === 'request_expert') {
-    const specialty = action.specialty ?? CATEGORIES[state.category].defaultSpecialty;
-    const expertId = await assignment().chooseExpert({
+    const specialty = action.specialty ?? defaultSpecialtyOf(state);
+    const expertId = await assignment.chooseExpert({
       caseId: state.caseId,
       centrePath: state.centrePath,
       specialty,

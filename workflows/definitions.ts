@@ -14,13 +14,11 @@ export interface CaseWorkflowInput {
   opening: NewCaseInput;
   intake: IntakeDetails;
   /**
-   * The audit record of the request that opened the case. The opening write
-   * stores it with the case, keyed by and filled in with the case id, so a case never exists
-   * without its intake record (an API that died right after the start used to
-   * leave one unrecorded) and the request waits for one write fewer. Absent
-   * from cases opened before this field existed: their API wrote the record.
+   * The audit record of the request that opened the case. The opening write stores it with
+   * the case, keyed by and filled in with the case id, so a case never exists without its
+   * intake record, however the API fares after the start.
    */
-  intakeAudit?: AuditEntry;
+  intakeAudit: AuditEntry;
   /** Carried across continue-as-new: the state to resume from (events already written). */
   resumeState?: CaseState;
 }

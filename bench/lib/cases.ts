@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signToken } from '../../src/auth/tokens';
-import { maskPhone } from '../../src/privacy';
+import { maskPhone } from '../../src/domain/privacy';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, scalePolicy, scoreRisk, SEED_PEOPLE, type SlaPolicy } from '../../src/domain';
 import { Organisation, SEED_CENTRES } from '../../src/domain';
 import type { CaseWorkflowInput } from '../../workflows/definitions';

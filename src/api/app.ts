@@ -5,6 +5,7 @@ import type { Database } from '../db/connection';
 import { pingDatabase } from '../db/connection';
 import type { TemporalClient } from '../temporal/client';
 import { pingTemporal } from '../temporal/client';
+import { caseWorkflows } from '../temporal/cases';
 import type { Config } from '../config';
 import { resolveJwtSecret } from '../auth/tokens';
 import { optionalAuth, requireAuth } from './auth';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
     config: deps.config,
     db: deps.db,
     temporal: deps.temporal,
+    cases: caseWorkflows(deps.temporal.client, deps.config.taskQueue),
     logger,
     jwtSecret: resolveJwtSecret(deps.config),
     centres: new CentreDirectory(deps.db),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/connection';
 import type { TemporalClient } from '../temporal/client';
+import type { CaseWorkflows } from '../temporal/cases';
 import type { Actor, Level, Role } from '../domain';
 
 export interface CentreInfo {
@@ -48,6 +49,8 @@ export interface ApiContext {
   config: Config;
   db: Database;
   temporal: TemporalClient;
+  /** The case workflows, through their typed client. */
+  cases: CaseWorkflows;
   logger: Logger;
   jwtSecret: string;
   centres: CentreDirectory;

@@ -1,8 +1,4 @@
-/** FerretDB's SQLite backend refusing a write because another one holds the lock. */
-export function isSqliteBusy(error: unknown): boolean {
-  const e = error as { name?: string; message?: string } | undefined;
-  return typeof e?.message === 'string' && /database is locked|SQLITE_BUSY/.test(e.message);
-}
+import { isSqliteBusy } from './errors';
 
 /**
  * Runs an idempotent write again, after a few milliseconds, while FerretDB

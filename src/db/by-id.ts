@@ -12,8 +12,8 @@ export function byId(id: string): Filter<Document> {
   return { _id: id as unknown as Document['_id'] };
 }
 
-/** The `lastSeq` stored for a case (projection or index entry), or null when there is none. */
+/** The `seq` stored for a case (projection or index entry), or null when there is none. */
 export async function storedSeq(model: { collection: Collection }, id: string): Promise<number | null> {
-  const doc = await model.collection.findOne(byId(id), { projection: { lastSeq: 1 } });
-  return typeof doc?.lastSeq === 'number' ? doc.lastSeq : null;
+  const doc = await model.collection.findOne(byId(id), { projection: { seq: 1 } });
+  return typeof doc?.seq === 'number' ? doc.seq : null;
 }

@@ -1,5 +1,5 @@
 import type { Models } from './models';
-import { isDuplicateKeyError, writeErrorsOf } from './serials';
+import { isDuplicateKeyError, writeErrorsOf } from './errors';
 import { inTurns, latestOnly } from './in-turns';
 import { byId } from './by-id';
 

@@ -1,90 +1,59 @@
-import type { CaseIndexDoc } from './models';
+import type { CaseDocument, CaseRecord, CaseState, CaseTimes } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
- * the dashboard read, derived from the `cases` projection by one pure function
- * that every writer uses (the worker's activities, the start-up backfill, the
- * bench's direct seeding), so the two collections cannot drift by construction.
+ * the dashboard read, derived from the case document by one pure function that
+ * every writer uses (the worker's activities, the bench's direct seeding), so the
+ * two collections cannot drift by construction.
  */
 
-/** The projection fields the entry is derived from, as `cases` stores them (a lean document) or as an activity writes them. */
-export interface IndexedProjection {
-  _id: string;
-  caseNumber: string;
-  category: string;
-  centreId: string;
-  centrePath: readonly string[];
-  stage: string;
-  status: string;
-  level: string;
-  risk: string;
-  lastSeq: number;
-  deadline?: Date | null;
-  overdue?: boolean | null;
-  closedAt?: Date | null;
-  rating?: number | null;
-  updatedAt?: Date | null;
-  reportedById?: string | null;
-  mediatorId?: string | null;
-  expertId?: string | null;
-  /** `Mixed` in the schema: `{ expertId, text, at }` or null. */
-  opinion?: unknown;
-  visits?: readonly { breached?: boolean | null }[] | null;
-  // Written once, when the case opens; a transition's write leaves them out.
-  title?: string | null;
-  receivedAt?: Date | null;
-  complainant?: { personId?: string | null } | null;
-}
+/** Fields an entry takes from the case as they are. */
+type CopiedFields =
+  | 'caseNumber' | 'category' | 'centreId' | 'centrePath' | 'stage' | 'status' | 'level' | 'risk' | 'deadline' | 'overdue' | 'closedAt' | 'rating'
+  | 'complainantId' | 'reportedById' | 'mediatorId' | 'expertId' | 'seq' | 'updatedAt';
+/** Fields only the opening write carries: a transition's write leaves them as they are. */
+type OpeningFields = 'title' | 'receivedAt';
 
-export type CaseIndexEntry = Omit<CaseIndexDoc, 'title' | 'receivedAt' | 'complainantId' | 'centrePath'> & {
-  _id: string;
-  centrePath: string[];
-  /** Absent when derived from a transition's write, which does not carry the fields set at opening. */
-  title?: string | null;
-  receivedAt?: Date | null;
-  complainantId?: string | null;
+export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | OpeningFields> & {
+  /** Any stage visit past its deadline: the dashboard's "closed on time" is `!breached`. */
+  breached: boolean;
+  /** The expert who answered, who keeps seeing the case after the request is closed. */
+  opinionExpertId: string | null;
 };
 
-/** The entry fields only the opening write of a case carries; an entry without them is incomplete. */
-export const OPENING_ONLY_FIELDS = ['title', 'receivedAt', 'complainantId'] as const;
+/** The entry a transition writes: everything but the fields set once at opening. */
+export type CaseIndexUpdate = Omit<CaseIndexEntry, OpeningFields> & Partial<Pick<CaseIndexEntry, OpeningFields>>;
 
-export function isCompleteEntry(entry: CaseIndexEntry): boolean {
-  return OPENING_ONLY_FIELDS.every((field) => entry[field] !== undefined);
-}
+/** What a transition's write of the case carries: the state and its times, not the report. */
+export type CaseUpdate = { _id: string } & CaseState & Omit<CaseTimes, 'receivedAt'>;
 
-function opinionExpertOf(opinion: unknown): string | null {
-  if (typeof opinion !== 'object' || opinion === null) return null;
-  const expertId = (opinion as { expertId?: unknown }).expertId;
-  return typeof expertId === 'string' ? expertId : null;
-}
-
-/** Derives the index entry from a case projection; pure. */
-export function caseIndexEntry(projection: IndexedProjection): CaseIndexEntry {
-  const entry: CaseIndexEntry = {
-    _id: projection._id,
-    caseNumber: projection.caseNumber,
-    category: projection.category,
-    centreId: projection.centreId,
-    centrePath: [...projection.centrePath],
-    stage: projection.stage,
-    status: projection.status,
-    level: projection.level,
-    risk: projection.risk,
-    deadline: projection.deadline ?? null,
-    overdue: Boolean(projection.overdue),
-    closedAt: projection.closedAt ?? null,
-    rating: projection.rating ?? null,
-    // The dashboard counts a closed case "on time" when no stage visit breached its deadline.
-    breached: (projection.visits ?? []).some((visit) => Boolean(visit.breached)),
-    reportedById: projection.reportedById ?? null,
-    mediatorId: projection.mediatorId ?? null,
-    expertId: projection.expertId ?? null,
-    opinionExpertId: opinionExpertOf(projection.opinion),
-    lastSeq: projection.lastSeq,
-    updatedAt: projection.updatedAt ?? null,
+/** The entry of a case, from its whole document (at opening) or from a transition's fields. */
+export function caseIndexEntry(doc: CaseDocument): CaseIndexEntry;
+export function caseIndexEntry(doc: CaseUpdate): CaseIndexUpdate;
+export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate {
+  const entry: CaseIndexUpdate = {
+    _id: doc._id,
+    caseNumber: doc.caseNumber,
+    category: doc.category,
+    centreId: doc.centreId,
+    centrePath: [...doc.centrePath],
+    stage: doc.stage,
+    status: doc.status,
+    level: doc.level,
+    risk: doc.risk,
+    deadline: doc.deadline,
+    overdue: doc.overdue,
+    closedAt: doc.closedAt,
+    rating: doc.rating,
+    breached: doc.visits.some((visit) => visit.breached),
+    complainantId: doc.complainantId,
+    reportedById: doc.reportedById,
+    mediatorId: doc.mediatorId,
+    expertId: doc.expertId,
+    opinionExpertId: doc.opinion?.expertId ?? null,
+    seq: doc.seq,
+    updatedAt: doc.updatedAt,
   };
-  if (projection.title !== undefined) entry.title = projection.title;
-  if (projection.receivedAt !== undefined) entry.receivedAt = projection.receivedAt;
-  if (projection.complainant !== undefined) entry.complainantId = projection.complainant?.personId ?? null;
+  if ('title' in doc) return { ...entry, title: doc.title, receivedAt: doc.receivedAt };
   return entry;
 }

@@ -1,33 +1,10 @@
 import type { Logger } from 'pino';
 import type { Models } from './models';
 import { changeHint, readChange } from './case-changes';
+import type { CaseIndexEntry } from './case-index';
 
-/** One case as lists, filters, visibility and the dashboard see it (a `case_index` entry, in memory). */
-export interface MirroredCase {
-  id: string;
-  caseNumber: string;
-  /** Null in an entry written before the category was indexed (until the worker's start-up backfill fills it). */
-  category: string | null;
-  title: string;
-  centreId: string;
-  centrePath: string[];
-  stage: string;
-  status: string;
-  level: string;
-  risk: string;
-  deadline: number | null;
-  overdue: boolean;
-  receivedAt: number | null;
-  closedAt: number | null;
-  rating: number | null;
-  breached: boolean;
-  complainantId: string | null;
-  reportedById: string | null;
-  mediatorId: string | null;
-  expertId: string | null;
-  opinionExpertId: string | null;
-  lastSeq: number;
-}
+/** One case as lists, filters, visibility and the dashboard see it: its `case_index` entry, in memory, under `id`. */
+export type MirroredCase = Omit<CaseIndexEntry, '_id'> & { id: string };
 
 /** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */
 export function newestFirst(a: MirroredCase, b: MirroredCase): number {
@@ -74,8 +51,8 @@ export class CaseMirror {
   private missing: { number: number; since: number } | null = null;
   private readonly holes = new Map<number, number>();
   private background: NodeJS.Timeout | null = null;
-  /** Full `cases` documents by id, each with the `lastSeq` it was read at. */
-  private readonly documents = new Map<string, { lastSeq: number; doc: Record<string, unknown> }>();
+  /** Full `cases` documents by id, each with the `seq` it was read at. */
+  private readonly documents = new Map<string, { seq: number; doc: Record<string, unknown> }>();
 
   constructor(
     private readonly models: Models,
@@ -108,16 +85,16 @@ export class CaseMirror {
 
   /**
    * The full `cases` documents of these ids, in order, skipping any not found.
-   * A document is served from memory only while its `lastSeq` is the one the
-   * copy holds for the case: the projection is written forward only, so the
-   * document at a given `lastSeq` never changes. Call after current().
+   * A document is served from memory only while its `seq` is the one the
+   * copy holds for the case: the document is written forward only, so the
+   * document at a given `seq` never changes. Call after current().
    */
   async documentsOf(ids: readonly string[]): Promise<Record<string, unknown>[]> {
     const docs = await Promise.all(
       ids.map(async (id) => {
-        const wanted = this.cases.get(id)?.lastSeq;
+        const wanted = this.cases.get(id)?.seq;
         const cached = this.documents.get(id);
-        if (cached && cached.lastSeq === wanted) {
+        if (cached && cached.seq === wanted) {
           this.documents.delete(id);
           this.documents.set(id, cached);
           return cached.doc;
@@ -132,7 +109,7 @@ export class CaseMirror {
 
   private remember(id: string, doc: Record<string, unknown>): void {
     this.documents.delete(id);
-    this.documents.set(id, { lastSeq: typeof doc.lastSeq === 'number' ? doc.lastSeq : -1, doc });
+    this.documents.set(id, { seq: typeof doc.seq === 'number' ? doc.seq : -1, doc });
     while (this.documents.size > MAX_CACHED_DOCUMENTS) {
       const oldest = this.documents.keys().next().value as string;
       this.documents.delete(oldest);
@@ -152,7 +129,7 @@ export class CaseMirror {
     const started = Date.now();
     // The hint first: changes made during the read are then read again, which is harmless.
     const hint = await changeHint(this.models);
-    const entries = await this.models.CaseIndex.find({}).lean();
+    const entries = await this.models.CaseIndex.find({}).lean<CaseIndexEntry[]>();
     this.cases.clear();
     for (const entry of entries) this.cases.set(entry._id, mirrored(entry));
     this.next = hint + 1;
@@ -234,7 +211,7 @@ export class CaseMirror {
     const ids = [...caseIds];
     for (let i = 0; i < ids.length; i += MAX_PROBE) {
       const chunk = ids.slice(i, i + MAX_PROBE);
-      const entries = await Promise.all(chunk.map((id) => this.models.CaseIndex.findById(id).lean()));
+      const entries = await Promise.all(chunk.map((id) => this.models.CaseIndex.findById(id).lean<CaseIndexEntry>()));
       chunk.forEach((id, j) => {
         const entry = entries[j];
         if (entry) this.cases.set(id, mirrored(entry));
@@ -252,41 +229,7 @@ export class CaseMirror {
   }
 }
 
-function time(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  const ms = new Date(value as string | number | Date).getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-/** A lean `case_index` document, read defensively: it comes from the database. */
-function mirrored(entry: object): MirroredCase {
-  const e = entry as Record<string, unknown>;
-  return {
-    id: String(e._id),
-    caseNumber: text(e.caseNumber) ?? '',
-    category: text(e.category),
-    title: text(e.title) ?? '',
-    centreId: text(e.centreId) ?? '',
-    centrePath: Array.isArray(e.centrePath) ? e.centrePath.filter((c): c is string => typeof c === 'string') : [],
-    stage: text(e.stage) ?? '',
-    status: text(e.status) ?? '',
-    level: text(e.level) ?? '',
-    risk: text(e.risk) ?? '',
-    deadline: time(e.deadline),
-    overdue: e.overdue === true,
-    receivedAt: time(e.receivedAt),
-    closedAt: time(e.closedAt),
-    rating: typeof e.rating === 'number' ? e.rating : null,
-    breached: e.breached === true,
-    complainantId: text(e.complainantId),
-    reportedById: text(e.reportedById),
-    mediatorId: text(e.mediatorId),
-    expertId: text(e.expertId),
-    opinionExpertId: text(e.opinionExpertId),
-    lastSeq: typeof e.lastSeq === 'number' ? e.lastSeq : 0,
-  };
+function mirrored(entry: CaseIndexEntry): MirroredCase {
+  const { _id, ...fields } = entry;
+  return { id: _id, ...fields };
 }

@@ -1,4 +1,9 @@
-import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
+import type { CaseDocument, CaseEvent } from '../domain';
+import type { CaseIndexEntry } from './case-index';
+
+/** An event as `case_events` stores it: the domain's event, under its business key. */
+export type StoredCaseEvent = CaseEvent & { _id: string; caseId: string };
 
 /**
  * MongoDB collections. Hot reads are keyed by `_id` (FerretDB's SQLite backend
@@ -34,158 +39,31 @@ const personSchema = new Schema(
   { collection: 'people', versionKey: false, strict: 'throw' },
 );
 
-const riskFactor = new Schema(
-  {
-    code: String,
-    points: Number,
-    label: { zh: String, en: String },
-    evidence: { type: String, default: undefined },
-  },
-  { _id: false },
+/**
+ * `cases`: one document per case, the domain's `CaseDocument` (src/domain/case-record.ts):
+ * the workflow's state, times in epoch milliseconds, beside the report it started from.
+ * The schema names only what the database itself must know (the key, the indexes); the
+ * document's shape is the domain's type, written whole by the worker's activities.
+ */
+const caseSchema = new Schema<CaseDocument>(
+  { _id: { type: String, required: true }, caseNumber: { type: String, required: true, unique: true } },
+  { collection: 'cases', versionKey: false, strict: false },
 );
-
-const stageVisit = new Schema(
-  {
-    stage: String,
-    centreId: String,
-    level: String,
-    enteredAt: Date,
-    leftAt: { type: Date, default: null },
-    deadline: { type: Date, default: null },
-    warnAt: { type: Date, default: null },
-    warned: Boolean,
-    breached: Boolean,
-  },
-  { _id: false },
-);
-
-const caseSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    caseNumber: { type: String, required: true, unique: true },
-    category: { type: String, required: true },
-    kind: { type: String, required: true },
-    title: { type: String, required: true },
-    description: { type: String, required: true },
-    channel: { type: String, required: true },
-    location: {
-      centreId: String,
-      address: String,
-      lat: { type: Number, default: null },
-      lng: { type: Number, default: null },
-    },
-    complainant: {
-      personId: String,
-      name: String,
-      /** Full number for the centre to call back; never logged, never in Temporal search attributes. */
-      phone: String,
-      phoneMasked: String,
-    },
-    reportedById: String,
-    parties: [{ _id: false, name: String, role: String }],
-    affectedCount: { type: Number, default: null },
-    stage: { type: String, required: true },
-    status: { type: String, required: true },
-    centreId: { type: String, required: true },
-    centrePath: { type: [String], required: true },
-    level: { type: String, required: true },
-    risk: { type: String, required: true },
-    riskFactors: [riskFactor],
-    riskConfirmed: Boolean,
-    deadline: { type: Date, default: null },
-    warnAt: { type: Date, default: null },
-    overdue: { type: Boolean, default: false },
-    mediatorId: { type: String, default: null },
-    expertId: { type: String, default: null },
-    expertRequest: { type: Schema.Types.Mixed, default: null },
-    opinion: { type: Schema.Types.Mixed, default: null },
-    sessions: { type: [Schema.Types.Mixed], default: [] },
-    outcome: { type: String, default: null },
-    agreement: { type: [Schema.Types.Mixed], default: null },
-    failure: { type: Schema.Types.Mixed, default: null },
-    disposal: { type: String, default: null },
-    closureSummary: { type: String, default: null },
-    rating: { type: Number, default: null },
-    feedbackComment: { type: String, default: null },
-    feedbackStatus: { type: String, default: null },
-    reopenCount: { type: Number, default: 0 },
-    reopenUntil: { type: Date, default: null },
-    visits: [stageVisit],
-    /** Sequence number of the last event reflected here; a stale retry never overwrites a newer state. */
-    lastSeq: { type: Number, required: true },
-    slaPolicyVersion: String,
-    workflowId: String,
-    receivedAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    closedAt: { type: Date, default: null },
-  },
-  { collection: 'cases', versionKey: false, strict: 'throw' },
-);
-caseSchema.index({ centrePath: 1, stage: 1 });
 caseSchema.index({ 'complainant.personId': 1 });
 
 /**
  * `case_index`: one small flat document per case (`_id` = case id) with only what
- * lists, filters, visibility rules and the dashboard read. FerretDB's SQLite
- * backend answers no filter but `{ _id }` from an index: every other query reads
- * and decodes every document of the collection, ~1 ms per ~3.4 KB `cases`
- * document but a tenth of that for these. Written by `_id` next to the
- * projection (activities/persistence.ts), derived by `caseIndexEntry`
- * (src/db/case-index.ts); never ahead of or behind it for long.
+ * lists, filters, visibility rules and the dashboard read (`CaseIndexEntry`, derived
+ * from the case document by src/db/case-index.ts). FerretDB's SQLite backend answers no
+ * filter but `{ _id }` from an index: every other query reads and decodes every document
+ * of the collection, a tenth of the work for these as for whole cases.
  */
-const caseIndexSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    caseNumber: { type: String, required: true },
-    /** The category code: Open311 lists filter on it (`service_code`). Null only in entries written before it was indexed. */
-    category: { type: String, default: null },
-    title: { type: String, default: null },
-    centreId: { type: String, required: true },
-    centrePath: { type: [String], required: true },
-    stage: { type: String, required: true },
-    status: { type: String, required: true },
-    level: { type: String, required: true },
-    risk: { type: String, required: true },
-    deadline: { type: Date, default: null },
-    overdue: { type: Boolean, default: false },
-    receivedAt: { type: Date, default: null },
-    closedAt: { type: Date, default: null },
-    rating: { type: Number, default: null },
-    /** Any stage visit past its deadline: the dashboard's "closed on time" is `!breached`. */
-    breached: { type: Boolean, default: false },
-    /** `complainant.personId` of the projection. */
-    complainantId: { type: String, default: null },
-    reportedById: { type: String, default: null },
-    mediatorId: { type: String, default: null },
-    expertId: { type: String, default: null },
-    /** `opinion.expertId` of the projection: an expert who answered keeps seeing the case. */
-    opinionExpertId: { type: String, default: null },
-    /** The projection's `lastSeq` this entry was derived from; a stale write never overwrites a newer entry. */
-    lastSeq: { type: Number, required: true },
-    updatedAt: { type: Date, default: null },
-  },
-  { collection: 'case_index', versionKey: false, strict: 'throw' },
-);
+const caseIndexSchema = new Schema<CaseIndexEntry>({ _id: { type: String, required: true } }, { collection: 'case_index', versionKey: false, strict: false });
 // For MongoDB in production (admin lists by subtree, newest first); FerretDB v1 uses no index but `_id`.
 caseIndexSchema.index({ centrePath: 1, receivedAt: -1 });
 
-const caseEventSchema = new Schema(
-  {
-    /** `<caseId>:<seq>`: the business key, so a replayed write finds the same document. */
-    _id: { type: String, required: true },
-    caseId: { type: String, required: true },
-    seq: { type: Number, required: true },
-    at: { type: Date, required: true },
-    type: { type: String, required: true },
-    stage: { type: String, required: true },
-    fromStage: { type: String, default: null },
-    actor: { type: Schema.Types.Mixed, required: true },
-    centreId: { type: String, required: true },
-    level: { type: String, required: true },
-    detail: { type: Schema.Types.Mixed, default: {} },
-  },
-  { collection: 'case_events', versionKey: false, strict: 'throw', minimize: false },
-);
+/** `case_events`: the domain's events, each under `<caseId>:<seq>`, the business key a replayed write finds again. */
+const caseEventSchema = new Schema<StoredCaseEvent>({ _id: { type: String, required: true } }, { collection: 'case_events', versionKey: false, strict: false, minimize: false });
 caseEventSchema.index({ caseId: 1, seq: 1 }, { unique: true });
 
 const notificationSchema = new Schema(
@@ -222,20 +100,6 @@ const counterSchema = new Schema(
   { collection: 'counters', versionKey: false, strict: 'throw' },
 );
 
-/** A plain scratch collection used by the foundation's smoke activity and the readiness probe. */
-const probeSchema = new Schema(
-  { _id: { type: String, required: true }, writtenAt: { type: Date, required: true }, note: String },
-  { collection: 'probes', versionKey: false, strict: 'throw' },
-);
-
-export type CentreDoc = InferSchemaType<typeof centreSchema>;
-export type PersonDoc = InferSchemaType<typeof personSchema>;
-export type CaseDoc = InferSchemaType<typeof caseSchema>;
-export type CaseIndexDoc = InferSchemaType<typeof caseIndexSchema>;
-export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
-export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
-export type AuditDoc = InferSchemaType<typeof auditSchema>;
-
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -246,9 +110,7 @@ export function registerModels(connection: Connection) {
     Notification: connection.model('Notification', notificationSchema),
     Audit: connection.model('Audit', auditSchema),
     Counter: connection.model('Counter', counterSchema),
-    Probe: connection.model('Probe', probeSchema),
   };
 }
 
 export type Models = ReturnType<typeof registerModels>;
-export type AnyModel = Model<unknown>;

@@ -1,6 +1,6 @@
 import { Organisation, SEED_CENTRES, SEED_PEOPLE } from '../domain';
 import type { Models } from './models';
-import { isDuplicateKeyError } from './serials';
+import { isDuplicateKeyError } from './errors';
 
 export interface SeedResult {
   centres: number;

@@ -1,13 +1,7 @@
 import type { Models } from './models';
 import { inTurns, latestOnly } from './in-turns';
 import { byId } from './by-id';
-
-const DUPLICATE_KEY = 11000;
-
-export function isDuplicateKeyError(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: { code?: number }[] };
-  return e.code === DUPLICATE_KEY || (e.writeErrors !== undefined && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === DUPLICATE_KEY));
-}
+import { isDuplicateKeyError, writeErrorsOf } from './errors';
 
 /**
  * The next serial number in a scope (e.g. the case numbers of one day), unique
@@ -79,12 +73,4 @@ async function claimSerials(models: Models, scope: string, lastHere: number, cou
   }
   if (claimed.length < count) throw new Error(`could not allocate a serial in ${scope}`);
   return claimed;
-}
-
-export function writeErrorsOf(error: unknown): { index: number; code?: number }[] {
-  const raw = (error as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(raw)) return raw as { index: number }[];
-  if (raw && typeof raw === 'object') return [raw as { index: number }];
-  // A single duplicate without details: treat every id of the batch as taken and try the next ones.
-  return Array.from({ length: 256 }, (_, index) => ({ index }));
 }

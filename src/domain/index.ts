@@ -7,6 +7,8 @@ export * from './lifecycle';
 // Not the table itself (actions.ts says why): its questions and types.
 export { ACTION_TYPES, ESCALATABLE_STAGES, allowedActions, applyAction, checkAction, defaultSpecialtyOf, exampleOf, type ActionOf, type ActionType, type CaseAction } from './actions';
 export * from './intake';
+export * from './case-record';
+export * from './privacy';
 export * from './case-number';
 export * from './seed-data';
 export * from './notifications';

@@ -16,3 +16,14 @@ export interface IntakeDetails {
   parties: { name: string; role: string }[];
   affectedCount: number | null;
 }
+
+/** The report as a case stores it: places and people with nothing left out, the phone also masked. */
+export interface StoredIntake {
+  title: string;
+  description: string;
+  channel: Channel;
+  location: { centreId: string; address: string; lat: number | null; lng: number | null };
+  complainant: { personId: string; name: string; phone: string; phoneMasked: string };
+  parties: { name: string; role: string }[];
+  affectedCount: number | null;
+}

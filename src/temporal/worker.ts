@@ -3,7 +3,6 @@ import path from 'node:path';
 import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
-import { backfillCaseIndex } from '../db/case-index-store';
 import { dataConverterFor, type PayloadKeys } from './payload-codec';
 import { createActivities, type CaseActivities } from '../../activities';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, type Config, type LogLevel } from '../config';
@@ -105,9 +104,6 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   installRuntime(options.logLevel ?? 'info');
   const db = await connectDatabase(options.mongodbUri);
   await ensureIndexes(db.models);
-  // Cases projected before case_index existed get their entries once, before this
-  // worker writes anything: lists and the dashboard read case_index only.
-  await backfillCaseIndex(db.models, (message) => Runtime.instance().logger.info(message));
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // A fresh cluster must just work: register our search attributes if they are missing.
   await ensureSearchAttributes(connection, options.namespace);

@@ -9,7 +9,7 @@ import { caseStateQuery } from '../../workflows/definitions';
 import { connectDatabase, ensureIndexes, type Database } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
-import { maskPhone } from '../../src/privacy';
+import { maskPhone } from '../../src/domain/privacy';
 import { eventually, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 import { FINAL_SEQ, LoadDriver, SteadyLoad, type Answer, type CaseRecord } from './load';
 import { FaultStack } from './stack';
@@ -86,8 +86,8 @@ async function verify(records: CaseRecord[]): Promise<{ lost: string[]; duplicat
     const sameIntake = await db.models.Case.countDocuments({ title: record.title });
     if (sameIntake !== 1) duplicates.push(`${record.key}: ${sameIntake} cases`);
     const doc = await db.models.Case.findById(id).lean();
-    if (!doc || doc.status !== 'closed' || doc.stage !== 'closed' || doc.outcome !== 'disposed' || doc.rating !== 5 || doc.lastSeq !== FINAL_SEQ) {
-      lost.push(`${id}: projection ${JSON.stringify(doc && { stage: doc.stage, status: doc.status, lastSeq: doc.lastSeq })}`);
+    if (!doc || doc.status !== 'closed' || doc.stage !== 'closed' || doc.outcome !== 'disposed' || doc.rating !== 5 || doc.seq !== FINAL_SEQ) {
+      lost.push(`${id}: projection ${JSON.stringify(doc && { stage: doc.stage, status: doc.status, seq: doc.seq })}`);
       continue;
     }
     const events = await db.models.CaseEvent.find({ caseId: id }).sort({ seq: 1 }).lean();
@@ -96,7 +96,7 @@ async function verify(records: CaseRecord[]): Promise<{ lost: string[]; duplicat
     if (seqs !== want) mismatches.push(`${id}: case_events seqs ${seqs}, want ${want}`);
     const state = await temporal.client.workflow.getHandle(id).query(caseStateQuery);
     const ours = { stage: state.stage, status: state.status, seq: state.seq, centreId: state.centreId, level: state.level, outcome: state.outcome, rating: state.rating };
-    const projected = { stage: doc.stage, status: doc.status, seq: doc.lastSeq, centreId: doc.centreId, level: doc.level, outcome: doc.outcome, rating: doc.rating };
+    const projected = { stage: doc.stage, status: doc.status, seq: doc.seq, centreId: doc.centreId, level: doc.level, outcome: doc.outcome, rating: doc.rating };
     if (JSON.stringify(ours) !== JSON.stringify(projected)) mismatches.push(`${id}: workflow ${JSON.stringify(ours)} ≠ projection ${JSON.stringify(projected)}`);
   }
   return { lost, duplicates, mismatches };

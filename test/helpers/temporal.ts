@@ -96,6 +96,7 @@ export function caseInput(options: CaseOptions = {}): CaseWorkflowInput {
       affectedCount: null,
       ...options.intake,
     },
+    intakeAudit: { actor: { personId: complainantId, role: 'resident' }, action: 'intake', outcome: 'ok', status: 201, detail: { channel: 'app' } },
   };
 }
 

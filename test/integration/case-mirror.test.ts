@@ -34,7 +34,7 @@ function entry(id: string, fields: Partial<Record<string, unknown>> = {}) {
     mediatorId: null,
     expertId: null,
     opinionExpertId: null,
-    lastSeq: 1,
+    seq: 1,
     updatedAt: new Date(),
     ...fields,
   };
@@ -82,9 +82,9 @@ describe('the case change log and the API’s mirror of case_index', () => {
       expect(seen).toMatchObject({ id, stage: 'intake', status: 'open', complainantId: 'p-dongmen-resident' });
       expect(mirror.size).toBe(before + 1);
 
-      await writer.models.CaseIndex.collection.updateOne({ _id: id as never }, { $set: { stage: 'closed', status: 'closed', rating: 5, lastSeq: 7 } });
+      await writer.models.CaseIndex.collection.updateOne({ _id: id as never }, { $set: { stage: 'closed', status: 'closed', rating: 5, seq: 7 } });
       await appendCaseChange(writer.models, id);
-      expect((await mirroredById(mirror)).get(id)).toMatchObject({ stage: 'closed', status: 'closed', rating: 5, lastSeq: 7 });
+      expect((await mirroredById(mirror)).get(id)).toMatchObject({ stage: 'closed', status: 'closed', rating: 5, seq: 7 });
     } finally {
       mirror.stop();
     }

@@ -125,7 +125,7 @@ describe('continue-as-new of a long case', () => {
     expect(events.filter((e) => e.type === 'session_recorded')).toHaveLength(sessions);
     expect(events.filter((e) => e.type === 'deadline_warning')).toHaveLength(1);
     const projection = await db.models.Case.findById(caseId).lean();
-    expect([projection?.lastSeq, projection?.stage, projection?.rating]).toEqual([result.seq, 'closed', 5]);
+    expect([projection?.seq, projection?.stage, projection?.rating]).toEqual([result.seq, 'closed', 5]);
     // The case was opened once: the new run wrote no second opening.
     expect(events.filter((e) => e.type === 'reported')).toHaveLength(1);
   });

@@ -83,7 +83,7 @@ describe('crashes', () => {
         'reported', 'accepted', 'assessed', 'mediator_assigned', 'agreement_recorded', 'closed_by_centre', 'feedback_received',
       ]);
       const stored = await env.db.models.Case.findById(caseId).lean();
-      expect(stored).toMatchObject({ status: 'closed', lastSeq: 7, mediatorId: 'p-xiaoxi-med-neighbour' });
+      expect(stored).toMatchObject({ status: 'closed', seq: 7, mediatorId: 'p-xiaoxi-med-neighbour' });
     });
   });
 
@@ -135,7 +135,7 @@ describe('crashes', () => {
       const keys = notifications.map((n) => n._id);
       expect(new Set(keys).size).toBe(keys.length);
       expect(notifications.filter((n) => n.kind === 'case_escalated')).toHaveLength(1);
-      expect((await env.db.models.Case.findById(state.caseId).lean())?.lastSeq).toBe(4);
+      expect((await env.db.models.Case.findById(state.caseId).lean())?.seq).toBe(4);
       // The intake's audit record went in with the opening, once, with the case id filled in.
       const intakeRecords = await env.db.models.Audit.find({ caseId: state.caseId, action: 'intake' }).lean();
       expect(intakeRecords).toEqual([
@@ -154,7 +154,7 @@ describe('crashes', () => {
       // Replaying the older transition (as a late retry would) changes nothing.
       await createPersistenceActivities(env.db.models).recordTransition({ state: accepted, events: [] });
       const stored = await env.db.models.Case.findById(accepted.caseId).lean();
-      expect([stored?.stage, stored?.lastSeq]).toEqual(['escalation', 3]);
+      expect([stored?.stage, stored?.seq]).toEqual(['escalation', 3]);
       await handle.terminate('test finished');
     });
   });

@@ -44,7 +44,7 @@ describe('deadlines', () => {
     ]);
     // Each warning came before the deadline it warned of, and every escalation after it.
     const warnings = events.filter((e) => e.type === 'deadline_warning');
-    for (const warning of warnings) expect(warning.at.getTime()).toBeLessThan(Number(warning.detail.deadline));
+    for (const warning of warnings) expect(warning.at).toBeLessThan(Number(warning.detail.deadline));
     expect(stored.visits?.filter((v) => v.breached).length).toBe(4);
 
     // The city's alert, and the search attributes admins filter on in the Web UI.

@@ -22,7 +22,7 @@ describe('foundation: a real workflow on the dev server writes to MongoDB throug
     expect(stored.centreId).toBe('zz-pinghe-xiaoxi-dongmen');
     expect(stored.level).toBe('village');
     expect(stored.complainant?.phoneMasked).toBe('138****1234');
-    expect(stored.lastSeq).toBe(1);
+    expect(stored.seq).toBe(1);
 
     const events = await env.db.models.CaseEvent.find({ caseId }).sort({ seq: 1 }).lean();
     expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'reported']]);

@@ -44,7 +44,7 @@ describe('payload encryption on the real server', () => {
     // onedoor read it all: the worker decrypted the intake and wrote it to MongoDB.
     const stored = await eventually(async () => {
       const doc = await env.db.models.Case.findById(caseId).lean();
-      return doc && doc.lastSeq >= 3 ? doc : null;
+      return doc && doc.seq >= 3 ? doc : null;
     });
     expect(stored.complainant?.phone).toBe('13955550123');
     expect(stored.complainant?.name).toBe('郑秀英');

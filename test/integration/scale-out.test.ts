@@ -142,7 +142,7 @@ describe('two workers and two API processes on one Temporal and one MongoDB', ()
     const identities = new Set<string>();
     for (const id of ids) {
       const stored = await db.models.Case.findById(id).lean();
-      expect(stored).toMatchObject({ status: 'closed', stage: 'closed', outcome: 'disposed', rating: 5, lastSeq: 6 });
+      expect(stored).toMatchObject({ status: 'closed', stage: 'closed', outcome: 'disposed', rating: 5, seq: 6 });
       const events = await db.models.CaseEvent.find({ caseId: id }).sort({ seq: 1 }).lean();
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       const history = await temporal.client.workflow.getHandle(id).fetchHistory();

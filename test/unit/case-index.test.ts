@@ -1,105 +1,78 @@
 import { describe, expect, it } from 'vitest';
-import { caseIndexEntry, isCompleteEntry, type IndexedProjection } from '../../src/db/case-index';
+import { caseIndexEntry } from '../../src/db/case-index';
+import { openingDocument, stateFields, type IntakeDetails } from '../../src/domain';
+import { CaseWalk, ownerAdmin, person, T0 } from './fixtures';
 
-const received = new Date('2025-03-01T08:00:00Z');
+const INTAKE: IntakeDetails = {
+  title: '邻里噪音',
+  description: '深夜噪音',
+  channel: 'app',
+  location: { centreId: 'zz-pinghe-xiaoxi-dongmen', address: '东门社区 3 号楼' },
+  complainant: { personId: 'p-dongmen-resident', name: '林美华', phone: '13800001234' },
+  parties: [],
+  affectedCount: null,
+};
 
-/** A stored projection as `cases` holds it, with the bulky fields the index leaves out. */
-function storedProjection(overrides: Partial<IndexedProjection> = {}): IndexedProjection {
-  const stored = {
-    _id: 'case_1',
-    caseNumber: 'ZZ-20250301-000001',
-    category: 'neighbour_dispute',
-    title: '邻里噪音',
-    description: '深夜噪音',
-    centreId: 'zz-pinghe-xiaoxi',
-    centrePath: ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi'],
-    stage: 'mediation',
-    status: 'open',
-    level: 'town',
-    risk: 'medium',
-    riskFactors: [{ code: 'parties', points: 2, label: { zh: '多方', en: 'several parties' } }],
-    deadline: new Date('2025-03-05T08:00:00Z'),
-    overdue: false,
-    receivedAt: received,
-    closedAt: null,
-    rating: null,
-    complainant: { personId: 'p-dongmen-resident', name: '林美华', phone: '13800001234', phoneMasked: '138****1234' },
-    reportedById: 'p-dongmen-grid',
-    mediatorId: 'p-xiaoxi-med-neighbour',
-    expertId: null,
-    opinion: null,
-    visits: [
-      { stage: 'intake', breached: false },
-      { stage: 'mediation', breached: false },
-    ],
-    lastSeq: 6,
-    updatedAt: new Date('2025-03-02T08:00:00Z'),
-    ...overrides,
-  };
-  return stored;
+const expert = person('p-expert-law', 'expert', 'zz-pinghe');
+
+/** A village case accepted and sent to an expert: a case document as the worker stores it. */
+function walked(): CaseWalk {
+  const walk = new CaseWalk({ category: 'neighbour_dispute', centreId: 'zz-pinghe-xiaoxi-dongmen', complainantId: 'p-dongmen-resident', reportedById: 'p-dongmen-grid', risk: 'medium' });
+  walk.act({ type: 'accept' }, ownerAdmin(walk.state));
+  walk.act({ type: 'request_expert', question: '合法吗？', specialty: 'legal', expertId: expert.personId }, ownerAdmin(walk.state));
+  walk.act({ type: 'submit_opinion', opinion: '可调解' }, expert);
+  return walk;
 }
 
 describe('caseIndexEntry', () => {
-  it('keeps exactly the list, filter, visibility and dashboard fields of a stored projection', () => {
-    expect(caseIndexEntry(storedProjection())).toEqual({
-      _id: 'case_1',
-      caseNumber: 'ZZ-20250301-000001',
+  it('keeps exactly the list, filter, visibility and dashboard fields of a case document', () => {
+    const walk = walked();
+    const doc = openingDocument(walk.state, INTAKE, T0);
+    expect(caseIndexEntry(doc)).toEqual({
+      _id: walk.state.caseId,
+      caseNumber: walk.state.caseNumber,
       category: 'neighbour_dispute',
       title: '邻里噪音',
-      centreId: 'zz-pinghe-xiaoxi',
-      centrePath: ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi'],
-      stage: 'mediation',
+      centreId: 'zz-pinghe-xiaoxi-dongmen',
+      centrePath: ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi', 'zz-pinghe-xiaoxi-dongmen'],
+      stage: 'risk_assessment',
       status: 'open',
-      level: 'town',
+      level: 'village',
       risk: 'medium',
-      deadline: new Date('2025-03-05T08:00:00Z'),
+      deadline: walk.state.deadline,
       overdue: false,
-      receivedAt: received,
+      receivedAt: T0,
       closedAt: null,
       rating: null,
       breached: false,
       complainantId: 'p-dongmen-resident',
       reportedById: 'p-dongmen-grid',
-      mediatorId: 'p-xiaoxi-med-neighbour',
-      expertId: null,
-      opinionExpertId: null,
-      lastSeq: 6,
-      updatedAt: new Date('2025-03-02T08:00:00Z'),
+      mediatorId: null,
+      expertId: 'p-expert-law',
+      opinionExpertId: 'p-expert-law',
+      seq: 4,
+      updatedAt: T0,
     });
   });
 
-  it('is breached when any visit breached, and takes the opinion’s expert', () => {
-    const entry = caseIndexEntry(
-      storedProjection({
-        visits: [{ breached: false }, { breached: true }, { breached: null }],
-        opinion: { expertId: 'p-expert-law', text: '可调解', at: 1 },
-        status: 'closed',
-        rating: 4,
-        closedAt: new Date('2025-03-04T08:00:00Z'),
-      }),
-    );
-    expect(entry).toMatchObject({ breached: true, opinionExpertId: 'p-expert-law', status: 'closed', rating: 4, closedAt: new Date('2025-03-04T08:00:00Z') });
-  });
-
-  it('fills absent optional fields with the defaults the schema has', () => {
-    const entry = caseIndexEntry({ _id: 'c', caseNumber: 'n', category: 'noise', centreId: 'zz', centrePath: ['zz'], stage: 'intake', status: 'open', level: 'city', risk: 'low', lastSeq: 1 });
-    expect(entry).toMatchObject({ deadline: null, overdue: false, breached: false, mediatorId: null, expertId: null, opinionExpertId: null, reportedById: null });
+  it('is breached when any visit breached', () => {
+    const walk = walked();
+    const visits = walk.state.visits.map((visit, i) => ({ ...visit, breached: i === 1 }));
+    expect(caseIndexEntry(openingDocument({ ...walk.state, visits }, INTAKE, T0)).breached).toBe(true);
   });
 
   it('leaves out the opening-only fields when a transition’s write does not carry them', () => {
-    const { title: _title, receivedAt: _received, complainant: _complainant, ...transition } = storedProjection();
-    const entry = caseIndexEntry(transition);
+    const walk = walked();
+    const entry = caseIndexEntry({ _id: walk.state.caseId, ...stateFields(walk.state, T0) });
     expect(Object.keys(entry)).not.toContain('title');
     expect(Object.keys(entry)).not.toContain('receivedAt');
-    expect(Object.keys(entry)).not.toContain('complainantId');
-    expect(isCompleteEntry(entry)).toBe(false);
-    expect(isCompleteEntry(caseIndexEntry(storedProjection()))).toBe(true);
+    expect(entry).toMatchObject({ complainantId: 'p-dongmen-resident', seq: 4, updatedAt: T0 });
   });
 
-  it('does not share the projection’s arrays', () => {
-    const projection = storedProjection();
-    const entry = caseIndexEntry(projection);
+  it('does not share the document’s arrays', () => {
+    const doc = openingDocument(walked().state, INTAKE, T0);
+    const entry = caseIndexEntry(doc);
     entry.centrePath.push('x');
-    expect(projection.centrePath).toHaveLength(3);
+    expect(doc.centrePath).toHaveLength(4);
   });
 });

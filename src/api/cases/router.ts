@@ -3,7 +3,10 @@ import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { actionSchema, caseListSchema, caseParamsSchema, caseViewSchema, createdCaseSchema, idempotencyHeaders, intakeSchema, listQuerySchema, timelineSchema } from './schemas';
-import { createCase, getCase, getTimeline, listCases, performAction } from './service';
+import { performAction } from './actions';
+import { createCase } from './intake';
+import { getCase, listCases } from './queries';
+import { getTimeline } from './timeline';
 
 const TAGS = ['cases'];
 

@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { CASE_KINDS, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
+import { CASE_KINDS, EVENT_TYPES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
@@ -120,7 +120,10 @@ export const createdCaseSchema = z
     stage: stageEnum,
     status: z.enum(CASE_STATUSES),
     centreId: z.string(),
+    centrePath: z.array(z.string()),
     level: levelEnum,
+    category: categoryEnum,
+    kind: z.enum(CASE_KINDS),
     risk: riskEnum,
     riskFactors: z.array(riskFactorField()),
     deadline: isoDate.nullable(),
@@ -142,7 +145,7 @@ export const timelineSchema = z
       z.object({
         seq: z.number().int(),
         at: isoDate,
-        type: z.string(),
+        type: z.enum(EVENT_TYPES),
         stage: stageEnum,
         fromStage: stageEnum.nullable(),
         actor: z.object({ kind: z.enum(['person', 'system']), personId: z.string().optional(), role: z.enum(ROLES).optional() }),

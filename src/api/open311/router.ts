@@ -4,7 +4,8 @@ import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
-import { createCase, type StoredCase } from '../cases/service';
+import { createCase } from '../cases/intake';
+import type { StoredCase } from '../cases/view';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { IntakeBody } from '../cases/schemas';
 

@@ -1,0 +1,166 @@
+/** Intake: a report becomes a case with a number, a first risk score and a running workflow. */
+import { createHash, randomBytes } from 'node:crypto';
+import { allocateSerial } from '../../db/serials';
+import { isDuplicateKeyError } from '../../db/errors';
+import { CATEGORIES, formatCaseNumber, scoreRisk, stageDeadline } from '../../domain';
+import type { CaseWorkflowInput } from '../../../workflows/definitions';
+import { maskPhone } from '../../domain/privacy';
+import type { ApiContext, Caller } from '../context';
+import { problems } from '../problem';
+import type { IntakeBody } from './schemas';
+import { createdView, slaPolicyOf, toIso, type StoredCase } from './view';
+
+// ---------------------------------------------------------------------------------------
+// Intake
+// ---------------------------------------------------------------------------------------
+
+function dayKey(now: number): string {
+  return new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function nextSerial(ctx: ApiContext, now: number): Promise<number> {
+  return allocateSerial(ctx.db.models, `case-number:${dayKey(now)}`);
+}
+
+/**
+ * The case number of a new intake. With an Idempotency-Key the first request
+ * claims its number under the key's case id, and a retry (even after a crash
+ * between claim and start) reuses it without taking a new serial: a serial
+ * taken and not used is a hole in the day's numbering, which an auditor reads
+ * as a missing case. The claim packs the day and the serial into one number:
+ * yyyymmdd × 10^6 + serial. Only two requests with one key served at the same
+ * moment can still leave a hole: both take a serial, one claim wins.
+ */
+async function caseNumberFor(ctx: ApiContext, caseId: string, idempotencyKey: string | undefined, now: number): Promise<string> {
+  if (idempotencyKey === undefined) return formatCaseNumber(now, await nextSerial(ctx, now));
+  const claimId = `idempotency:${caseId}`;
+  const earlier = await ctx.db.models.Counter.findById(claimId).lean();
+  if (earlier) return unpackCaseNumber(earlier.value);
+  const packed = Number(dayKey(now)) * 1_000_000 + (await nextSerial(ctx, now));
+  try {
+    await ctx.db.models.Counter.collection.insertOne({ _id: claimId as never, value: packed });
+    return unpackCaseNumber(packed);
+  } catch (error) {
+    // Another request with this key claimed first: its number is the case's.
+    if (!isDuplicateKeyError(error)) throw error;
+    const winner = await ctx.db.models.Counter.findById(claimId).lean();
+    if (!winner) throw error;
+    return unpackCaseNumber(winner.value);
+  }
+}
+
+function unpackCaseNumber(packed: number): string {
+  const day = Math.floor(packed / 1_000_000);
+  const dayMs = Date.UTC(Math.floor(day / 10_000), Math.floor((day % 10_000) / 100) - 1, day % 100);
+  return formatCaseNumber(dayMs, packed % 1_000_000);
+}
+
+export function caseIdFor(idempotencyKey: string | undefined, personId: string): string {
+  if (idempotencyKey === undefined) return `case_${randomBytes(12).toString('hex')}`;
+  return `case_${createHash('sha256').update(`${idempotencyKey}\u0000${personId}`).digest('hex').slice(0, 24)}`;
+}
+
+interface IntakeResult {
+  status: 201 | 200;
+  body: Record<string, unknown>;
+  replayed: boolean;
+}
+
+async function resolveComplainant(ctx: ApiContext, caller: Caller, body: IntakeBody, villageId: string, villagePath: string[]): Promise<string> {
+  const named = body.complainant.personId;
+  switch (caller.role) {
+    case 'resident':
+      if (named !== undefined && named !== caller.personId) throw problems.forbidden('A resident reports for themselves; leave complainant.personId out');
+      return caller.personId;
+    case 'expert':
+      throw problems.forbidden('Experts give opinions; they do not take complaints');
+    case 'grid_worker':
+      if (caller.centreId !== villageId) throw problems.forbidden('Grid workers report for their own village or community only');
+      break;
+    case 'mediator':
+    case 'admin':
+      if (caller.centreId === undefined || !villagePath.includes(caller.centreId)) {
+        throw problems.forbidden('Staff take complaints for places in their own centre’s area only');
+      }
+      break;
+  }
+  if (named === undefined || named === caller.personId) return caller.personId;
+  const person = await ctx.db.models.Person.findById(named, { role: 1, centreId: 1 }).lean();
+  if (!person || person.role !== 'resident' || person.centreId !== villageId) {
+    throw problems.validation([{ name: 'body.complainant.personId', reason: 'must be a resident of the reported village or community' }]);
+  }
+  return named;
+}
+
+export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined): Promise<IntakeResult> {
+  const centre = await ctx.centres.get(body.location.centreId);
+  if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
+  if (centre.level !== 'village') {
+    throw problems.validation([{ name: 'body.location.centreId', reason: `must be a village or community centre, not a ${centre.level}` }]);
+  }
+  const complainantId = await resolveComplainant(ctx, caller, body, centre.id, centre.path);
+  const caseId = caseIdFor(idempotencyKey, caller.personId);
+
+  if (idempotencyKey !== undefined) {
+    const existing = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+    if (existing) return { status: 200, body: createdView(existing), replayed: true };
+  }
+
+  const now = Date.now();
+  const parties = body.parties ?? [];
+  const { risk, factors } = scoreRisk({
+    category: body.category,
+    title: body.title,
+    description: body.description,
+    partyCount: 1 + parties.length,
+    ...(body.affectedCount !== undefined ? { affectedCount: body.affectedCount } : {}),
+  });
+  const caseNumber = await caseNumberFor(ctx, caseId, idempotencyKey, now);
+  const slaPolicy = slaPolicyOf(ctx);
+  const input: CaseWorkflowInput = {
+    opening: { caseId, caseNumber, category: body.category, complainantId, reportedById: caller.personId, centrePath: centre.path, risk, riskFactors: factors, slaPolicy, now },
+    intake: {
+      title: body.title,
+      description: body.description,
+      channel: body.channel,
+      location: { centreId: centre.id, address: body.location.address, lat: body.location.lat ?? null, lng: body.location.lng ?? null },
+      complainant: { personId: complainantId, name: body.complainant.name, phone: body.complainant.phone },
+      parties,
+      affectedCount: body.affectedCount ?? null,
+    },
+    intakeAudit: {
+      actor: { personId: caller.personId, role: caller.role, centreId: caller.centreId },
+      action: 'intake',
+      outcome: 'ok',
+      status: 201,
+      detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
+    },
+  };
+
+  // `ended`: the case ran and finished under this key.
+  const { ended: replayed } = await ctx.cases.startCase(input, { idempotent: idempotencyKey !== undefined });
+  if (replayed) {
+    const existing = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+    if (existing) return { status: 200, body: createdView(existing), replayed: true };
+  }
+  // Built from what we know: nothing waits for the workflow or for a person.
+  return {
+    status: 201,
+    replayed,
+    body: {
+      id: caseId,
+      caseNumber,
+      stage: 'intake',
+      status: 'open',
+      centreId: centre.id,
+      centrePath: centre.path,
+      level: centre.level,
+      category: body.category,
+      kind: CATEGORIES[body.category].kind,
+      risk,
+      riskFactors: factors,
+      deadline: toIso(stageDeadline(slaPolicy, 'intake', risk, now)),
+      receivedAt: toIso(now),
+    },
+  };
+}

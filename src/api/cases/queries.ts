@@ -1,0 +1,66 @@
+/** Reading cases: one by id (waiting briefly for a case just opened), and lists. */
+import { isOverdueAt, visibleTo } from '../../domain';
+import { newestFirst, type MirroredCase } from '../../db/case-mirror';
+import type { ApiContext, Caller } from '../context';
+import { problems } from '../problem';
+import type { CaseList, CaseView, ListQuery } from './schemas';
+import { canSee, caseListItem, caseView, namesOf, type StoredCase } from './view';
+
+const PROJECTION_WAIT_MS = 5000;
+
+/**
+ * The projection by id. Intake answers before the first activity has written it, so
+ * when the workflow exists but its projection does not yet, wait a moment for it.
+ */
+export async function loadProjection(ctx: ApiContext, caseId: string): Promise<StoredCase | null> {
+  const read = async () => (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+  const doc = await read();
+  if (doc || (await ctx.cases.describeCase(caseId)) === null) return doc;
+  const until = Date.now() + PROJECTION_WAIT_MS;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const written = await read();
+    if (written) return written;
+  }
+  throw problems.unavailable(`Case ${caseId} is still being recorded`, 1);
+}
+
+/** Reads one case the caller may see; 404 otherwise (another centre's case looks like no case). */
+export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<StoredCase> {
+  const doc = await loadProjection(ctx, caseId);
+  if (!doc || !canSee(doc, caller)) throw problems.notFound(`No case ${caseId} that you can see`);
+  return doc;
+}
+
+export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseView> {
+  const doc = await findVisibleCase(ctx, caller, caseId);
+  const names = await namesOf(ctx, [doc.mediatorId, doc.expertId]);
+  return caseView(doc, caller, names);
+}
+
+export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery): Promise<CaseList> {
+  // From the process's copy of case_index (see case-mirror.ts): FerretDB's
+  // SQLite backend answers every filter but `_id` by decoding every document.
+  const now = Date.now();
+  const q = query.q ? query.q.toLowerCase() : null;
+  const matches: MirroredCase[] = [];
+  for (const entry of await ctx.caseMirror.current()) {
+    if (!visibleTo(entry, caller)) continue;
+    if (query.stage && entry.stage !== query.stage) continue;
+    if (query.level && entry.level !== query.level) continue;
+    if (query.risk && entry.risk !== query.risk) continue;
+    if (query.status && entry.status !== query.status) continue;
+    if (query.centreId && !entry.centrePath.includes(query.centreId)) continue;
+    if (query.overdue !== undefined && isOverdueAt(entry, now) !== query.overdue) continue;
+    if (q !== null && !entry.title.toLowerCase().includes(q) && !entry.caseNumber.toLowerCase().includes(q)) continue;
+    matches.push(entry);
+  }
+  matches.sort(newestFirst);
+  const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
+  // The page's full documents, each by `_id` (an `$in` is not pushed down either
+  // and would scan), or from memory while unchanged since they were read.
+  const stored = (await ctx.caseMirror.documentsOf(pageIds)) as unknown as StoredCase[];
+  const names = await namesOf(ctx, stored.flatMap((d) => [d.mediatorId, d.expertId]));
+  const items = stored.map((doc) => caseListItem(doc, caller, names, now));
+  return { items, page: query.page, pageSize: query.pageSize, total: matches.length };
+}

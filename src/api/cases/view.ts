@@ -1,0 +1,131 @@
+/**
+ * A stored case as the API shows it: who may see it, and the view each caller gets (the
+ * phone masked for all but the case's staff and complainant, the actions allowed now).
+ * The stored document is the domain's state itself, so the rules read it as it is.
+ */
+import { DEFAULT_SLA_POLICY, allowedActions, isOverdueAt, isStaffOf, scalePolicy, visibleTo, type CaseDocument, type CaseState, type SlaPolicy } from '../../domain';
+import type { ApiContext, Caller } from '../context';
+import type { CaseListItem, CaseView, CreatedCase } from './schemas';
+
+export type StoredCase = CaseDocument;
+
+export const toIso = (ms: number): string => new Date(ms).toISOString();
+export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? null : toIso(ms));
+
+/** The policy new cases get; a running case keeps the one it was opened with. */
+export function slaPolicyOf(ctx: ApiContext): SlaPolicy {
+  return scalePolicy(DEFAULT_SLA_POLICY, ctx.config.timeScale);
+}
+
+/** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */
+export function canSee(doc: StoredCase, caller: Caller): boolean {
+  return visibleTo({ ...doc, opinionExpertId: doc.opinion?.expertId ?? null }, caller);
+}
+
+/** Staff of the case and the complainant see the phone number; everyone else its masked form. */
+function seesFullPhone(state: CaseState, caller: Caller): boolean {
+  return isStaffOf(state, caller) || caller.personId === state.complainantId || caller.personId === state.reportedById;
+}
+
+/** People's names change only when the directory is re-seeded: a minute's staleness is fine. */
+const NAME_TTL_MS = 60_000;
+const nameCache = new WeakMap<object, Map<string, { name: string | null; at: number }>>();
+
+export async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
+  if (wanted.length === 0) return new Map();
+  let cache = nameCache.get(ctx.db.models);
+  if (!cache) nameCache.set(ctx.db.models, (cache = new Map()));
+  const known = cache;
+  const now = Date.now();
+  const names = await Promise.all(
+    wanted.map(async (id) => {
+      const hit = known.get(id);
+      if (hit && now - hit.at < NAME_TTL_MS) return hit.name;
+      // One lookup by `_id` each: FerretDB answers `$in` by scanning every person.
+      const person = await ctx.db.models.Person.findById(id, { name: 1 }).lean();
+      const name = person?.name ?? null;
+      known.set(id, { name, at: now });
+      return name;
+    }),
+  );
+  const result = new Map<string, string>();
+  wanted.forEach((id, i) => {
+    const name = names[i];
+    if (typeof name === 'string') result.set(id, name);
+  });
+  return result;
+}
+
+/** A case as a list shows it: everything but the description and the actions allowed now. */
+export function caseListItem(doc: StoredCase, caller: Caller, names: Map<string, string>, now = Date.now()): CaseListItem {
+  const opinion = doc.opinion;
+  return {
+    id: doc._id,
+    caseNumber: doc.caseNumber,
+    category: doc.category,
+    kind: doc.kind,
+    title: doc.title,
+    channel: doc.channel,
+    stage: doc.stage,
+    status: doc.status,
+    centreId: doc.centreId,
+    centrePath: doc.centrePath,
+    level: doc.level,
+    risk: doc.risk,
+    riskFactors: doc.riskFactors,
+    riskConfirmed: doc.riskConfirmed,
+    deadline: toIsoOrNull(doc.deadline),
+    overdue: isOverdueAt(doc, now),
+    mediator: doc.mediatorId ? { id: doc.mediatorId, name: names.get(doc.mediatorId) ?? null } : null,
+    expert: doc.expertId ? { id: doc.expertId, name: names.get(doc.expertId) ?? null } : null,
+    opinion: opinion ? { expertId: opinion.expertId, text: opinion.text, at: toIso(opinion.at) } : null,
+    sessions: doc.sessions.map((s) => ({ at: toIso(s.at), summary: s.summary, by: s.by })),
+    outcome: doc.outcome,
+    agreement: doc.agreement,
+    failure: doc.failure,
+    disposal: doc.disposal,
+    closureSummary: doc.closureSummary,
+    rating: doc.rating,
+    feedbackComment: doc.feedbackComment,
+    feedbackStatus: doc.feedbackStatus,
+    reopenCount: doc.reopenCount,
+    location: doc.location,
+    complainant: {
+      personId: doc.complainantId,
+      name: doc.complainant.name,
+      phone: seesFullPhone(doc, caller) ? doc.complainant.phone : doc.complainant.phoneMasked,
+    },
+    parties: doc.parties,
+    affectedCount: doc.affectedCount,
+    reportedById: doc.reportedById,
+    receivedAt: toIso(doc.receivedAt),
+    updatedAt: toIso(doc.updatedAt),
+    closedAt: toIsoOrNull(doc.closedAt),
+  };
+}
+
+/** One case as its page shows it: with the description and what the caller may do now. */
+export function caseView(doc: StoredCase, caller: Caller, names: Map<string, string>): CaseView {
+  const now = Date.now();
+  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now) };
+}
+
+/** What intake answers, from a case already stored (a repeated idempotent intake). */
+export function createdView(doc: StoredCase): CreatedCase {
+  return {
+    id: doc._id,
+    caseNumber: doc.caseNumber,
+    stage: doc.stage,
+    status: doc.status,
+    centreId: doc.centreId,
+    centrePath: doc.centrePath,
+    level: doc.level,
+    category: doc.category,
+    kind: doc.kind,
+    risk: doc.risk,
+    riskFactors: doc.riskFactors,
+    deadline: toIsoOrNull(doc.deadline),
+    receivedAt: toIso(doc.receivedAt),
+  };
+}
