@@ -1,4 +1,5 @@
 import type { Models } from '../src/db/models';
+import { chooseAssignee, loadsOf, type AssignedCase, type AssigneeRole } from '../src/domain';
 
 export interface ChooseAssigneeInput {
   caseId: string;
@@ -9,23 +10,17 @@ export interface ChooseAssigneeInput {
   preferredId: string | null;
 }
 
-type AssigneeRole = 'mediator' | 'expert';
 
 export function createAssignmentActivities(models: Models) {
   /**
-   * Open cases each person is currently assigned to: their load. Derived, never
-   * stored. One query over the slim case_index for all candidates: every filter
-   * other than `_id` is a scan on FerretDB, so one scan instead of one each.
+   * The loads of these candidates (loadsOf in src/domain/assignment.ts), from one query
+   * over the slim case_index for all of them: every filter other than `_id` is a scan on
+   * FerretDB, so one scan instead of one each.
    */
-  async function loadsOf(role: AssigneeRole, personIds: string[]): Promise<Map<string, number>> {
+  async function loadsOfCandidates(role: AssigneeRole, personIds: string[]): Promise<Map<string, number>> {
     const field = role === 'mediator' ? 'mediatorId' : 'expertId';
-    const open = await models.CaseIndex.find({ status: 'open', [field]: { $in: personIds } }, { [field]: 1 }).lean();
-    const loads = new Map<string, number>(personIds.map((id) => [id, 0]));
-    for (const entry of open) {
-      const id = (entry as Record<string, unknown>)[field];
-      if (typeof id === 'string') loads.set(id, (loads.get(id) ?? 0) + 1);
-    }
-    return loads;
+    const open = await models.CaseIndex.find({ status: 'open', [field]: { $in: personIds } }, { status: 1, mediatorId: 1, expertId: 1 }).lean<AssignedCase[]>();
+    return loadsOf(role, open);
   }
 
   async function choose(role: AssigneeRole, input: ChooseAssigneeInput): Promise<string | null> {
@@ -36,14 +31,9 @@ export function createAssignmentActivities(models: Models) {
     }
     const pool = await models.Person.find({ role, centreId: { $in: input.centrePath } }).lean();
     if (pool.length === 0) return null;
-    const specialists = pool.filter((p) => p.specialties.includes(input.specialty));
-    const candidates = specialists.length > 0 ? specialists : pool;
-    // Nearest centre first (a town mediator before a city one), then least loaded, then id for a stable choice.
-    const depth = (centreId: string): number => input.centrePath.indexOf(centreId);
-    const loads = await loadsOf(role, candidates.map((p) => p._id));
-    const scored = candidates.map((p) => ({ id: p._id, depth: depth(p.centreId), load: loads.get(p._id) ?? 0 }));
-    scored.sort((a, b) => a.load - b.load || b.depth - a.depth || a.id.localeCompare(b.id));
-    return scored[0]?.id ?? null;
+    const candidates = pool.map((p) => ({ id: p._id, centreId: p.centreId, specialties: p.specialties }));
+    const loads = await loadsOfCandidates(role, candidates.map((p) => p.id));
+    return chooseAssignee(candidates, input.centrePath, input.specialty, loads);
   }
 
   return {

@@ -12,6 +12,7 @@ import { SEED_CENTRES, STAGES, RISKS, type CaseDocument, type Risk, type Stage }
 import { caseIndexEntry } from '../src/db/case-index';
 import type { StoredCaseEvent } from '../src/db/models';
 import { appendCaseChange, changeId } from '../src/db/case-changes';
+import { caseWorkflow } from '../workflows/case-workflow';
 
 export type Progress = (line: string) => void;
 
@@ -160,7 +161,7 @@ export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: nu
           async (i) => {
             const input = directCaseInput(serial++);
             ids.push(input.opening.caseId);
-            await ctx.stack.temporal.client.workflow.start('caseWorkflow', { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
+            await ctx.stack.temporal.client.workflow.start(caseWorkflow, { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
             await bench.insertOne({ _id: input.opening.caseId as never, at: new Date(), n: i });
           },
           ticker(ctx.progress, 'started', total),
@@ -393,7 +394,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
       const now = Date.now();
       // warnAt 0.05: each warning comes right after its case opens, not in the deadline window.
       const input = directCaseInput(i, policyWithIntakeDeadline(now, deadline, 0.05), now);
-      await ctx.stack.temporal.client.workflow.start('caseWorkflow', { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
+      await ctx.stack.temporal.client.workflow.start(caseWorkflow, { taskQueue: ctx.stack.taskQueue, workflowId: input.opening.caseId, args: [input] });
       ids.push(input.opening.caseId);
     },
     ticker(ctx.progress, 'started', n),

@@ -380,10 +380,6 @@ function printHelp(): void {
   console.log('\nRun "onedoor <command> --help" for more.');
 }
 
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -49,7 +49,6 @@ const caseSchema = new Schema<CaseDocument>(
   { _id: { type: String, required: true }, caseNumber: { type: String, required: true, unique: true } },
   { collection: 'cases', versionKey: false, strict: false },
 );
-caseSchema.index({ 'complainant.personId': 1 });
 
 /**
  * `case_index`: one small flat document per case (`_id` = case id) with only what
@@ -59,12 +58,9 @@ caseSchema.index({ 'complainant.personId': 1 });
  * of the collection, a tenth of the work for these as for whole cases.
  */
 const caseIndexSchema = new Schema<CaseIndexEntry>({ _id: { type: String, required: true } }, { collection: 'case_index', versionKey: false, strict: false });
-// For MongoDB in production (admin lists by subtree, newest first); FerretDB v1 uses no index but `_id`.
-caseIndexSchema.index({ centrePath: 1, receivedAt: -1 });
 
 /** `case_events`: the domain's events, each under `<caseId>:<seq>`, the business key a replayed write finds again. */
 const caseEventSchema = new Schema<StoredCaseEvent>({ _id: { type: String, required: true } }, { collection: 'case_events', versionKey: false, strict: false, minimize: false });
-caseEventSchema.index({ caseId: 1, seq: 1 }, { unique: true });
 
 const notificationSchema = new Schema(
   {
@@ -80,7 +76,6 @@ const notificationSchema = new Schema(
   },
   { collection: 'notifications', versionKey: false, strict: 'throw' },
 );
-notificationSchema.index({ recipient: 1, createdAt: -1 });
 
 const auditSchema = new Schema(
   {

@@ -14,3 +14,5 @@ export * from './seed-data';
 export * from './notifications';
 export * from './audit';
 export * from './visibility';
+export * from './assignment';
+export * from './dashboard';

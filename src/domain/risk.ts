@@ -14,10 +14,6 @@ export function riskRank(risk: Risk): number {
   return RISKS.indexOf(risk);
 }
 
-export function isRisk(value: string): value is Risk {
-  return (RISKS as readonly string[]).includes(value);
-}
-
 export interface RiskFactor {
   code: string;
   points: number;

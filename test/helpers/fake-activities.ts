@@ -7,8 +7,8 @@ import type { ChooseAssigneeInput } from '../../activities/assignment';
 import type { CaseEvent } from '../../src/domain';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import type { CaseWorkflowInput } from '../../workflows/definitions';
-import type { caseWorkflow } from '../../workflows';
 import { uniqueId } from './temporal';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 /** The activities caseWorkflow calls, by the names and signatures of the real ones. */
 export type WorkflowActivities = Pick<CaseActivities, 'recordCaseOpened' | 'recordTransition' | 'chooseMediator' | 'chooseExpert'>;
@@ -140,9 +140,7 @@ export async function startFakeActivityEnv(name: string): Promise<FakeActivityEn
     client,
     fakes,
     start: (input) =>
-      client.workflow.start('caseWorkflow', { taskQueue, workflowId: input.opening.caseId, args: [input] }) as Promise<
-        WorkflowHandle<typeof caseWorkflow>
-      >,
+      client.workflow.start(caseWorkflow, { taskQueue, workflowId: input.opening.caseId, args: [input] }),
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

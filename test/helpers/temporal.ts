@@ -8,7 +8,7 @@ import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
 import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
-import type { caseWorkflow } from '../../workflows';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 /** A worker on its own task queue, a client and a database handle, all on the shared real servers. */
 export interface TestEnv {
@@ -101,11 +101,7 @@ export function caseInput(options: CaseOptions = {}): CaseWorkflowInput {
 }
 
 export async function startCase(env: TestEnv, input: CaseWorkflowInput): Promise<WorkflowHandle<typeof caseWorkflow>> {
-  return env.temporal.client.workflow.start('caseWorkflow', {
-    taskQueue: env.taskQueue,
-    workflowId: input.opening.caseId,
-    args: [input],
-  }) as Promise<WorkflowHandle<typeof caseWorkflow>>;
+  return env.temporal.client.workflow.start(caseWorkflow, { taskQueue: env.taskQueue, workflowId: input.opening.caseId, args: [input] });
 }
 
 /** Polls until the check passes; for projections written asynchronously by activities. */

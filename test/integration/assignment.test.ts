@@ -5,6 +5,7 @@ import { connectTemporalClient, type TemporalClient } from '../../src/temporal/c
 import { createWorker, type RunningWorker } from '../../src/temporal/worker';
 import { act, ORG, seeded, type CaseHandle } from '../helpers/cases';
 import { caseInput, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, uniqueId } from '../helpers/temporal';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 /**
  * A mediator left to the system is the least loaded specialist at the case's
@@ -50,7 +51,7 @@ describe('choosing a mediator by load', () => {
   /** A neighbour dispute at Dongmen village, taken to the point of choosing a mediator; returns who was chosen. */
   async function caseWithMediator(): Promise<{ handle: CaseHandle; mediatorId: string | null }> {
     const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident' });
-    await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: input.opening.caseId, args: [input] });
+    await temporal.client.workflow.start(caseWorkflow, { taskQueue, workflowId: input.opening.caseId, args: [input] });
     const handle = temporal.client.workflow.getHandle(input.opening.caseId) as CaseHandle;
     await act(handle, admin, { type: 'accept' });
     await act(handle, admin, { type: 'assess', risk: 'low', factors: [] });

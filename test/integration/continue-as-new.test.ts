@@ -13,6 +13,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { caseStateQuery } from '../../workflows/definitions';
 import { act, ORG, seeded, uniformPolicy, type CaseHandle } from '../helpers/cases';
 import { caseInput, eventually, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, uniqueId } from '../helpers/temporal';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 /**
  * A long case (many sessions, a reopen) grows its history until the server
@@ -82,7 +83,7 @@ describe('continue-as-new of a long case', () => {
     policy.durations.mediation = { low: 12_000, medium: 12_000, high: 12_000, critical: 12_000 };
     const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident', slaPolicy: policy });
     const caseId = input.opening.caseId;
-    const started = await temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+    const started = await temporal.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseId, args: [input] });
     const firstRunId = started.firstExecutionRunId;
     // By workflow id alone: updates, queries and the result follow the case into its newest run.
     const handle = temporal.client.workflow.getHandle(caseId) as CaseHandle;

@@ -7,6 +7,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { createPersistenceActivities } from '../../activities/persistence';
 import { act, ORG, seeded } from '../helpers/cases';
 import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS_TEXT, uniqueId, type TestEnv } from '../helpers/temporal';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 const CLI = path.resolve(__dirname, '../../bin/onedoor.js');
 
@@ -60,7 +61,7 @@ describe('crashes', () => {
       workers.push(first);
       const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen'), complainantId: 'p-dongmen-resident' });
       const caseId = input.opening.caseId;
-      const handle = await env.temporal.client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      const handle = await env.temporal.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseId, args: [input] });
       const admin = seeded('p-dongmen-admin');
       await eventually(() => env.db.models.Case.findById(caseId).lean(), 60_000);
       await act(handle, admin, { type: 'accept' });

@@ -9,6 +9,7 @@ import { connectDatabase } from '../../src/db/connection';
 import { freePort } from '../../src/services/managed-process';
 import { caseActionUpdate } from '../../workflows/definitions';
 import { caseInput, eventually } from '../helpers/temporal';
+import { caseWorkflow } from '../../workflows/case-workflow';
 
 /**
  * `onedoor up` as a user runs it: a real process tree with the embedded
@@ -125,7 +126,7 @@ describe('onedoor up', () => {
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const keyOnFirstStart = fs.readFileSync(keyFile, 'utf8');
     let temporal = await connectTemporalClient(running.temporalAddress, 'default', resolvePayloadKeys({ dataDir, payloadKeys: undefined, production: false }));
-    await temporal.client.workflow.start('caseWorkflow', { taskQueue: 'onedoor-cases', workflowId: caseId, args: [input] });
+    await temporal.client.workflow.start(caseWorkflow, { taskQueue: 'onedoor-cases', workflowId: caseId, args: [input] });
     let db = await connectDatabase(running.mongoUri);
     await eventually(() => db.models.Case.findById(caseId).lean(), 60_000);
     expect(await db.models.Centre.countDocuments()).toBeGreaterThan(40); // seeded on first start

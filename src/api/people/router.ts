@@ -4,7 +4,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { SPECIALTIES } from '../../domain';
+import { loadsOf, SPECIALTIES } from '../../domain';
 
 
 const querySchema = z.strictObject({
@@ -34,12 +34,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
           ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(),
           ctx.caseMirror.current(), // the API's in-memory case_index: no scan of the collection
         ]);
-        const load = new Map<string, number>();
-        for (const c of cases) {
-          if (c.status !== 'open') continue;
-          if (c.mediatorId) load.set(`mediator:${c.mediatorId}`, (load.get(`mediator:${c.mediatorId}`) ?? 0) + 1);
-          if (c.expertId) load.set(`expert:${c.expertId}`, (load.get(`expert:${c.expertId}`) ?? 0) + 1);
-        }
+        const loads = { mediator: loadsOf('mediator', cases), expert: loadsOf('expert', cases) };
         const items = people.map((p) => ({
           id: p._id,
           name: p.name,
@@ -47,7 +42,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
           centreId: p.centreId,
           specialties: p.specialties,
           title: p.title ?? null,
-          load: load.get(`${p.role}:${p._id}`) ?? 0,
+          load: (p.role === 'mediator' || p.role === 'expert' ? loads[p.role].get(p._id) : undefined) ?? 0,
         }));
         res.json({ items, total: items.length });
       },
