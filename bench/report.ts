@@ -100,7 +100,7 @@ export function renderMarkdown(r: BenchResult): string {
   }
   if (r.lifecycle) {
     const l = r.lifecycle;
-    out.push(`**Lifecycle** — DOMAIN.md case 2 through all seven stages (intake + ${l.actionsPerCase} actions by five people), ${l.concurrency} cases at a time`, '');
+    out.push(`**Lifecycle** — docs/domain.md, case 2 through all seven stages (intake + ${l.actionsPerCase} actions by five people), ${l.concurrency} cases at a time`, '');
     out.push('| | cases | cases/min | seconds per case p50 / p95 / p99 |', '| --- | ---: | ---: | ---: |');
     out.push(`| through the API | ${l.cases}${l.errors ? ` (${l.errors} errors)` : ''} | ${l.casesPerMinute} | ${lat(l.caseSeconds)} |`);
     out.push(`| ceiling: trivial workflow, start + ${l.actionsPerCase} bare Updates | ${l.cases} | ${l.ceilingCasesPerMinute} | ${lat(l.ceilingCaseSeconds)} |`);

@@ -497,7 +497,7 @@ export interface LifecycleResult {
   ceilingCaseSeconds: Summary;
 }
 
-/** DOMAIN.md case 2 after intake: eleven actions by five people through all seven stages. */
+/** docs/domain.md, case 2 after intake: eleven actions by five people through all seven stages. */
 const DANGEROUS_HOUSE_STEPS = (risk: string, factors: unknown): [string, Record<string, unknown>][] => [
   ['p-dongmen-grid', { type: 'accept' }],
   ['p-dongmen-admin', { type: 'assess', risk, factors }],
@@ -511,7 +511,7 @@ const DANGEROUS_HOUSE_STEPS = (risk: string, factors: unknown): [string, Record<
 ];
 
 export async function lifecycle(ctx: Ctx, cases: number, concurrency: number): Promise<LifecycleResult> {
-  ctx.progress(`lifecycle: ${cases} cases (DOMAIN.md case 2) from report to rating, ${concurrency} at a time`);
+  ctx.progress(`lifecycle: ${cases} cases (docs/domain.md, case 2) from report to rating, ${concurrency} at a time`);
   const grid = ctx.tokens.for('p-dongmen-grid');
   const stepsPerCase = 1 + DANGEROUS_HOUSE_STEPS('high', []).length;
   const api = await runBounded(

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     await seedDatabase(worker.db.models);
     fs.mkdirSync(OUT, { recursive: true });
 
-    // Case 3 of DOMAIN.md, every stage.
+    // Case 3 of docs/domain.md, every stage.
     const cases = caseWorkflows(temporal.client, taskQueue);
     const { handle: full } = await cases.startCase(input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1, 1));
     const steps: [string, CaseAction][] = [

@@ -23,7 +23,7 @@ export class Tokens {
   }
 }
 
-/** A street-light report from a Dongmen resident: low risk, handled in the village (DOMAIN.md-like case 1). */
+/** A street-light report from a Dongmen resident: low risk, handled in the village (docs/domain.md-like case 1). */
 export function streetLightIntake(n: number) {
   return {
     category: 'public_facility_hazard',
@@ -35,7 +35,7 @@ export function streetLightIntake(n: number) {
   };
 }
 
-/** DOMAIN.md case 2, the dangerous house: high risk, climbs to the town, needs an expert. */
+/** docs/domain.md, case 2, the dangerous house: high risk, climbs to the town, needs an expert. */
 export function dangerousHouseIntake(n: number) {
   return {
     category: 'building_safety',

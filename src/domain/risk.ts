@@ -44,7 +44,7 @@ export const RISK_THRESHOLDS: readonly { risk: Risk; minScore: number }[] = [
   { risk: 'low', minScore: 0 },
 ];
 
-/** Points per rule. Tuned so DOMAIN.md's worked examples land on high, high, critical. */
+/** Points per rule. Tuned so docs/domain.md's worked examples land on high, high, critical. */
 export const RISK_POINTS = {
   partiesMany: 15, // ≥ 3 parties: a multi-sided conflict is harder to settle
   partiesCrowd: 25, // ≥ 5 parties

@@ -1,5 +1,5 @@
 /**
- * Demo organisation and people for Zhangzhou (漳州), as in DOMAIN.md. Pure data:
+ * Demo organisation and people for Zhangzhou (漳州), as in docs/domain.md. Pure data:
  * `onedoor seed` writes it to MongoDB. Phone numbers are fake (1380000xxxx).
  */
 import type { Specialty } from './categories';

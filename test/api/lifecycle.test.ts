@@ -1,4 +1,4 @@
-// The three worked examples of DOMAIN.md, each walked from report to feedback through the HTTP API.
+// The three worked examples of docs/domain.md, each walked from report to feedback through the HTTP API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';

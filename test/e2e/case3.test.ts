@@ -1,4 +1,4 @@
-// DOMAIN.md case 3 in a real browser: shops occupying an estate's common space in Dongmen
+// docs/domain.md, case 3 in a real browser: shops occupying an estate's common space in Dongmen
 // community (Xiaoxi town, Pinghe County), from the resident's report through every stage
 // to the rating, each step done by the person the story names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,10 +7,10 @@ import { act, ORG, seeded, type CaseHandle } from '../helpers/cases';
 import { caseInput, startCase, startTestEnv, type TestEnv } from '../helpers/temporal';
 
 /**
- * DOMAIN.md's three worked cases, run as real workflows on the dev server with
+ * docs/domain.md's three worked cases, run as real workflows on the dev server with
  * the people of the seeded organisation, checking what reached MongoDB.
  */
-describe('the three cases of DOMAIN.md as workflows', () => {
+describe('the three cases of docs/domain.md as workflows', () => {
   let env: TestEnv;
   beforeAll(async () => {
     env = await startTestEnv('cases');

@@ -1,4 +1,4 @@
-// Shared test fixtures: the three worked examples from DOMAIN.md and a case walker.
+// Shared test fixtures: the three worked examples from docs/domain.md and a case walker.
 import {
   applyAction,
   DEFAULT_SLA_POLICY,

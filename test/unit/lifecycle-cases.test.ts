@@ -1,4 +1,4 @@
-// The three worked examples from DOMAIN.md, walked through the state machine with the
+// The three worked examples from docs/domain.md, walked through the state machine with the
 // people who act in the article.
 import { describe, expect, it } from 'vitest';
 import { isFinished, scoreRisk, type CaseEvent } from '../../src/domain';

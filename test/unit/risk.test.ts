@@ -6,7 +6,7 @@ function factor(input: RiskInput, code: string) {
   return scoreRisk(input).factors.find((f) => f.code === code);
 }
 
-describe('scoreRisk on the three cases from DOMAIN.md', () => {
+describe('scoreRisk on the three cases from docs/domain.md', () => {
   it('broken bus-shelter glass is high: hazard category plus physical danger', () => {
     const result = scoreRisk(BUS_SHELTER);
     expect(result.risk).toBe('high');
