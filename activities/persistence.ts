@@ -92,11 +92,11 @@ export function createPersistenceActivities(models: Models) {
   }
 
   /**
-   * The projection, then its `case_index` entry (derived from the same fields),
+   * The case document, then its `case_index` entry (derived from the same fields),
    * each written forward only and each retried on its own while SQLite is busy.
-   * The entry is written even when the projection was already current: a retry
-   * after a failure between the two writes completes the entry. It comes second
-   * so that a case without an entry yet can be indexed from the stored projection.
+   * The entry is written even when the document was already current: a retry
+   * after a failure between the two writes completes the entry. It comes second,
+   * so an entry never runs ahead of its case.
    */
   async function writeProjectionAndIndex(state: CaseState, fields: object, entry: CaseIndexUpdate): Promise<void> {
     await retryWhileBusy(() => writeProjection(state, fields));
