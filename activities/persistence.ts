@@ -32,7 +32,7 @@ export function createPersistenceActivities(models: Models) {
    * The writes of this file go through the driver's collection, not mongoose's
    * model: every document is built here, typed, from the workflow's state,
    * and mongoose's casting and validation of it cost the worker more CPU than
-   * the driver's round trip itself (docs/performance.md, change 14).
+   * the driver's round trip itself (docs/performance-log.md, change 14).
    */
   async function insertOnce(model: 'CaseEvent' | 'Notification' | 'Audit', docs: object[]): Promise<void> {
     if (docs.length === 0) return;

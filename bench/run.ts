@@ -56,7 +56,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
     : {
         intake: { 1: 30, 16: 150, 64: 300 },
         intakeRounds: 4,
-        // 600 at 16: with 150 the p99 was the second-worst action and moved by 275 ms between runs 34 and 36.
+        // 600 at 16, so the p99 rests on six actions, not one or two (docs/performance.md, Lessons).
         actions: { 1: 60, 16: 600 },
         escalation: options.cases,
         escalationLeadSeconds: 30,

@@ -36,7 +36,11 @@ function ticker(progress: Progress, label: string, total: number): (done: number
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The `_id`s of a collection, in one scan (on FerretDB one scan is far cheaper than many `_id` lookups, which scan too). */
+/**
+ * The `_id`s of a collection, in one scan: one query keeps the bench's own load
+ * on the servers it measures small and steady, where a lookup per case would be
+ * thousands of them.
+ */
 async function allIds(model: { find(filter: object, projection: object): { lean(): Promise<{ _id: unknown }[]> } }): Promise<Set<string>> {
   return new Set((await model.find({}, { _id: 1 }).lean()).map((d) => String(d._id)));
 }
@@ -134,11 +138,11 @@ export interface IntakeRow {
 /**
  * At each concurrency, `rounds` rounds of the ceiling and the API, taking turns
  * at going first, each waiting for the worker to record the cases of the one
- * before. One short burst of each (2 s at concurrency 16) swung the share
- * between 62 % and 91 % from run to run; pooled rounds, with neither side
- * always measured first, settle it. An even number of rounds gives each side
- * the first place equally often (with 3, one run's rounds read 120 %, 73 %, 80 %),
- * and each side starts once the servers have gone quiet after the one before.
+ * before. A single short burst of each is too noisy to compare
+ * (docs/performance.md, Lessons), so each side's rounds are pooled. An even
+ * number of rounds gives each side the first place equally often, so neither
+ * side is always measured first, and each side starts once the servers have
+ * gone quiet after the one before.
  */
 export async function intake(ctx: Ctx, sizes: Record<number, number>, rounds: number): Promise<IntakeRow[]> {
   const rows: IntakeRow[] = [];
@@ -412,8 +416,9 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
   const escalationCpu = noCpu();
   const accountEscalations = cpuAccount(ctx, escalationCpu);
 
-  // One scan of case_events every 10 s: on FerretDB an `_id` lookup scans too, so
-  // thousands of them would load the servers far more than one scan.
+  // One scan of case_events every 10 s: a lookup per case would be thousands of
+  // queries each time, and the bench's own load on the servers it measures must
+  // stay small and steady (docs/performance.md, Lessons).
   const idSet = new Set(ids);
   const escalations = async () =>
     (await ctx.stack.db.models.CaseEvent.find({ type: 'escalated', 'actor.kind': 'system' }, { caseId: 1, at: 1, detail: 1 }).lean()).filter((e) => idSet.has(e.caseId));
@@ -452,7 +457,7 @@ export async function escalation(ctx: Ctx, n: number, minLeadMs: number): Promis
     handles.push(await ctx.stack.temporal.client.workflow.start(timerWorkflowName, { taskQueue: ctx.stack.trivialQueue, workflowId: `bench-timer-${newCaseId()}`, args: [timerDeadline] }));
   });
   // Results are read once every timer has fired, not waited for: thousands of
-  // open long polls for them loaded the server the ceiling measures, and
+  // open long polls for them would load the server the ceiling measures, and
   // nothing polls onedoor's escalations. Each result is the lateness its
   // workflow saw when it woke, so reading it later changes nothing.
   await sleep(Math.max(0, timerDeadline - Date.now()));

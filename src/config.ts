@@ -21,9 +21,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * The SDK sizes its workflow cache from the V8 heap limit (about 2,300 on a
- * machine with 16 GB or more), so every open case stayed in memory: the
- * worker's RSS grew by about 0.7 MiB per open case. A case waits days between
- * tasks; an evicted one is replayed from its short history when it next wakes.
+ * machine with 16 GB or more), which would keep every open case in memory and
+ * grow the worker's RSS with each one (docs/performance-log.md, change 5). A
+ * case waits days between tasks, so a small cache costs little: an evicted one
+ * is replayed from its short history when it next wakes.
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
 

@@ -45,12 +45,12 @@ import {
  * asked for them, recorded as a marker. A write takes a few milliseconds, and
  * a regular activity costs two more round trips through the Temporal server
  * (schedule, poll, complete, then a second workflow task) than the write
- * itself, and on a loaded server each of those waits its turn (docs/performance.md,
- * change 9). Local
- * activities are retried by the worker while the database is away (the
- * workflow task is kept alive meanwhile) and, past localRetryThreshold, after a
- * durable timer; if the worker dies, the workflow task times out and another
- * worker runs the idempotent write again.
+ * itself, and on a loaded server each of those waits its turn
+ * (docs/performance-log.md, change 9). Local activities are retried by the
+ * worker while the database is away (the workflow task is kept alive
+ * meanwhile) and, past localRetryThreshold, after a durable timer; if the
+ * worker dies, the workflow task times out and another worker runs the
+ * idempotent write again.
  */
 const PERSISTENCE_RETRY = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
 

@@ -20,9 +20,9 @@ const writers = new WeakMap<object, (record: Record<string, unknown>) => Promise
 
 /**
  * Each request still waits for its own record to be stored, but the records of
- * requests waiting at the same moment go in one insertMany: at 16 intakes at
- * once, one insert each was a good part of the API's extra cost over bare
- * workflow starts.
+ * requests waiting at the same moment go in one insertMany: one insert per
+ * record would be one more FerretDB turn per request, and under concurrency
+ * those turns queue.
  */
 function groupWrite(ctx: ApiContext, record: Record<string, unknown>): Promise<void> {
   let write = writers.get(ctx.db.models);

@@ -54,9 +54,9 @@ const KEEP_ALIVE_MS = 65_000;
 /**
  * Node closes an idle keep-alive connection after 5 s. A client that reuses
  * one just as the server closes it gets "socket hang up" for a request the
- * server never saw (the load generator hit exactly this after a 6 s pause),
- * and a proxy that keeps upstream connections answers 502. So the server
- * keeps them longer than such clients do; the headers timeout must exceed it.
+ * server never saw, and a proxy that keeps upstream connections answers 502.
+ * So the server keeps them longer than such clients do; the headers timeout
+ * must exceed it.
  */
 export function keepConnectionsOpen(server: Server): void {
   server.keepAliveTimeout = KEEP_ALIVE_MS;

@@ -65,8 +65,8 @@ export function parseTtl(ttl: string): number {
 /**
  * The secret as a KeyObject, made once per secret. Given a string,
  * jsonwebtoken first tries to read it as a PEM public key, which throws, and
- * only then makes a secret key: about 0.4 ms of every request went to that
- * thrown error.
+ * only then makes a secret key, on every verification: that thrown error costs
+ * far more than the verification itself (docs/performance-log.md, change 13).
  */
 function keyOf(secret: string): KeyObject {
   let key = keys.get(secret);

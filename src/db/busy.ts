@@ -3,10 +3,10 @@ import { isSqliteBusy } from './errors';
 /**
  * Runs an idempotent write again, after a few milliseconds, while FerretDB
  * answers SQLITE_BUSY. Under concurrent writers its SQLite backend refuses
- * some writes at once rather than waiting; failing the activity instead left
- * the case to Temporal's retry backoff (0.5 s, 1 s, 2 s … 30 s), which made
- * escalations under load minutes late. After about two seconds of refusals the
- * error goes to Temporal's retry as before.
+ * some writes at once rather than waiting; failing the activity instead would
+ * leave the case to Temporal's retry backoff (0.5 s, 1 s, 2 s … 30 s), and
+ * escalations under load would be minutes late. After about two seconds of
+ * refusals the error goes to Temporal's retry.
  */
 export async function retryWhileBusy<T>(write: () => Promise<T>, attempts = 25): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {

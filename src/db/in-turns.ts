@@ -41,8 +41,8 @@ export function inTurns<T, R>(run: (items: T[]) => Promise<R[]>, maxPerTurn = 25
  * Runs `write` with the latest value given, never two at once: a value given
  * while a write is in flight waits, and only the newest of those waiting is
  * written next. For hints that only have to be close (the last serial or
- * change number claimed): under load, one write per turn became one more
- * database write per turn for a value the next turn replaces anyway.
+ * change number claimed): under load, writing every value given would be one
+ * more database write per turn, for a value the next turn replaces anyway.
  * Failures are dropped, as a hint's are.
  */
 export function latestOnly<T>(write: (value: T) => Promise<unknown>): (value: T) => void {

@@ -17,10 +17,11 @@ import { isDuplicateKeyError, writeErrorsOf } from './errors';
  * a serial for every caller waiting, in one insertMany of consecutive ids
  * starting after the last serial claimed here. Concurrent requests would
  * otherwise all read the same hint and race for the same numbers, each loser
- * paying a failed insert per rival (16 at once made intake 7× slower than its
- * ceiling); one at a time, a claim per round trip capped intake at the
- * database's write latency. Other processes are still met by the primary key:
- * ids they took fail as duplicates and the callers left over try the next ones.
+ * paying a failed insert per rival (the failed inserts grow with the square of
+ * the number waiting; docs/performance-log.md, change 2); one at a time, a
+ * claim per round trip would cap intake at the database's write latency. Other
+ * processes are still met by the primary key: ids they took fail as duplicates
+ * and the callers left over try the next ones.
  * Serials are handed out in ascending order, without gaps.
  */
 export function allocateSerial(models: Models, scope: string): Promise<number> {

@@ -87,7 +87,7 @@ export function countDashboard(cases: Iterable<CountedCase>, now: number): Dashb
     }
     if (c.rating !== null) ratings.push(c.rating);
   }
-  // No deadline sorts first, as the empty string did when deadlines were compared as text.
+  // An overdue case without a deadline sorts first, ahead of every passed deadline.
   overdue.sort((a, b) => (a.deadline ?? Number.NEGATIVE_INFINITY) - (b.deadline ?? Number.NEGATIVE_INFINITY));
   const average = ratings.length > 0 ? ratings.reduce((sum, r) => sum + r, 0) / ratings.length : null;
   return {

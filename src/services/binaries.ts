@@ -162,10 +162,11 @@ async function buildFerretDb(target: string, progress: ProgressSink): Promise<vo
  * FerretDB v1.24.2's SQLite backend looks documents up by `_id` (find, update,
  * delete by `{ _id: x }`) with `_ferretdb_sjson->'$._id' = ?`, but creates the
  * unique `_id` index on `_ferretdb_sjson->"_id"`. SQLite uses an expression
- * index only for the expression written the same way, so every `_id` lookup
- * was a full scan decoding every row's JSON (87 % of FerretDB's CPU under load;
- * docs/performance.md). Writing the lookup as the index is written makes it an
- * index search; both expressions select the same value, so results do not change.
+ * index only for the expression written the same way, so as released every
+ * `_id` lookup is a full scan decoding every row's JSON, and onedoor's hot reads
+ * and writes are all by `_id` (docs/performance-log.md, change 8). Writing the
+ * lookup as the index is written makes it an index search; both expressions
+ * select the same value, so results do not change.
  */
 export const ID_LOOKUP_FIX = {
   file: ['internal', 'backends', 'sqlite', 'metadata', 'metadata.go'],

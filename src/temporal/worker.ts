@@ -60,10 +60,9 @@ export function configuredWorkflowBundle(config: Pick<Config, 'workflowBundle' |
  * Pure modules every case workflow imports: evaluated once per worker thread
  * and shared, instead of once per workflow in the cache. The SDK deep-freezes
  * what they export, which suits them: src/domain is rules and constants, and
- * definitions and search attributes are names. Measured with 1,000 cached
- * case workflows: worker RSS 430 → 363 MiB (about 230 → 163 KiB per cached
- * workflow; docs/performance.md, change 15). The workflow module itself is not
- * shared: workflow code is left per workflow, as the SDK expects.
+ * definitions and search attributes are names. Sharing them keeps each cached
+ * workflow small (docs/performance-log.md, change 15). The workflow module itself
+ * is not shared: workflow code is left per workflow, as the SDK expects.
  */
 const SHARED_WORKFLOW_MODULES = [
   path.resolve(__dirname, '../domain/index.ts'),
