@@ -21,20 +21,8 @@ export const PROBLEM_TYPES = {
   internal: `${PROBLEM_BASE}/internal`,
 } as const;
 
-export interface InvalidParam {
-  name: string;
-  reason: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: InvalidParam[];
-  [extension: string]: unknown;
-}
+export type { InvalidParam, Problem } from './problem-body';
+import type { InvalidParam, Problem } from './problem-body';
 
 export class HttpProblem extends Error {
   readonly problem: Problem;

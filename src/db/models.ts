@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import type { CaseDocument, CaseEvent } from '../domain';
+import { LEVELS, ROLES, type CaseDocument, type CaseEvent } from '../domain';
 import type { CaseIndexEntry } from './case-index';
 
 /** An event as `case_events` stores it: the domain's event, under its business key. */
@@ -17,7 +17,7 @@ const centreSchema = new Schema(
   {
     _id: { type: String, required: true },
     name: { type: name, required: true },
-    level: { type: String, required: true, enum: ['city', 'county', 'town', 'village'] },
+    level: { type: String, required: true, enum: LEVELS },
     parentId: { type: String, default: null },
     /** Ancestor ids from the city down to and including this centre. */
     path: { type: [String], required: true },
@@ -29,7 +29,7 @@ const personSchema = new Schema(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },
-    role: { type: String, required: true, enum: ['resident', 'grid_worker', 'mediator', 'expert', 'admin'] },
+    role: { type: String, required: true, enum: ROLES },
     centreId: { type: String, required: true },
     centrePath: { type: [String], required: true },
     specialties: { type: [String], default: [] },

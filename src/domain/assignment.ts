@@ -4,7 +4,9 @@
  */
 import type { CaseStatus } from './lifecycle';
 
-export type AssigneeRole = 'mediator' | 'expert';
+/** The people the system can assign to a case. */
+export const ASSIGNEE_ROLES = ['mediator', 'expert'] as const;
+export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 
 /** What the load rule reads of a case. */
 export interface AssignedCase {

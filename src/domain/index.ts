@@ -3,6 +3,7 @@ export * from './organisation';
 export * from './categories';
 export * from './risk';
 export * from './sla';
+export { DEADLINE_STAGES, type DeadlineStage } from './stages';
 export * from './lifecycle';
 // Not the table itself (actions.ts says why): its questions and types.
 export { ACTION_TYPES, ESCALATABLE_STAGES, allowedActions, applyAction, checkAction, defaultSpecialtyOf, exampleOf, type ActionOf, type ActionType, type CaseAction } from './actions';

@@ -10,10 +10,10 @@
 import { CATEGORIES, type CategoryCode, type CaseKind, type Specialty } from './categories';
 import { levelOfPath, levelRank, type Level } from './organisation';
 import type { Risk, RiskFactor } from './risk';
-import { stageDeadline, warningTime, type DeadlineStage, type SlaPolicy } from './sla';
+import { stageDeadline, warningTime, type SlaPolicy } from './sla';
 
-export const STAGES = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation', 'closure', 'feedback', 'closed'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from './stages';
+import { isDeadlineStage, type Stage } from './stages';
 
 export const ROLES = ['resident', 'grid_worker', 'mediator', 'expert', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -275,10 +275,6 @@ export function isStaffOf(state: CaseState, actor: ActorOrSystem): boolean {
 // ---------------------------------------------------------------------------------------
 // Stage visits and events
 // ---------------------------------------------------------------------------------------
-
-function isDeadlineStage(stage: Stage): stage is DeadlineStage {
-  return stage !== 'closed';
-}
 
 function openVisit(stage: Stage, centreId: string, level: Level, risk: Risk, policy: SlaPolicy, now: number, reopenUntil: number | null): StageVisit {
   const timed = isDeadlineStage(stage);

@@ -3,25 +3,7 @@
  * scaled down so demos and tests see deadlines pass in seconds instead of days.
  */
 import { RISKS, type Risk } from './risk';
-
-export type DeadlineStage =
-  | 'intake'
-  | 'risk_assessment'
-  | 'escalation'
-  | 'expert_consultation'
-  | 'mediation'
-  | 'closure'
-  | 'feedback';
-
-export const DEADLINE_STAGES: readonly DeadlineStage[] = [
-  'intake',
-  'risk_assessment',
-  'escalation',
-  'expert_consultation',
-  'mediation',
-  'closure',
-  'feedback',
-];
+import { DEADLINE_STAGES, type DeadlineStage } from './stages';
 
 export interface SlaPolicy {
   version: string;

@@ -1,19 +1,12 @@
 /** The HTTP API, as the UI uses it: JSON in and out, problems turned into ApiError. */
 import type { Role } from '../../src/domain/lifecycle';
 import type { Timeline } from '../../src/api/views';
+import type { ProblemFields } from '../../src/api/problem-body';
 
-export interface InvalidParam {
-  name: string;
-  reason: string;
-}
+export type { InvalidParam } from '../../src/api/problem-body';
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  errors?: InvalidParam[];
-}
+/** A problem as the UI holds it: the API's, or one the UI makes for an answer that never came (status 0). */
+export type Problem = Pick<ProblemFields, 'status'> & Partial<Omit<ProblemFields, 'status'>>;
 
 export class ApiError extends Error {
   constructor(
@@ -131,7 +124,9 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: { bo
 
 // ---- shapes the UI reads: the API's and the domain's own types ------------------------
 
-export type { CaseList, CaseListItem, CaseView, Category, Centre, Dashboard, DevPerson, PoolMember, Timeline } from '../../src/api/views';
+export type { CaseList, CaseListItem, CaseView, Category, Centre, CreatedCase, Dashboard, DevPerson, PoolMember, Timeline } from '../../src/api/views';
+export type { Channel } from '../../src/domain/intake';
+export { CHANNELS } from '../../src/domain/intake';
 export type { ActionOf, ActionType, CaseAction } from '../../src/domain/actions';
 export type { Level } from '../../src/domain/organisation';
 export type { Risk, RiskFactor } from '../../src/domain/risk';

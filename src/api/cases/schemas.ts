@@ -46,7 +46,7 @@ export const listQuerySchema = z.strictObject({
   centreId: id.optional(),
   risk: riskEnum.optional(),
   overdue: boolString.optional(),
-  status: z.enum(['open', 'closed']).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
   q: z.string().trim().min(1).max(100).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),

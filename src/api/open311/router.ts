@@ -3,7 +3,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
+import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
 import { createCase } from '../cases/intake';
 import type { StoredCase } from '../cases/view';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
@@ -53,7 +53,7 @@ const serviceSchema = z
 const requestSchema = z
   .object({
     service_request_id: z.string(),
-    status: z.enum(['open', 'closed']),
+    status: z.enum(CASE_STATUSES),
     status_notes: z.string().nullable(),
     service_name: z.string(),
     service_code: z.string(),
@@ -77,7 +77,7 @@ const isoDateTime = z.iso.datetime({ offset: true });
 const listQuerySchema = z.strictObject({
   service_request_id: z.string().regex(/^ZZ-\d{8}-\d{6,}(,ZZ-\d{8}-\d{6,}){0,49}$/, 'comma-separated case numbers (at most 50)').optional(),
   service_code: z.enum(CATEGORY_CODES).optional(),
-  status: z.enum(['open', 'closed']).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
   start_date: isoDateTime.optional(),
   end_date: isoDateTime.optional(),
   jurisdiction_id: z.string().max(100).optional(),

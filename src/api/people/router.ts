@@ -4,11 +4,11 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { loadsOf, SPECIALTIES } from '../../domain';
+import { ASSIGNEE_ROLES, loadsOf, SPECIALTIES } from '../../domain';
 
 
 const querySchema = z.strictObject({
-  role: z.enum(['mediator', 'expert']).optional(),
+  role: z.enum(ASSIGNEE_ROLES).optional(),
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
   specialty: z.enum(SPECIALTIES).optional(),
 });
@@ -27,7 +27,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
       async handler(req, res, { query }) {
         const caller = callerOf(req);
         if (caller.role === 'resident') throw problems.forbidden('The mediator and expert pool is for staff');
-        const filter: Record<string, unknown> = { role: query.role ?? { $in: ['mediator', 'expert'] } };
+        const filter: Record<string, unknown> = { role: query.role ?? { $in: [...ASSIGNEE_ROLES] } };
         if (query.centreId) filter.centrePath = query.centreId;
         if (query.specialty) filter.specialties = query.specialty;
         const [people, cases] = await Promise.all([

@@ -1,10 +1,11 @@
 import { z } from '../zod';
+import { ASSIGNEE_ROLES } from '../../domain';
 
 export const poolMemberSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    role: z.enum(['mediator', 'expert']),
+    role: z.enum(ASSIGNEE_ROLES),
     centreId: z.string(),
     specialties: z.array(z.string()),
     title: z.string().nullable(),

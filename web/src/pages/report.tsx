@@ -1,17 +1,12 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, type Centre } from '../api';
+import { api, CHANNELS, type Centre, type Channel, type CreatedCase, type Role } from '../api';
 import { Link, useApp } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 
-interface Created {
-  id: string;
-  caseNumber: string;
-  stage: string;
-  centreId: string;
-  deadline: string | null;
-}
 
-const CHANNEL_BY_ROLE: Record<string, string> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app' };
+const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app' };
+/** What staff may pick: Open311 is the channel of reports that come in through that API. */
+const STAFF_CHANNELS = CHANNELS.filter((c) => c !== 'open311');
 
 function children(centres: Map<string, Centre>, parentId: string | null): Centre[] {
   return [...centres.values()].filter((c) => c.parentId === parentId).sort((a, b) => a.id.localeCompare(b.id));
@@ -24,7 +19,7 @@ export function ReportPage() {
   const [category, setCategory] = useState('');
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [channel, setChannel] = useState(CHANNEL_BY_ROLE[session?.role ?? 'resident'] ?? 'app');
+  const [channel, setChannel] = useState<Channel>(CHANNEL_BY_ROLE[session?.role ?? 'resident']);
   const [county, setCounty] = useState(homePath[1] ?? '');
   const [town, setTown] = useState(homePath[2] ?? '');
   const [village, setVillage] = useState(homePath[3] ?? '');
@@ -33,7 +28,7 @@ export function ReportPage() {
   const [phone, setPhone] = useState('');
   const [parties, setParties] = useState<{ name: string; role: string }[]>([]);
   const [affected, setAffected] = useState('');
-  const [created, setCreated] = useState<Created | null>(null);
+  const [created, setCreated] = useState<CreatedCase | null>(null);
   const [key, setKey] = useState(() => `web-${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
   // Centres load after the first render: fill the place from the home centre once they arrive.
@@ -58,7 +53,7 @@ export function ReportPage() {
       };
       if (parties.length > 0) body.parties = parties;
       if (affected.trim() !== '') body.affectedCount = Number(affected);
-      return api<Created>('POST', '/api/v1/cases', { body, headers: { 'Idempotency-Key': key } });
+      return api<CreatedCase>('POST', '/api/v1/cases', { body, headers: { 'Idempotency-Key': key } });
     },
     (result) => setCreated(result),
   );
@@ -130,8 +125,8 @@ export function ReportPage() {
       </Field>
       {session.role !== 'resident' && (
         <Field label={t('field.channel')} name="channel" errors={e}>
-          <select name="channel" value={channel} onChange={(ev) => setChannel(ev.currentTarget.value)}>
-            {['app', 'grid', 'walk_in', 'hotline'].map((c) => (
+          <select name="channel" value={channel} onChange={(ev) => setChannel(ev.currentTarget.value as Channel)}>
+            {STAFF_CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {t(`channel.${c}`)}
               </option>
