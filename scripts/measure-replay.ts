@@ -4,7 +4,7 @@
  * cache (it replays the whole history first). Replays the history N times
  * with the same bundle the worker runs.
  *
- *   npx tsx scripts/measure-replay.ts [history=test/histories/deadline-climb-to-city.local-writes.json] [times=300]
+ *   npx tsx scripts/measure-replay.ts [history=test/histories/deadline-climb-to-city.json] [times=300]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflows } from '../src/temporal/worker';
 
 async function main(): Promise<void> {
-  const file = path.resolve(process.argv[2] ?? 'test/histories/deadline-climb-to-city.local-writes.json');
+  const file = path.resolve(process.argv[2] ?? 'test/histories/deadline-climb-to-city.json');
   const times = Number(process.argv[3] ?? 300);
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { events: unknown[] };
   const history = historyFromJSON(raw);
