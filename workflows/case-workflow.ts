@@ -98,15 +98,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     upsertSearchAttributes(searchAttributesOf(state));
   };
 
-  // Handlers are registered before the first await: an update sent right after
-  // the start must find them. The opening write takes the mutex first, so no
-  // action is applied before the case exists in MongoDB.
-  let opened: Transition | undefined;
+  // The opening write takes the mutex before any handler exists. An update that
+  // arrives in the workflow's first task is handed to its handler the moment the
+  // handler is registered, so the opening must already be first in line: no action
+  // is applied before the case exists in MongoDB. Handlers are still registered
+  // before the first await, so an update sent right after the start finds them.
+  let opening: Promise<void> | undefined;
   if (input.resumeState) {
     state = input.resumeState;
   } else {
-    opened = newCase(input.opening);
+    const opened = newCase(input.opening);
     state = opened.state;
+    opening = mutex.run(async () => {
+      await persistence.recordCaseOpened({ intake: input.intake, state: opened.state, events: opened.events, audit: input.intakeAudit });
+      upsertSearchAttributes(searchAttributesOf(opened.state));
+    });
   }
 
   setHandler(caseStateQuery, () => state);
@@ -130,13 +136,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     },
   );
 
-  if (opened) {
-    const first = opened;
-    await mutex.run(async () => {
-      await persistence.recordCaseOpened({ intake: input.intake, state: first.state, events: first.events, audit: input.intakeAudit });
-      upsertSearchAttributes(searchAttributesOf(first.state));
-    });
-  }
+  await opening;
 
   while (!isFinished(state, Date.now())) {
     const due = nextDue(state);
