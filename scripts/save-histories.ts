@@ -21,7 +21,7 @@ import { connectTemporalClient } from '../src/temporal/client';
 import { createWorker } from '../src/temporal/worker';
 import { TEST_PAYLOAD_KEYS } from '../test/helpers/payload-keys';
 import { seedDatabase } from '../src/db/seed';
-import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, type Actor, type CaseAction } from '../src/domain';
+import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type Actor, type CaseAction } from '../src/domain';
 import { maskPhone } from '../src/domain/privacy';
 import { caseWorkflows } from '../src/temporal/cases';
 import type { CaseWorkflowInput } from '../workflows/definitions';
@@ -40,7 +40,7 @@ function input(caseId: string, villageId: string, complainantId: string, slaScal
   const slaPolicy = slaScale === 1 ? DEFAULT_SLA_POLICY : { ...DEFAULT_SLA_POLICY, version: `${DEFAULT_SLA_POLICY.version}@x${slaScale}`,
     durations: Object.fromEntries(Object.entries(DEFAULT_SLA_POLICY.durations).map(([stage, byRisk]) => [stage, Object.fromEntries(Object.entries(byRisk).map(([r, ms]) => [r, Math.max(1, Math.round(ms * slaScale))]))])) as typeof DEFAULT_SLA_POLICY.durations };
   return {
-    opening: { caseId, caseNumber: formatCaseNumber(Date.now(), serial), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
+    opening: { caseId, caseNumber: formatCaseNumber(localDay(Date.now(), DEFAULT_TIME_ZONE), serial), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
     intake: { title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突', channel: 'app', location: { centreId: villageId, address: '东门社区' }, complainant: { personId: complainantId, name: '王秀兰', phone: '13800000015' }, parties: [{ name: '业主', role: 'complainant' }, { name: '商户', role: 'respondent' }, { name: '物业', role: 'respondent' }], affectedCount: 120 },
     intakeAudit: { actor: { personId: complainantId, role: 'resident' }, action: 'intake', outcome: 'ok', status: 201, detail: { channel: 'app', category: 'estate_dispute', centreId: villageId, risk: risk.risk, complainantPhone: maskPhone('13800000015'), idempotent: false } },
   };

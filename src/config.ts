@@ -1,6 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from './domain/case-number';
 import { MIN_JWT_SECRET_LENGTH } from './auth/tokens';
 import { parsePayloadKeys, PayloadKeysError } from './temporal/payload-codec';
 
@@ -55,6 +56,16 @@ function isUrlWithScheme(text: string, schemes: string[]): boolean {
   }
 }
 
+/** An IANA time zone the runtime knows (Intl refuses any other). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The variables themselves, by name, as text. A message finishes the sentence
  * its variable's name begins ("must be a port number (0-65535)").
@@ -77,6 +88,7 @@ export const environmentSchema = z.object({
   ONEDOOR_MONGO_PORT: portNumber.optional(),
   ONEDOOR_TASK_QUEUE: z.string().default('onedoor-cases'),
   ONEDOOR_TIME_SCALE: numberSetting('a positive number', (n) => Number.isFinite(n) && n > 0).default(1),
+  ONEDOOR_TIME_ZONE: z.string().refine(isTimeZone, 'must be a time zone name such as Asia/Shanghai').default(DEFAULT_TIME_ZONE),
   ONEDOOR_JWT_SECRET: z
     .string()
     .refine((text) => text.length >= MIN_JWT_SECRET_LENGTH, `must be at least ${MIN_JWT_SECRET_LENGTH} characters`)
@@ -133,6 +145,8 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
   taskQueue: env.ONEDOOR_TASK_QUEUE,
   /** Multiplies every SLA duration (0.001 turns a day into 86 seconds). */
   timeScale: env.ONEDOOR_TIME_SCALE,
+  /** The centres' time zone: the day a case number carries, and what "today" is. */
+  timeZone: env.ONEDOOR_TIME_ZONE,
   /** JWT signing secret; in development generated once and kept in the data directory. */
   jwtSecret: env.ONEDOOR_JWT_SECRET,
   /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { signToken } from '../../src/auth/tokens';
 import { maskPhone } from '../../src/domain/privacy';
-import { DEFAULT_SLA_POLICY, formatCaseNumber, scalePolicy, scoreRisk, SEED_PEOPLE, type SlaPolicy } from '../../src/domain';
+import { DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, scalePolicy, scoreRisk, SEED_PEOPLE, type SlaPolicy } from '../../src/domain';
 import { Organisation, SEED_CENTRES } from '../../src/domain';
 import type { CaseWorkflowInput } from '../../workflows/definitions';
 
@@ -67,7 +67,7 @@ export function directCaseInput(n: number, slaPolicy: SlaPolicy = scalePolicy(DE
   return {
     opening: {
       caseId,
-      caseNumber: formatCaseNumber(now, directSerial), // far above the API's serials, so never taken twice
+      caseNumber: formatCaseNumber(localDay(now, DEFAULT_TIME_ZONE), directSerial), // far above the API's serials, so never taken twice
       category: 'public_facility_hazard',
       complainantId: 'p-dongmen-resident',
       reportedById: 'p-dongmen-resident',

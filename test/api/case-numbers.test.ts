@@ -7,6 +7,7 @@ import { seedDatabase } from '../../src/db/seed';
 import { connectTemporalClient, type TemporalClient } from '../../src/temporal/client';
 import { TEST_PAYLOAD_KEYS, uniqueId } from '../helpers/temporal';
 import { bearer, TEST_SECRET, tokenFor } from './helpers';
+import { localDay } from '../../src/domain';
 
 /**
  * A day's case numbers have no holes: a number taken and never used reads to an
@@ -64,5 +65,18 @@ describe('case numbers and Idempotency-Key retries', () => {
     const [a, b] = [serialOf(first.body.caseNumber), serialOf(next.body.caseNumber)];
     // The next case takes the very next number (unless the day turned in between).
     expect(b).toEqual(a.day === b.day ? { day: a.day, serial: a.serial + 1 } : { day: b.day, serial: 1 });
+  });
+
+  it('carries the day the case came in on in the centres’ time zone, whatever the UTC date', async () => {
+    // A day ahead of UTC and a day behind it: at any moment at least one of them is not UTC's date.
+    for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const config: Config = { ...loadConfig(), taskQueue: uniqueId('no-worker-'), jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent', timeZone };
+      const before = localDay(Date.now(), timeZone);
+      const res = await request(createApp({ config, db, temporal })).post('/api/v1/cases').set(...bearer(tokenFor('p-dongmen-resident'))).send(intake());
+      const after = localDay(Date.now(), timeZone);
+      expect(res.status).toBe(201);
+      started.push(res.body.id);
+      expect([before, after], timeZone).toContain(serialOf(res.body.caseNumber).day.slice(3));
+    }
   });
 });

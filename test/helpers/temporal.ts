@@ -6,7 +6,7 @@ import { createWorker, type RunningWorker, type WorkerOptions } from '../../src/
 import { loadConfig } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
-import { DEFAULT_SLA_POLICY, formatCaseNumber, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
+import { DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
 import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
 import { caseWorkflow } from '../../workflows/case-workflow';
 
@@ -76,7 +76,7 @@ export function caseInput(options: CaseOptions = {}): CaseWorkflowInput {
   return {
     opening: {
       caseId,
-      caseNumber: formatCaseNumber(Date.now(), Number.parseInt(caseId.slice(-5), 16)),
+      caseNumber: formatCaseNumber(localDay(Date.now(), DEFAULT_TIME_ZONE), Number.parseInt(caseId.slice(-5), 16)),
       category: options.category ?? 'neighbour_dispute',
       complainantId,
       reportedById: complainantId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCaseNumber, isCaseId, isCaseNumber, Organisation, ROLES, SEED_CENTRES, SEED_PEOPLE, SEED_PLACES, SPECIALTIES } from '../../src/domain';
+import { formatCaseNumber, localDay, isCaseId, isCaseNumber, Organisation, ROLES, SEED_CENTRES, SEED_PEOPLE, SEED_PLACES, SPECIALTIES } from '../../src/domain';
 
 const org = new Organisation(SEED_CENTRES);
 
@@ -57,11 +57,21 @@ describe('seed people', () => {
 });
 
 describe('case numbers and ids', () => {
-  it('formats the UTC date and a six-digit serial', () => {
-    expect(formatCaseNumber(Date.UTC(2026, 10, 25, 23, 59), 42)).toBe('ZZ-20261125-000042');
-    expect(isCaseNumber(formatCaseNumber(Date.UTC(2026, 0, 1), 7))).toBe(true);
-    expect(() => formatCaseNumber(0, -1)).toThrow();
-    expect(() => formatCaseNumber(0, 1.5)).toThrow();
+  it('dates a case by the centres’ calendar, not by UTC', () => {
+    // 07:30 in Zhangzhou on 1 December is 23:30 UTC on 30 November.
+    expect(localDay(Date.UTC(2026, 10, 30, 23, 30), 'Asia/Shanghai')).toBe('20261201');
+    expect(localDay(Date.UTC(2026, 10, 30, 23, 30), 'UTC')).toBe('20261130');
+    expect(localDay(Date.UTC(2026, 11, 31, 16, 0), 'Asia/Shanghai')).toBe('20270101');
+    expect(localDay(Date.UTC(2026, 11, 31, 15, 59), 'Asia/Shanghai')).toBe('20261231');
+    expect(() => localDay(Number.NaN, 'Asia/Shanghai')).toThrow();
+  });
+
+  it('formats the day and a six-digit serial', () => {
+    expect(formatCaseNumber('20261125', 42)).toBe('ZZ-20261125-000042');
+    expect(isCaseNumber(formatCaseNumber('20260101', 7))).toBe(true);
+    expect(() => formatCaseNumber('20260101', -1)).toThrow();
+    expect(() => formatCaseNumber('20260101', 1.5)).toThrow();
+    expect(() => formatCaseNumber('2026-01-01', 1)).toThrow();
   });
 
   it('accepts only case_ followed by 10 to 40 letters or digits', () => {

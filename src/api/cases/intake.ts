@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
 import { isDuplicateKeyError } from '../../db/errors';
-import { CATEGORIES, formatCaseNumber, scoreRisk, stageDeadline } from '../../domain';
+import { CATEGORIES, formatCaseNumber, localDay, scoreRisk, stageDeadline } from '../../domain';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
 import type { ApiContext, Caller } from '../context';
@@ -14,12 +14,9 @@ import { createdView, slaPolicyOf, toIso, type StoredCase } from './view';
 // Intake
 // ---------------------------------------------------------------------------------------
 
-function dayKey(now: number): string {
-  return new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-function nextSerial(ctx: ApiContext, now: number): Promise<number> {
-  return allocateSerial(ctx.db.models, `case-number:${dayKey(now)}`);
+/** Serials run per day of the centres' calendar, so a number's date is the day the centre received it. */
+function nextSerial(ctx: ApiContext, day: string): Promise<number> {
+  return allocateSerial(ctx.db.models, `case-number:${day}`);
 }
 
 /**
@@ -32,11 +29,12 @@ function nextSerial(ctx: ApiContext, now: number): Promise<number> {
  * moment can still leave a hole: both take a serial, one claim wins.
  */
 async function caseNumberFor(ctx: ApiContext, caseId: string, idempotencyKey: string | undefined, now: number): Promise<string> {
-  if (idempotencyKey === undefined) return formatCaseNumber(now, await nextSerial(ctx, now));
+  const day = localDay(now, ctx.config.timeZone);
+  if (idempotencyKey === undefined) return formatCaseNumber(day, await nextSerial(ctx, day));
   const claimId = `idempotency:${caseId}`;
   const earlier = await ctx.db.models.Counter.findById(claimId).lean();
   if (earlier) return unpackCaseNumber(earlier.value);
-  const packed = Number(dayKey(now)) * 1_000_000 + (await nextSerial(ctx, now));
+  const packed = Number(day) * 1_000_000 + (await nextSerial(ctx, day));
   try {
     await ctx.db.models.Counter.collection.insertOne({ _id: claimId as never, value: packed });
     return unpackCaseNumber(packed);
@@ -50,9 +48,7 @@ async function caseNumberFor(ctx: ApiContext, caseId: string, idempotencyKey: st
 }
 
 function unpackCaseNumber(packed: number): string {
-  const day = Math.floor(packed / 1_000_000);
-  const dayMs = Date.UTC(Math.floor(day / 10_000), Math.floor((day % 10_000) / 100) - 1, day % 100);
-  return formatCaseNumber(dayMs, packed % 1_000_000);
+  return formatCaseNumber(String(Math.floor(packed / 1_000_000)), packed % 1_000_000);
 }
 
 export function caseIdFor(idempotencyKey: string | undefined, personId: string): string {
