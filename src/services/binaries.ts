@@ -41,7 +41,7 @@ export interface BinaryLocation {
 export type ProgressSink = (line: string) => void;
 
 /** Searches PATH as a shell would: the system's variable, not a setting of onedoor's (src/config.ts). */
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -50,7 +50,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();

@@ -1,7 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ensureBinary, findBinary, type ProgressSink } from '../services/binaries';
+import { ensureBinary, findBinary, isExecutable, onPath, type ProgressSink } from '../services/binaries';
 import { loadConfig } from '../config';
 import {
   EVERYTHING,
@@ -38,19 +36,6 @@ function outputOf(command: string, args: string[]): string | undefined {
   return result.stdout;
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && isExecutableFile(path.join(dir, name)));
-}
-
 function cjkFontsInstalled(): boolean {
   const dpkg = outputOf('dpkg', ['-s', CJK_FONTS_PACKAGE]);
   if (dpkg !== undefined && dpkgSaysInstalled(dpkg)) return true;
@@ -67,7 +52,7 @@ function privilege(): MachineFacts['privilege'] {
 }
 
 export function gatherFacts(binDir: string, needs: Needs = EVERYTHING): MachineFacts {
-  const hasAptGet = onPath('apt-get');
+  const hasAptGet = onPath('apt-get') !== undefined;
   const go = outputOf('go', ['version']);
   const chromium = chromiumPath();
   return {
@@ -78,7 +63,7 @@ export function gatherFacts(binDir: string, needs: Needs = EVERYTHING): MachineF
       ferretdb: findBinary('ferretdb', binDir)?.path,
     },
     chromiumPath: chromium,
-    chromiumFound: needs.browser && isExecutableFile(chromium),
+    chromiumFound: needs.browser && isExecutable(chromium),
     cjkFontsFound: needs.browser && cjkFontsInstalled(),
     hasAptGet,
     aptGoVersion: hasAptGet ? aptCandidateFrom(outputOf('apt-cache', ['policy', GO_PACKAGE]) ?? '') : undefined,
