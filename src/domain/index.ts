@@ -17,3 +17,4 @@ export * from './audit';
 export * from './visibility';
 export * from './assignment';
 export * from './dashboard';
+export * from './working-time';
