@@ -33,6 +33,27 @@ async function report(personId: string): Promise<string> {
 }
 
 describe('form validation', () => {
+  it('an expert chosen for one specialty is not sent after the specialty changes to one they lack', async () => {
+    const id = await report('p-dongmen-resident');
+    const { page, errors, context } = await newPage(web);
+    await signInAs(page, 'p-dongmen-grid');
+    await page.goto(`/cases/${id}`);
+    await doAction(page, 'accept');
+    await page.getByTestId('action-request_expert').click();
+    const form = page.getByTestId('form-request_expert');
+    await form.locator('textarea[name=question]').fill('房屋是否安全？');
+    await form.locator('select[name=expertId] option[value="p-pinghe-expert-legal"]').waitFor({ state: 'attached' });
+    await form.locator('select[name=expertId]').selectOption('p-pinghe-expert-legal');
+    await form.locator('select[name=specialty]').selectOption('building_safety');
+    await page.getByTestId('submit-request_expert').click();
+    await page.getByTestId('action-done').waitFor();
+    const updated = await apiCase(web, id, 'p-dongmen-grid');
+    // The legal expert lacks the specialty now asked for: the system chose one of the building-safety experts.
+    expect(['p-pinghe-expert-building', 'p-zz-expert-building']).toContain((updated.expert as { id: string }).id);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('an empty report gets a message beside each bad field, and nothing is created', async () => {
     const { page, errors, context } = await newPage(web);
     await signInAs(page, 'p-dongmen-resident');

@@ -51,6 +51,13 @@ function specialtiesOf(form: FormContext, person: PoolMember): string {
   return person.specialties.map((s) => form.app.t(`specialty.${s}`)).join(form.app.lang === 'zh' ? '、' : ', ');
 }
 
+/** A new specialty keeps the chosen expert only if they have it; otherwise the system chooses, as the list now shows. */
+function withSpecialty(form: FormContext, specialty: string): Partial<Inputs> {
+  const chosen = form.pool.find((p) => p.id === form.inputs.personId);
+  const stillListed = chosen !== undefined && (!specialty || chosen.specialties.includes(specialty));
+  return { specialty, personId: stillListed ? form.inputs.personId : '' };
+}
+
 const summary = (rows: number) => (form: FormContext) => <TextField form={form} label={form.app.t('field.summary')} name="summary" rows={rows} />;
 const reason = (form: FormContext) => <TextField form={form} label={form.app.t('field.reason')} name="reason" />;
 
@@ -98,7 +105,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
       <>
         <TextField form={form} label={form.app.t('field.question')} name="question" />
         <Field label={form.app.t('field.specialty')} name="specialty" errors={form.errors}>
-          <select name="specialty" value={form.inputs.specialty} onChange={(ev) => form.set({ specialty: ev.currentTarget.value })}>
+          <select name="specialty" value={form.inputs.specialty} onChange={(ev) => form.set(withSpecialty(form, ev.currentTarget.value))}>
             <option value="">{form.app.t('field.choose')}</option>
             {SPECIALTIES.map((s) => (
               <option key={s} value={s}>
