@@ -1,7 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, AuditEntry, CaseAction, CaseState, IntakeDetails, NewCaseInput } from '../src/domain';
 
-export type { IntakeDetails } from '../src/domain';
 
 /**
  * The case workflow's messages, shared by the workflow and its callers

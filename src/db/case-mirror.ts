@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Models } from './models';
 import { changeHint, readChange } from './case-changes';
 import type { CaseIndexEntry } from './case-index';
+import type { CaseDocument } from '../domain';
 
 /** One case as lists, filters, visibility and the dashboard see it: its `case_index` entry, in memory, under `id`. */
 export type MirroredCase = Omit<CaseIndexEntry, '_id'> & { id: string };
@@ -52,7 +53,7 @@ export class CaseMirror {
   private readonly holes = new Map<number, number>();
   private background: NodeJS.Timeout | null = null;
   /** Full `cases` documents by id, each with the `seq` it was read at. */
-  private readonly documents = new Map<string, { seq: number; doc: Record<string, unknown> }>();
+  private readonly documents = new Map<string, { seq: number; doc: CaseDocument }>();
 
   constructor(
     private readonly models: Models,
@@ -89,7 +90,7 @@ export class CaseMirror {
    * copy holds for the case: the document is written forward only, so the
    * document at a given `seq` never changes. Call after current().
    */
-  async documentsOf(ids: readonly string[]): Promise<Record<string, unknown>[]> {
+  async documentsOf(ids: readonly string[]): Promise<CaseDocument[]> {
     const docs = await Promise.all(
       ids.map(async (id) => {
         const wanted = this.cases.get(id)?.seq;
@@ -99,17 +100,17 @@ export class CaseMirror {
           this.documents.set(id, cached);
           return cached.doc;
         }
-        const doc = (await this.models.Case.findById(id).lean()) as Record<string, unknown> | null;
+        const doc = await this.models.Case.findById(id).lean<CaseDocument>();
         if (doc) this.remember(id, doc);
         return doc;
       }),
     );
-    return docs.filter((doc): doc is Record<string, unknown> => doc !== null);
+    return docs.filter((doc): doc is CaseDocument => doc !== null);
   }
 
-  private remember(id: string, doc: Record<string, unknown>): void {
+  private remember(id: string, doc: CaseDocument): void {
     this.documents.delete(id);
-    this.documents.set(id, { seq: typeof doc.seq === 'number' ? doc.seq : -1, doc });
+    this.documents.set(id, { seq: doc.seq, doc });
     while (this.documents.size > MAX_CACHED_DOCUMENTS) {
       const oldest = this.documents.keys().next().value as string;
       this.documents.delete(oldest);

@@ -100,7 +100,7 @@ const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' 
 // ---------------------------------------------------------------------------------------
 
 /** Stages a case can be escalated from: everything before the centre signs it off. */
-export const ESCALATABLE_STAGES: readonly Stage[] = STAGES.filter((stage) => stage !== 'feedback' && stage !== 'closed');
+const ESCALATABLE_STAGES: readonly Stage[] = STAGES.filter((stage) => stage !== 'feedback' && stage !== 'closed');
 
 function belowTheCity(state: CaseState): Check {
   return state.level === 'city' ? conflict('Case is already at the highest level (city)') : OK;

@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
-import type { CaseWorkflowInput, IntakeDetails } from '../../workflows/definitions';
+import type { CaseWorkflowInput } from '../../workflows/definitions';
+import type { IntakeDetails } from '../../src/domain';
 import { caseWorkflow } from '../../workflows/case-workflow';
 
 /** A worker on its own task queue, a client and a database handle, all on the shared real servers. */

@@ -2,17 +2,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
 import { isDuplicateKeyError } from '../../db/errors';
-import { CATEGORIES, formatCaseNumber, localDay, scoreRisk, stageDeadline } from '../../domain';
+import { CATEGORIES, DEFAULT_SLA_POLICY, formatCaseNumber, localDay, scalePolicy, scoreRisk, stageDeadline, type CaseDocument, type SlaPolicy } from '../../domain';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { IntakeBody } from './schemas';
-import { createdView, slaPolicyOf, toIso, type StoredCase } from './view';
+import { createdView, toIso } from './view';
 
 // ---------------------------------------------------------------------------------------
 // Intake
 // ---------------------------------------------------------------------------------------
+
+/** The policy new cases get; a running case keeps the one it was opened with. */
+function slaPolicyOf(ctx: ApiContext): SlaPolicy {
+  return scalePolicy(DEFAULT_SLA_POLICY, ctx.config.timeScale);
+}
 
 /** Serials run per day of the centres' calendar, so a number's date is the day the centre received it. */
 function nextSerial(ctx: ApiContext, day: string): Promise<number> {
@@ -98,7 +103,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   const caseId = caseIdFor(idempotencyKey, caller.personId);
 
   if (idempotencyKey !== undefined) {
-    const existing = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+    const existing = await ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
     if (existing) return { status: 200, body: createdView(existing), replayed: true };
   }
 
@@ -136,7 +141,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   // `ended`: the case ran and finished under this key.
   const { ended: replayed } = await ctx.cases.startCase(input, { idempotent: idempotencyKey !== undefined });
   if (replayed) {
-    const existing = (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+    const existing = await ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
     if (existing) return { status: 200, body: createdView(existing), replayed: true };
   }
   // Built from what we know: nothing waits for the workflow or for a person.

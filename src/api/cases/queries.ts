@@ -1,10 +1,10 @@
 /** Reading cases: one by id (waiting briefly for a case just opened), and lists. */
-import { isOverdueAt, visibleTo } from '../../domain';
+import { isOverdueAt, visibleTo, type CaseDocument } from '../../domain';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
-import { canSee, caseListItem, caseView, namesOf, type StoredCase } from './view';
+import { canSee, caseListItem, caseView, namesOf } from './view';
 
 const PROJECTION_WAIT_MS = 5000;
 
@@ -12,8 +12,8 @@ const PROJECTION_WAIT_MS = 5000;
  * The projection by id. Intake answers before the first activity has written it, so
  * when the workflow exists but its projection does not yet, wait a moment for it.
  */
-export async function loadProjection(ctx: ApiContext, caseId: string): Promise<StoredCase | null> {
-  const read = async () => (await ctx.db.models.Case.findById(caseId).lean()) as StoredCase | null;
+export async function loadProjection(ctx: ApiContext, caseId: string): Promise<CaseDocument | null> {
+  const read = () => ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
   const doc = await read();
   if (doc || (await ctx.cases.describeCase(caseId)) === null) return doc;
   const until = Date.now() + PROJECTION_WAIT_MS;
@@ -26,7 +26,7 @@ export async function loadProjection(ctx: ApiContext, caseId: string): Promise<S
 }
 
 /** Reads one case the caller may see; 404 otherwise (another centre's case looks like no case). */
-export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<StoredCase> {
+export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseDocument> {
   const doc = await loadProjection(ctx, caseId);
   if (!doc || !canSee(doc, caller)) throw problems.notFound(`No case ${caseId} that you can see`);
   return doc;
@@ -59,7 +59,7 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
   // The page's full documents, each by `_id` (an `$in` is not pushed down either
   // and would scan), or from memory while unchanged since they were read.
-  const stored = (await ctx.caseMirror.documentsOf(pageIds)) as unknown as StoredCase[];
+  const stored = await ctx.caseMirror.documentsOf(pageIds);
   const names = await namesOf(ctx, stored.flatMap((d) => [d.mediatorId, d.expertId]));
   const items = stored.map((doc) => caseListItem(doc, caller, names, now));
   return { items, page: query.page, pageSize: query.pageSize, total: matches.length };

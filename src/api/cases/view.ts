@@ -3,22 +3,15 @@
  * phone masked for all but the case's staff and complainant, the actions allowed now).
  * The stored document is the domain's state itself, so the rules read it as it is.
  */
-import { DEFAULT_SLA_POLICY, allowedActions, isOverdueAt, isStaffOf, scalePolicy, visibleTo, type CaseDocument, type CaseState, type SlaPolicy } from '../../domain';
+import { allowedActions, isOverdueAt, isStaffOf, visibleTo, type CaseDocument, type CaseState } from '../../domain';
 import type { ApiContext, Caller } from '../context';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
-
-export type StoredCase = CaseDocument;
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? null : toIso(ms));
 
-/** The policy new cases get; a running case keeps the one it was opened with. */
-export function slaPolicyOf(ctx: ApiContext): SlaPolicy {
-  return scalePolicy(DEFAULT_SLA_POLICY, ctx.config.timeScale);
-}
-
 /** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */
-export function canSee(doc: StoredCase, caller: Caller): boolean {
+export function canSee(doc: CaseDocument, caller: Caller): boolean {
   return visibleTo({ ...doc, opinionExpertId: doc.opinion?.expertId ?? null }, caller);
 }
 
@@ -58,7 +51,7 @@ export async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[
 }
 
 /** A case as a list shows it: everything but the description and the actions allowed now. */
-export function caseListItem(doc: StoredCase, caller: Caller, names: Map<string, string>, now = Date.now()): CaseListItem {
+export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<string, string>, now = Date.now()): CaseListItem {
   const opinion = doc.opinion;
   return {
     id: doc._id,
@@ -106,13 +99,13 @@ export function caseListItem(doc: StoredCase, caller: Caller, names: Map<string,
 }
 
 /** One case as its page shows it: with the description and what the caller may do now. */
-export function caseView(doc: StoredCase, caller: Caller, names: Map<string, string>): CaseView {
+export function caseView(doc: CaseDocument, caller: Caller, names: Map<string, string>): CaseView {
   const now = Date.now();
   return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now) };
 }
 
 /** What intake answers, from a case already stored (a repeated idempotent intake). */
-export function createdView(doc: StoredCase): CreatedCase {
+export function createdView(doc: CaseDocument): CreatedCase {
   return {
     id: doc._id,
     caseNumber: doc.caseNumber,

@@ -3,9 +3,8 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, type CategoryCode } from '../../domain';
+import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, type CaseDocument, type CategoryCode } from '../../domain';
 import { createCase } from '../cases/intake';
-import type { StoredCase } from '../cases/view';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { IntakeBody } from '../cases/schemas';
 
@@ -109,7 +108,7 @@ const createSchema = z
 
 const paramsSchema = z.strictObject({ service_request_id: z.string().regex(CASE_NUMBER, 'a case number such as ZZ-20261125-000042') });
 
-function requestView(doc: StoredCase, agency: string | null) {
+function requestView(doc: CaseDocument, agency: string | null) {
   const category = CATEGORIES[doc.category as CategoryCode];
   return {
     service_request_id: doc.caseNumber,
@@ -136,7 +135,7 @@ function requestView(doc: StoredCase, agency: string | null) {
 const DAY_MS = 86_400_000;
 
 export function open311Routes(ctx: ApiContext): RouteSpec[] {
-  async function agencies(docs: StoredCase[]): Promise<Map<string, string>> {
+  async function agencies(docs: CaseDocument[]): Promise<Map<string, string>> {
     const all = await ctx.centres.all();
     return new Map(docs.map((d) => [d.centreId, all.get(d.centreId)?.name.zh ?? d.centreId]));
   }
@@ -187,7 +186,7 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
         }
         matches.sort(newestFirst);
         const pageIds = matches.slice((query.page - 1) * query.page_size, query.page * query.page_size).map((entry) => entry.id);
-        const docs = (await ctx.caseMirror.documentsOf(pageIds)) as unknown as StoredCase[];
+        const docs = await ctx.caseMirror.documentsOf(pageIds);
         const names = await agencies(docs);
         res.json(docs.map((doc) => requestView(doc, names.get(doc.centreId) ?? null)));
       },
@@ -208,7 +207,7 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
             break;
           }
         }
-        const [doc] = id === null ? [] : ((await ctx.caseMirror.documentsOf([id])) as unknown as StoredCase[]);
+        const [doc] = id === null ? [] : await ctx.caseMirror.documentsOf([id]);
         if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`);
         const names = await agencies([doc]);
         res.json([requestView(doc, names.get(doc.centreId) ?? null)]);
