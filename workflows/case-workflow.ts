@@ -14,11 +14,11 @@ import {
   applyAction,
   checkAction,
   defaultSpecialtyOf,
-  currentVisit,
   isFinished,
   newCase,
-  onDeadline,
-  onWarning,
+  nextTimer,
+  onTimer,
+  withCurrentShape,
   type CaseAction,
   type CaseState,
   type Refusal,
@@ -105,7 +105,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   // before the first await, so an update sent right after the start finds them.
   let opening: Promise<void> | undefined;
   if (input.resumeState) {
-    state = input.resumeState;
+    state = withCurrentShape(input.resumeState);
   } else {
     const opened = newCase(input.opening);
     state = opened.state;
@@ -139,7 +139,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   await opening;
 
   while (!isFinished(state, Date.now())) {
-    const due = nextDue(state);
+    const due = nextTimer(state);
     const seen = version;
     const changed = due
       ? await condition(() => version !== seen || workflowInfo().continueAsNewSuggested, Math.max(due.at - Date.now(), 1))
@@ -147,10 +147,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (!changed) {
       await mutex.run(async () => {
         if (version !== seen) return; // an action got there first
-        const now = Date.now();
-        // A warning that comes due only after its deadline (a worker was down, say) is moot: act on the deadline.
-        const warnNow = due?.kind === 'warning' && state.deadline !== null && now < state.deadline;
-        await commit(warnNow ? onWarning(state, now) : onDeadline(state, now));
+        await commit(onTimer(state, Date.now()));
       });
     }
     if (workflowInfo().continueAsNewSuggested) {
@@ -161,19 +158,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   }
   await condition(allHandlersFinished);
   return state;
-}
-
-interface Due {
-  at: number;
-  kind: 'warning' | 'deadline';
-}
-
-/** The next moment the workflow must act by itself: the warning, then the deadline. */
-function nextDue(state: CaseState): Due | null {
-  if (state.deadline === null) return null;
-  const visit = currentVisit(state);
-  if (state.warnAt !== null && !visit.warned && state.warnAt < state.deadline) return { at: state.warnAt, kind: 'warning' };
-  return { at: state.deadline, kind: 'deadline' };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Models } from './models';
+import { findCaseDocument, type Models } from './models';
 import { changeHint, readChange } from './case-changes';
 import type { CaseIndexEntry } from './case-index';
 import type { CaseDocument } from '../domain';
@@ -100,7 +100,7 @@ export class CaseMirror {
           this.documents.set(id, cached);
           return cached.doc;
         }
-        const doc = await this.models.Case.findById(id).lean<CaseDocument>();
+        const doc = await findCaseDocument(this.models, id);
         if (doc) this.remember(id, doc);
         return doc;
       }),

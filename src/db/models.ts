@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { LEVELS, ROLES, type CaseDocument, type CaseEvent } from '../domain';
+import { LEVELS, ROLES, withCurrentShape, type CaseDocument, type CaseEvent } from '../domain';
 import type { CaseIndexEntry } from './case-index';
 
 /** An event as `case_events` stores it: the domain's event, under its business key. */
@@ -95,6 +95,18 @@ const counterSchema = new Schema(
   { collection: 'counters', versionKey: false, strict: 'throw' },
 );
 
+/** One version of the deadline policy under `_id` = its number; versions are only ever added. */
+const deadlinePolicySchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    settings: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    note: { type: String, default: '' },
+  },
+  { collection: 'deadline_policies', versionKey: false, strict: 'throw', minimize: false },
+);
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -105,7 +117,14 @@ export function registerModels(connection: Connection) {
     Notification: connection.model('Notification', notificationSchema),
     Audit: connection.model('Audit', auditSchema),
     Counter: connection.model('Counter', counterSchema),
+    DeadlinePolicy: connection.model('DeadlinePolicy', deadlinePolicySchema),
   };
 }
 
 export type Models = ReturnType<typeof registerModels>;
+
+/** A stored case by id, in the current shape of a case whatever release wrote it. */
+export async function findCaseDocument(models: Models, caseId: string): Promise<CaseDocument | null> {
+  const doc = await models.Case.findById(caseId).lean<CaseDocument>();
+  return doc ? withCurrentShape(doc) : null;
+}

@@ -11,6 +11,9 @@
 import { z } from 'zod';
 import { CATEGORIES, SPECIALTIES, type Specialty } from './categories';
 import { needsHigherLevel, requiredLevelFor, RISKS } from './risk';
+import { clockMs, isWorkingTimePolicy, type Span } from './deadline-policy';
+import { findOrder, isAnswerable, issueSupervision, replyToSupervision, supervisingCentreOf } from './supervision';
+import { pause, resume } from './timers';
 import {
   actorId,
   andThen,
@@ -28,7 +31,10 @@ import {
   OK,
   parentPath,
   pathAtLevel,
+  PAUSE_REASONS,
+  pausedClockTime,
   REFERRALS,
+  reopenUntilAfter,
   STAGES,
   SYSTEM,
   UNRESOLVED,
@@ -94,6 +100,8 @@ const MEDIATOR_OR_STAFF: Permission = {
 };
 const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert' };
 const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' };
+const SUPERVISOR: Permission = { allows: supervisorOf, who: 'an administrator of a centre above the handling centre' };
+const HANDLING_CENTRE: Permission = { allows: atHandlingCentre, who: 'staff of the handling centre' };
 
 // ---------------------------------------------------------------------------------------
 // Situations beyond the stage
@@ -101,6 +109,10 @@ const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' 
 
 /** Stages a case can be escalated from: everything before the centre signs it off. */
 const ESCALATABLE_STAGES: readonly Stage[] = STAGES.filter((stage) => stage !== 'feedback' && stage !== 'closed');
+/** Stages in which a centre works on a case it has accepted: its handling clock can stand still. */
+const HANDLING_STAGES: readonly Stage[] = ['risk_assessment', 'expert_consultation', 'mediation', 'closure'];
+/** Supervision reaches a case from its arrival until the centre signs it off. */
+const HANDLING_STAGES_AND_ARRIVAL: readonly Stage[] = ESCALATABLE_STAGES;
 
 function belowTheCity(state: CaseState): Check {
   return state.level === 'city' ? conflict('Case is already at the highest level (city)') : OK;
@@ -116,6 +128,67 @@ function disputeOnly(state: CaseState): Check {
 
 function hazardOnly(state: CaseState): Check {
   return state.kind === 'dispute' ? conflict('This case is a dispute; disputes end with record_agreement or record_failure') : OK;
+}
+
+function underWorkingTime(state: CaseState): Check {
+  return isWorkingTimePolicy(state.slaPolicy) ? OK : conflict(`This case runs under deadline policy ${state.slaPolicy.version}, which has no handling clock to pause or supervise`);
+}
+
+function clockRunning(state: CaseState): Check {
+  if (state.pause) return conflict('The handling clock is already paused; resume it first');
+  if (state.handling?.deadline == null) return conflict('The handling limit has already passed; there is no clock left to pause');
+  return OK;
+}
+
+function clockPaused(state: CaseState): Check {
+  return state.pause ? OK : conflict('The handling clock is not paused');
+}
+
+function somethingToAnswer(state: CaseState): Check {
+  return state.supervisions.some((order) => isAnswerable(order, state.centreId)) ? OK : conflict('No supervision order awaits a reply from this centre');
+}
+
+/** A moment given as an ISO date-time, checked to lie ahead of now and within `withinMs`. */
+function ahead(iso: string, now: number, withinMs: number, name: string): Check {
+  const at = Date.parse(iso);
+  if (!(at > now)) return invalid(`${name} must be in the future`);
+  if (at - now > withinMs) return invalid(`${name} must be within ${Math.round(withinMs / DAY_MS)} days`);
+  return OK;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function pauseFits(state: CaseState, until: string, now: number): Check {
+  const policy = state.slaPolicy;
+  if (!isWorkingTimePolicy(policy)) return underWorkingTime(state);
+  const allowance = clockMs(policy, policy.maxPause);
+  const left = allowance - state.pausedMs;
+  const end = Date.parse(until);
+  if (!(end > now)) return invalid('until: a pause must end in the future');
+  const asked = pausedClockTime(policy, now, end);
+  if (asked > left) return invalid(`until: the pauses of a case may total at most ${spanText(policy.maxPause)}; ${formatLeft(left, policy.maxPause.unit)} are left`);
+  return OK;
+}
+
+function spanText(span: Span): string {
+  return `${span.amount} ${span.unit.replace('_', ' ')}`;
+}
+
+function formatLeft(ms: number, unit: Span['unit']): string {
+  const perUnit = unit === 'calendar_days' ? DAY_MS : unit === 'working_days' ? 6.5 * 60 * 60 * 1000 : 60_000;
+  const name = unit.replace('_', ' ');
+  return `${Math.max(0, Math.floor(ms / perUnit))} ${name}`;
+}
+
+function supervisorOf(state: CaseState, actor: ActorOrSystem): boolean {
+  // An administrator of a centre above the handling one; the city, having none above, supervises its own.
+  if (!isPerson(actor) || actor.role !== 'admin' || actor.centreId === undefined) return false;
+  const above = state.level === 'city' ? state.centrePath : parentPath(state);
+  return above.includes(actor.centreId);
+}
+
+function atHandlingCentre(state: CaseState, actor: ActorOrSystem): boolean {
+  return isPerson(actor) && actor.centreId === state.centreId && isStaffOf(state, actor);
 }
 
 function withinReopenWindow(state: CaseState, now: number): Check {
@@ -141,6 +214,8 @@ interface ActionRule<Type extends string, Args extends z.ZodObject> {
   args: () => Args;
   /** A rule across several arguments, which the workflow checks after `args`. */
   alsoRequires?: (action: z.output<Args>) => Check;
+  /** A rule on the arguments given the case and the moment (a pause's end, an order's id). */
+  fitsCase?: (state: CaseState, action: z.output<Args>, now: number) => Check;
   /** An action of this type with arguments that pass `args`: the API document's example. */
   example: z.output<Args>;
   /** How the action changes the case; only ever called after the checks above have passed. */
@@ -166,7 +241,7 @@ function finishMediation(state: CaseState, result: MediationResult, type: EventT
 
 function reopenWindowAfter(state: CaseState, rating: number, now: number): number | null {
   const dissatisfied = rating <= DISSATISFIED_RATING;
-  return dissatisfied && state.reopenCount < MAX_REOPENS ? now + state.slaPolicy.reopenWindow : null;
+  return dissatisfied && state.reopenCount < MAX_REOPENS ? reopenUntilAfter(state.slaPolicy, now) : null;
 }
 
 const ACTION_LIST = [
@@ -316,6 +391,59 @@ const ACTION_LIST = [
   }),
 
   action({
+    type: 'pause',
+    who: HANDLING_CENTRE,
+    stages: HANDLING_STAGES,
+    when: (state) => firstRefusal([underWorkingTime(state), clockRunning(state)]),
+    args: () => ({ reason: z.enum(PAUSE_REASONS), note: z.string().trim().max(2000).optional(), until: z.iso.datetime({ offset: true }) }),
+    fitsCase: (state, action, now) => pauseFits(state, action.until, now),
+    example: { type: 'pause', reason: 'waiting_for_documents', note: 'The land certificate is with the county archive', until: '2026-12-10T09:00:00+08:00' },
+    apply: (state, action, actor, now) => pause(state, { reason: action.reason, note: action.note ?? null, until: Date.parse(action.until), by: actorId(actor) }, actor, now),
+  }),
+
+  action({
+    type: 'resume',
+    who: HANDLING_CENTRE,
+    stages: HANDLING_STAGES,
+    when: clockPaused,
+    args: () => ({}),
+    example: { type: 'resume' },
+    apply: (state, _action, actor, now) => resume(state, actor, now),
+  }),
+
+  action({
+    type: 'supervise',
+    who: SUPERVISOR,
+    stages: HANDLING_STAGES_AND_ARRIVAL,
+    when: underWorkingTime,
+    args: () => ({ reason: text(2000), replyBy: z.iso.datetime({ offset: true }) }),
+    fitsCase: (_state, action, now) => ahead(action.replyBy, now, 90 * DAY_MS, 'replyBy'),
+    example: { type: 'supervise', reason: 'The residents have called three times; report what has been done', replyBy: '2026-12-03T17:30:00+08:00' },
+    apply(state, action, actor, now) {
+      const byCentreId = isPerson(actor) && actor.centreId !== undefined ? actor.centreId : supervisingCentreOf(state);
+      return issueSupervision(state, { reason: action.reason, replyBy: Date.parse(action.replyBy), byCentreId }, actor, now);
+    },
+  }),
+
+  action({
+    type: 'reply_supervision',
+    who: HANDLING_CENTRE,
+    stages: HANDLING_STAGES_AND_ARRIVAL,
+    when: somethingToAnswer,
+    args: () => ({ orderId: z.string().regex(/^s\d{1,4}$/, 'a supervision order id such as s1'), reply: text(5000) }),
+    fitsCase(state, action) {
+      const order = findOrder(state, action.orderId);
+      if (!order) return invalid(`orderId: this case has no supervision order ${action.orderId}`);
+      return isAnswerable(order, state.centreId) ? OK : conflict(`Supervision order ${action.orderId} is ${order.status}; it needs no reply from this centre`);
+    },
+    example: { type: 'reply_supervision', orderId: 's1', reply: 'Accepted; the mediator meets both families tomorrow.' },
+    apply(state, action, actor, now) {
+      const order = findOrder(state, action.orderId)!;
+      return replyToSupervision(state, order, action.reply, actor, now);
+    },
+  }),
+
+  action({
     type: 'feedback',
     who: COMPLAINANT,
     stages: ['feedback'],
@@ -383,10 +511,10 @@ function checkSituation(state: CaseState, type: ActionType, now: number): Check 
   return ruleOf(type).when?.(state, now) ?? OK;
 }
 
-function checkArguments(action: CaseAction): Check {
+function checkArguments(state: CaseState, action: CaseAction, now: number): Check {
   const rule = ruleOf(action.type);
   const parsed = rule.args().safeParse(action);
-  if (parsed.success) return rule.alsoRequires?.(parsed.data) ?? OK;
+  if (parsed.success) return firstRefusal([rule.alsoRequires?.(parsed.data) ?? OK, rule.fitsCase?.(state, parsed.data, now) ?? OK]);
   const issue = parsed.error.issues[0];
   const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return invalid(`${field}${issue?.message ?? 'invalid arguments'}`);
@@ -398,7 +526,7 @@ export function checkAction(state: CaseState, action: CaseAction, actor: ActorOr
     checkPermission(state, action.type, actor),
     checkStage(state, action.type),
     checkSituation(state, action.type, now),
-    checkArguments(action),
+    checkArguments(state, action, now),
   ]);
 }
 

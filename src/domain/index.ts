@@ -18,3 +18,7 @@ export * from './visibility';
 export * from './assignment';
 export * from './dashboard';
 export * from './working-time';
+export * from './deadline-policy';
+export type { HandlingClock } from './handling-clock';
+export { nextTimer, onTimer, type Timer, type TimerKind } from './timers';
+export { AUTOMATIC_SUPERVISION_REASONS, unansweredOrders, type AutomaticSupervisionReason } from './supervision';

@@ -11,6 +11,8 @@ import { CATEGORIES, type CategoryCode, type CaseKind, type Specialty } from './
 import { levelOfPath, levelRank, type Level } from './organisation';
 import type { Risk, RiskFactor } from './risk';
 import { stageDeadline, warningTime, type SlaPolicy } from './sla';
+import { clockTimeBetween, isWorkingTimePolicy, spanEnd, type DeadlinePolicy } from './deadline-policy';
+import { clockAfterMove, type HandlingClock } from './handling-clock';
 
 export { STAGES, type Stage } from './stages';
 import { isDeadlineStage, type Stage } from './stages';
@@ -57,6 +59,43 @@ export interface StageVisit {
   breached: boolean;
 }
 
+/** The policy a case runs under: the first release's stage-by-stage one, or working time. */
+export type CasePolicy = SlaPolicy | DeadlinePolicy;
+
+export const PAUSE_REASONS = ['waiting_for_party', 'waiting_for_documents', 'site_visit', 'other'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+/** The handling clock standing still while the centre waits on something outside its control. */
+export interface Pause {
+  reason: PauseReason;
+  note: string | null;
+  since: number;
+  /** The clock runs again at this moment unless someone resumes it before. */
+  until: number;
+  by: string;
+}
+
+export const SUPERVISION_STATUSES = ['open', 'answered', 'lapsed', 'withdrawn'] as const;
+export type SupervisionStatus = (typeof SUPERVISION_STATUSES)[number];
+
+/** A supervision order (督办): a centre above asks the handling centre to deal with the case and reply by a time. */
+export interface SupervisionOrder {
+  id: string;
+  /** The centre that must reply: the one handling the case when the order was issued. */
+  centreId: string;
+  /** The centre that supervises: one above `centreId`. */
+  byCentreId: string;
+  /** Person id, or `system` for an order the policy issues by itself. */
+  by: string;
+  automatic: boolean;
+  reason: string;
+  issuedAt: number;
+  replyBy: number;
+  /** lapsed: the reply time passed unanswered (a late reply is still taken); withdrawn: the case left the centre. */
+  status: SupervisionStatus;
+  reply: { text: string; at: number; by: string; late: boolean } | null;
+}
+
 export interface ExpertRequest {
   question: string;
   specialty: Specialty;
@@ -100,9 +139,15 @@ export interface CaseState {
   reopenCount: number;
   reopenUntil: number | null;
   visits: StageVisit[];
+  /** The current centre's handling limit; null before the policy had one, and once the centre signed the case off. */
+  handling: HandlingClock | null;
+  pause: Pause | null;
+  /** All ended pauses of the case together, in the clock of the policy's pause allowance (`maxPause`). */
+  pausedMs: number;
+  supervisions: SupervisionOrder[];
   /** Number of events emitted so far. */
   seq: number;
-  slaPolicy: SlaPolicy;
+  slaPolicy: CasePolicy;
 }
 
 export type EventActor = SystemActor | { kind: 'person'; personId: string; role: Role };
@@ -125,6 +170,13 @@ export const EVENT_TYPES = [
   'reopened',
   'deadline_warning',
   'overdue_at_top',
+  'acknowledgement_missed',
+  'expert_overdue',
+  'clock_paused',
+  'clock_resumed',
+  'supervision_issued',
+  'supervision_replied',
+  'supervision_lapsed',
   'feedback_timeout',
   'reopen_window_ended',
 ] as const;
@@ -180,7 +232,7 @@ export interface NewCaseInput {
   centrePath: string[];
   risk: Risk;
   riskFactors: RiskFactor[];
-  slaPolicy: SlaPolicy;
+  slaPolicy: CasePolicy;
   now: number;
 }
 
@@ -200,7 +252,8 @@ export function newCase(input: NewCaseInput): Transition {
   const centreId = lastOf(input.centrePath);
   const level = levelOfPath(input.centrePath);
   const visit = openVisit('intake', centreId, level, input.risk, input.slaPolicy, input.now, null);
-  const state: CaseState = {
+  const handling = clockAfterMove(null, input.slaPolicy, centreId, level, input.risk, 'intake', input.now);
+  const opened: CaseState = {
     caseId: input.caseId,
     caseNumber: input.caseNumber,
     category: input.category,
@@ -227,9 +280,14 @@ export function newCase(input: NewCaseInput): Transition {
     reopenCount: 0,
     reopenUntil: null,
     visits: [visit],
+    handling,
+    pause: null,
+    pausedMs: 0,
+    supervisions: [],
     seq: 1,
     slaPolicy: input.slaPolicy,
   };
+  const state = withCurrentDeadline(opened);
   const reported: CaseEvent = {
     seq: 1,
     at: input.now,
@@ -239,9 +297,18 @@ export function newCase(input: NewCaseInput): Transition {
     actor: { kind: 'system' },
     centreId,
     level,
-    detail: { category: input.category, kind: state.kind, risk: input.risk, complainantId: input.complainantId, reportedById: input.reportedById },
+    detail: { category: input.category, kind: state.kind, risk: input.risk, complainantId: input.complainantId, reportedById: input.reportedById, ...policyDetail(input.slaPolicy) },
   };
   return { state, events: [reported] };
+}
+
+/**
+ * A state saved before cases had a handling clock, pauses and supervision (carried across
+ * continue-as-new, or stored), in today's shape: none of them yet.
+ */
+export function withCurrentShape<T extends CaseState>(state: T): T {
+  const saved: Partial<CaseState> = state;
+  return { ...state, handling: saved.handling ?? null, pause: saved.pause ?? null, pausedMs: saved.pausedMs ?? 0, supervisions: saved.supervisions ?? [] };
 }
 
 export function lastOf(path: readonly string[]): string {
@@ -276,20 +343,63 @@ export function isStaffOf(state: CaseState, actor: ActorOrSystem): boolean {
 // Stage visits and events
 // ---------------------------------------------------------------------------------------
 
-function openVisit(stage: Stage, centreId: string, level: Level, risk: Risk, policy: SlaPolicy, now: number, reopenUntil: number | null): StageVisit {
+/** The version a case's timeline names: working-time policies count 1, 2, …; the first release's was a string. */
+export function policyDetail(policy: CasePolicy): { policyVersion: string | number } {
+  return { policyVersion: policy.version };
+}
+
+function openVisit(stage: Stage, centreId: string, level: Level, risk: Risk, policy: CasePolicy, now: number, reopenUntil: number | null): StageVisit {
+  const visit = { stage, centreId, level, enteredAt: now, leftAt: null, warned: false, breached: false };
+  if (isWorkingTimePolicy(policy)) return { ...visit, deadline: stageDeadlineUnder(policy, stage, now, reopenUntil), warnAt: null };
   const timed = isDeadlineStage(stage);
   return {
-    stage,
-    centreId,
-    level,
-    enteredAt: now,
-    leftAt: null,
+    ...visit,
     // The closed stage has no SLA; its only timer is the end of the reopen window.
     deadline: timed ? stageDeadline(policy, stage, risk, now) : reopenUntil,
     warnAt: timed ? warningTime(policy, stage, risk, now) : null,
-    warned: false,
-    breached: false,
   };
+}
+
+/**
+ * Under a working-time policy a stage has its own deadline only where someone owes a step
+ * in it: acceptance on arrival, the expert's opinion, the complainant's rating, the end of
+ * the reopen window. The handling limit spans the stages and lives on the case.
+ */
+function stageDeadlineUnder(policy: DeadlinePolicy, stage: Stage, now: number, reopenUntil: number | null): number | null {
+  switch (stage) {
+    case 'intake':
+    case 'escalation':
+      return spanEnd(policy, policy.acknowledge, now);
+    case 'expert_consultation':
+      return spanEnd(policy, policy.expertOpinion, now);
+    case 'feedback':
+      return spanEnd(policy, policy.feedback, now);
+    case 'closed':
+      return reopenUntil;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The deadline the case is counted overdue against, and its warning. Under a working-time
+ * policy that is the handling limit while a centre handles the case, else the stage's own.
+ */
+export function withCurrentDeadline(state: CaseState): CaseState {
+  const visit = currentVisit(state);
+  if (!isWorkingTimePolicy(state.slaPolicy)) return { ...state, deadline: visit.deadline, warnAt: visit.warnAt };
+  if (state.handling) return { ...state, deadline: state.handling.deadline, warnAt: state.handling.warned ? null : state.handling.warnAt };
+  return { ...state, deadline: visit.deadline, warnAt: null };
+}
+
+/** How much of the case's pause allowance the time from `since` to `now` used, in the allowance's own clock. */
+export function pausedClockTime(policy: CasePolicy, since: number, now: number): number {
+  return isWorkingTimePolicy(policy) ? clockTimeBetween(policy, policy.maxPause, since, now) : 0;
+}
+
+/** The moment the reopen window ends after a rating of now. */
+export function reopenUntilAfter(policy: CasePolicy, now: number): number {
+  return isWorkingTimePolicy(policy) ? spanEnd(policy, policy.reopenWindow, now) : now + policy.reopenWindow;
 }
 
 function closeVisit(visit: StageVisit, now: number, forceBreached: boolean): StageVisit {
@@ -304,7 +414,7 @@ export function currentVisit(state: CaseState): StageVisit {
   return visit;
 }
 
-function replaceCurrentVisit(state: CaseState, visit: StageVisit): StageVisit[] {
+export function replaceCurrentVisit(state: CaseState, visit: StageVisit): StageVisit[] {
   return [...state.visits.slice(0, -1), visit];
 }
 
@@ -321,16 +431,27 @@ export function moveTo(state: CaseState, stage: Stage, now: number, options: Mov
   const level = levelOfPath(centrePath);
   const left = closeVisit(currentVisit(state), now, options.breached ?? false);
   const entered = openVisit(stage, centreId, level, state.risk, state.slaPolicy, now, state.reopenUntil);
-  return {
+  const handling = clockAfterMove(state.handling, state.slaPolicy, centreId, level, state.risk, stage, now);
+  const leavesCentre = centreId !== state.centreId;
+  const endsPause = leavesCentre || handling === null;
+  return withCurrentDeadline({
     ...state,
     stage,
     centreId,
     centrePath,
     level,
-    deadline: entered.deadline,
-    warnAt: entered.warnAt,
     visits: [...replaceCurrentVisit(state, left), entered],
-  };
+    handling,
+    // A pause and open supervision orders belong to the centre that had the case.
+    pause: endsPause ? null : state.pause,
+    pausedMs: endsPause && state.pause ? state.pausedMs + pausedClockTime(state.slaPolicy, state.pause.since, now) : state.pausedMs,
+    // Orders to a centre lapse with its part: the case left it, or it signed the case off.
+    supervisions: leavesCentre || handling === null ? withdrawOrdersTo(state.supervisions, state.centreId) : state.supervisions,
+  });
+}
+
+function withdrawOrdersTo(orders: SupervisionOrder[], centreId: string): SupervisionOrder[] {
+  return orders.map((order) => (order.centreId === centreId && order.status === 'open' ? { ...order, status: 'withdrawn' } : order));
 }
 
 function eventActor(actor: ActorOrSystem): EventActor {
@@ -409,12 +530,12 @@ function overdueAtTop(state: CaseState, now: number): Transition {
   return emit(state, next, 'overdue_at_top', SYSTEM, now, { alert: true, deadline: state.deadline, stageMissed: state.stage });
 }
 
-function feedbackTimeout(state: CaseState, now: number): Transition {
+export function feedbackTimeout(state: CaseState, now: number): Transition {
   const next = moveTo({ ...state, status: 'closed', feedbackStatus: 'no_response', reopenUntil: null }, 'closed', now);
   return emit(state, next, 'feedback_timeout', SYSTEM, now, { deadline: state.deadline });
 }
 
-function endReopenWindow(state: CaseState, now: number): Transition {
+export function endReopenWindow(state: CaseState, now: number): Transition {
   const next = { ...state, reopenUntil: null, deadline: null, warnAt: null };
   return emit(state, next, 'reopen_window_ended', SYSTEM, now, { reopenUntil: state.reopenUntil });
 }

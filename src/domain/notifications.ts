@@ -1,3 +1,4 @@
+import { isWorkingTimePolicy } from './deadline-policy';
 import type { CaseEvent, CaseState, EventType } from './lifecycle';
 
 /**
@@ -33,6 +34,27 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
   overdue_at_top: (_e, _s, { centre, number }) => [
     { kind: 'overdue_alert', recipient: centre, message: { zh: `诉求 ${number} 已超时（市级）`, en: `Case ${number} is overdue at city level` } },
   ],
+  acknowledgement_missed: (event, _s, { centre, number }) => [
+    { kind: 'acknowledgement_missed', recipient: centre, message: { zh: `诉求 ${number} 尚未受理，已超过受理时限，请立即受理`, en: `Case ${number} has not been accepted in time; please accept it now` } },
+    ...supervisors(event, number, { zh: `下级中心未按时受理诉求 ${number}，已自动督办`, en: `Case ${number} was not accepted in time by the centre below; a supervision order was issued` }),
+  ],
+  supervision_issued: (event, state, { centre, number }) => [
+    { kind: 'supervision_issued', recipient: centre, message: { zh: `诉求 ${number} 被督办，请在 ${localTime(event.detail.replyBy, state)} 前回复`, en: `Case ${number} is under supervision; reply by ${localTime(event.detail.replyBy, state)}` } },
+  ],
+  supervision_replied: (event, _s, { number }) =>
+    supervisors(event, number, { zh: `诉求 ${number} 的督办已回复`, en: `The supervision order on case ${number} has been answered` }),
+  supervision_lapsed: (event, _s, { centre, number }) => [
+    { kind: 'supervision_lapsed', recipient: centre, message: { zh: `诉求 ${number} 的督办已逾期未回复，请立即回复`, en: `The supervision order on case ${number} is past its reply time; reply now` } },
+    ...supervisors(event, number, { zh: `诉求 ${number} 的督办逾期未回复`, en: `The supervision order on case ${number} was not answered in time` }),
+  ],
+  clock_paused: (event, state, { complainant, number }) => [
+    { kind: 'case_paused', recipient: complainant, message: { zh: `诉求 ${number} 等待中，预计 ${localTime(event.detail.until, state)} 前继续办理`, en: `Case ${number} is waiting; handling resumes by ${localTime(event.detail.until, state)}` } },
+  ],
+  expert_overdue: (_e, state, { centre, number }) => [
+    { kind: 'expert_overdue', recipient: centre, message: { zh: `诉求 ${number} 的专家意见已超时`, en: `The expert opinion on case ${number} is overdue` } },
+    ...(state.expertId ? [{ kind: 'expert_overdue', recipient: `person:${state.expertId}`, message: { zh: `诉求 ${number} 的意见已超时，请尽快出具`, en: `Your opinion on case ${number} is overdue; please give it now` } }] : []),
+  ],
+  clock_resumed: NONE,
   expert_requested: (_e, state, { number }) =>
     state.expertId
       ? [{ kind: 'consultation_assigned', recipient: `person:${state.expertId}`, message: { zh: `请就诉求 ${number} 出具意见`, en: `Please give an opinion on case ${number}` } }]
@@ -55,6 +77,20 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
   feedback_timeout: NONE,
   reopen_window_ended: NONE,
 };
+
+/** The supervising centre named in the event's detail, told in its own words. */
+function supervisors(event: CaseEvent, number: string, message: { zh: string; en: string }): NotificationIntent[] {
+  const centreId = event.detail.byCentreId ?? event.detail.supervisingCentreId;
+  if (typeof centreId !== 'string' || centreId === event.centreId) return [];
+  return [{ kind: 'supervision', recipient: `centre:${centreId}`, message }];
+}
+
+/** A moment as the case's centres read it: their local time (from the case's calendar), to the minute. */
+function localTime(ms: unknown, state: CaseState): string {
+  if (typeof ms !== 'number') return '';
+  const offsetMinutes = isWorkingTimePolicy(state.slaPolicy) ? state.slaPolicy.calendar.utcOffsetMinutes : 8 * 60;
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
 
 export function notificationsFor(event: CaseEvent, state: CaseState): NotificationIntent[] {
   return NOTIFICATIONS[event.type](event, state, { complainant: `person:${state.complainantId}`, centre: `centre:${event.centreId}`, number: state.caseNumber });

@@ -10,8 +10,11 @@
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-/** A span of service on a working day, in minutes after local midnight: [start, end). */
-export type ServiceSpan = readonly [number, number];
+/** A span of service on a working day, in minutes after local midnight: [start, end). An object, not a pair: documents store no nested arrays. */
+export interface ServiceSpan {
+  start: number;
+  end: number;
+}
 
 export interface WorkingCalendar {
   /** Minutes east of UTC of the centres' clocks (Asia/Shanghai: 480). */
@@ -28,8 +31,8 @@ export interface WorkingCalendar {
 
 /** 08:30–12:00 and 14:30–17:30, the hours most centres keep. */
 export const DEFAULT_SERVICE_HOURS: readonly ServiceSpan[] = [
-  [8 * 60 + 30, 12 * 60],
-  [14 * 60 + 30, 17 * 60 + 30],
+  { start: 8 * 60 + 30, end: 12 * 60 },
+  { start: 14 * 60 + 30, end: 17 * 60 + 30 },
 ];
 
 /** What a calendar must satisfy to be counted with; null when it is sound, else what is wrong. */
@@ -37,7 +40,7 @@ export function calendarProblem(calendar: WorkingCalendar): string | null {
   if (!Number.isInteger(calendar.utcOffsetMinutes) || Math.abs(calendar.utcOffsetMinutes) > 14 * 60) return 'the UTC offset must be whole minutes within ±14 hours';
   if (calendar.serviceHours.length === 0) return 'a working day needs at least one span of service hours';
   let previousEnd = 0;
-  for (const [start, end] of calendar.serviceHours) {
+  for (const { start, end } of calendar.serviceHours) {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < previousEnd || end <= start || end > 24 * 60) {
       return 'service hours must be whole minutes of the day, in order, each ending after it starts and none overlapping';
     }
@@ -48,7 +51,7 @@ export function calendarProblem(calendar: WorkingCalendar): string | null {
 
 /** Milliseconds of service in one working day (6.5 hours by default). */
 export function serviceMsPerDay(calendar: WorkingCalendar): number {
-  return calendar.serviceHours.reduce((sum, [start, end]) => sum + (end - start) * MINUTE, 0);
+  return calendar.serviceHours.reduce((sum, { start, end }) => sum + (end - start) * MINUTE, 0);
 }
 
 function pad(value: number): string {
@@ -104,7 +107,7 @@ export function addServiceTime(start: number, serviceMs: number, calendar: Worki
   let midnight = localMidnight(start, calendar);
   for (let day = 0; day < MAX_DAYS; day += 1, midnight += DAY) {
     if (!isWorkingDay(midnight, calendar)) continue;
-    for (const [from, to] of calendar.serviceHours) {
+    for (const { start: from, end: to } of calendar.serviceHours) {
       const open = Math.max(midnight + from * MINUTE, start);
       const close = midnight + to * MINUTE;
       if (close <= open) continue;
@@ -128,11 +131,30 @@ export function serviceTimeBetween(from: number, to: number, calendar: WorkingCa
   let total = 0;
   for (let midnight = localMidnight(from, calendar); midnight < to; midnight += DAY) {
     if (!isWorkingDay(midnight, calendar)) continue;
-    for (const [open, close] of calendar.serviceHours) {
+    for (const { start: open, end: close } of calendar.serviceHours) {
       const a = Math.max(midnight + open * MINUTE, from);
       const b = Math.min(midnight + close * MINUTE, to);
       if (b > a) total += b - a;
     }
   }
   return total;
+}
+
+/** Only the holiday data of the years `first` to `last`: what a case needs to carry. */
+export function calendarForYears(calendar: WorkingCalendar, first: number, last: number): WorkingCalendar {
+  const inYears = (day: string): boolean => {
+    const year = Number(day.slice(0, 4));
+    return year >= first && year <= last;
+  };
+  return {
+    ...calendar,
+    holidays: calendar.holidays.filter(inYears),
+    makeUpWorkdays: calendar.makeUpWorkdays.filter(inYears),
+    coveredYears: { first: Math.max(first, calendar.coveredYears.first), last: Math.min(last, calendar.coveredYears.last) },
+  };
+}
+
+/** The local calendar year of a moment. */
+export function localYear(ms: number, calendar: WorkingCalendar): number {
+  return Number(dayName(localMidnight(ms, calendar), calendar).slice(0, 4));
 }

@@ -2,6 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
+import { serviceMsPerDay, serviceTimeBetween } from '../../src/domain';
+import { chinaCalendar } from '../../src/domain/china-calendar';
+
+const CALENDAR = chinaCalendar();
 
 let api: ApiEnv;
 beforeAll(async () => {
@@ -48,7 +52,10 @@ describe('case 1: broken bus-shelter glass, through the API', () => {
     expect(res.body).toMatchObject({ stage: 'intake', status: 'open', centreId: 'zz-tiz-jiaomei-shicuo', level: 'village', risk: 'high' });
     expect(res.body.id).toMatch(/^case_[0-9a-f]{24}$/);
     expect(res.body.caseNumber).toMatch(/^ZZ-\d{8}-\d{6}$/);
-    expect(Date.parse(res.body.deadline) - Date.parse(res.body.receivedAt)).toBe(5 * 60_000);
+    // Acceptance is owed within five service minutes, the high-risk handling limit is one working day.
+    const received = Date.parse(res.body.receivedAt);
+    expect(serviceTimeBetween(received, Date.parse(res.body.acknowledgeBy), CALENDAR)).toBe(5 * 60_000);
+    expect(serviceTimeBetween(received, Date.parse(res.body.deadline), CALENDAR)).toBe(serviceMsPerDay(CALENDAR));
     id = res.body.id;
     risk = res.body.risk;
     factors = res.body.riskFactors;

@@ -5,6 +5,7 @@ import { CASE_LEVEL, CASE_OVERDUE, CASE_STAGE } from '../../workflows/search-att
 import { caseStateQuery } from '../../workflows/definitions';
 import { act, ORG, seeded, uniformPolicy } from '../helpers/cases';
 import { caseInput, eventually, startCase, startTestEnv, TEST_PAYLOAD_KEYS, TEST_WORKER_LOG_LEVEL, type TestEnv } from '../helpers/temporal';
+import type { SlaPolicy } from '../../src/domain';
 
 /** Deadlines are workflow timers: nobody acts, and the case moves by itself. */
 describe('deadlines', () => {
@@ -71,7 +72,7 @@ describe('deadlines', () => {
       slaPolicy: uniformPolicy(60_000, 0.9, 1000),
     });
     // A short feedback window only: every other stage has a minute.
-    input.opening.slaPolicy.durations.feedback = { low: 1500, medium: 1500, high: 1500, critical: 1500 };
+    (input.opening.slaPolicy as SlaPolicy).durations.feedback = { low: 1500, medium: 1500, high: 1500, critical: 1500 };
     const handle = await startCase(env, input);
     const admin = seeded('p-dongmen-admin');
     let state = await act(handle, admin, { type: 'accept' });

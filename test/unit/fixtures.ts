@@ -9,6 +9,7 @@ import {
   type Actor,
   type ActorOrSystem,
   type CaseAction,
+  type CasePolicy,
   type CaseEvent,
   type CaseState,
   type CategoryCode,
@@ -59,6 +60,8 @@ interface StartOptions {
   risk?: Risk;
   riskInput?: RiskInput;
   now?: number;
+  /** The first release's stage-by-stage policy unless given. */
+  policy?: CasePolicy;
 }
 
 /** Walks a case through actions, keeping every event and advancing a clock. */
@@ -79,7 +82,7 @@ export class CaseWalk {
       centrePath: ORG.pathOf(options.centreId),
       risk: options.risk ?? scored.risk,
       riskFactors: scored.factors,
-      slaPolicy: DEFAULT_SLA_POLICY,
+      slaPolicy: options.policy ?? DEFAULT_SLA_POLICY,
       now: this.now,
     });
     this.state = created.state;

@@ -55,7 +55,7 @@ function statesByStage(): Record<Stage, CaseState> {
   return at;
 }
 
-const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close'];
+const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close', 'pause', 'resume', 'reply_supervision'];
 
 const EXPECTED: Record<Stage, { staff: ActionType[]; complainant: ActionType[]; expert: ActionType[] }> = {
   intake: { staff: ['accept', 'escalate'], complainant: [], expert: [] },

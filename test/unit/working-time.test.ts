@@ -87,7 +87,7 @@ describe('service time', () => {
 
   it('refuses a calendar it cannot count with, and a negative duration', () => {
     expect(calendarProblem({ ...CHINA, serviceHours: [] })).toMatch(/at least one span/);
-    expect(calendarProblem({ ...CHINA, serviceHours: [[600, 540]] })).toMatch(/in order/);
+    expect(calendarProblem({ ...CHINA, serviceHours: [{ start: 600, end: 540 }] })).toMatch(/in order/);
     expect(calendarProblem({ ...CHINA, utcOffsetMinutes: 15 * 60 })).toMatch(/offset/);
     expect(calendarProblem(CHINA)).toBeNull();
     expect(() => addServiceTime(0, -1, CHINA)).toThrow(/non-negative/);

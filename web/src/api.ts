@@ -134,7 +134,7 @@ export type { Role, Stage } from '../../src/domain/lifecycle';
 export { LEVELS } from '../../src/domain/organisation';
 export { RISKS } from '../../src/domain/risk';
 export { SPECIALTIES } from '../../src/domain/categories';
-export { REFERRALS, STAGES } from '../../src/domain/lifecycle';
+export { PAUSE_REASONS, REFERRALS, STAGES } from '../../src/domain/lifecycle';
 
 export type TimelineEvent = Timeline['events'][number];
 export type StageVisit = Timeline['stages'][number];

@@ -1,5 +1,6 @@
 /** Acting on a case: a quick local check, then the workflow decides; every attempt is audited. */
-import { checkAction, type CaseAction, type CaseDocument, type Refusal } from '../../domain';
+import { checkAction, type CaseAction, type Refusal } from '../../domain';
+import { findCaseDocument } from '../../db/models';
 import { CaseActionRefused, CaseWorkflowGone } from '../../temporal/cases';
 import type { ApiContext, Caller } from '../context';
 import { HttpProblem, problems, PROBLEM_TYPES } from '../problem';
@@ -60,7 +61,7 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
     throw error;
   }
   // The audit record and the read of the projection the update has just written are independent: one round trip, not two.
-  const [updated] = await Promise.all([ctx.db.models.Case.findById(caseId).lean<CaseDocument>(), audit('ok', 200)]);
+  const [updated] = await Promise.all([findCaseDocument(ctx.db.models, caseId), audit('ok', 200)]);
   if (!updated) throw new Error(`case ${caseId} vanished after an action`);
   const names = await namesOf(ctx, [updated.mediatorId, updated.expertId]);
   return caseView(updated, caller, names);

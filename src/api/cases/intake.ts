@@ -1,22 +1,24 @@
 /** Intake: a report becomes a case with a number, a first risk score and a running workflow. */
 import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
+import { findCaseDocument } from '../../db/models';
 import { isDuplicateKeyError } from '../../db/errors';
-import { CATEGORIES, DEFAULT_SLA_POLICY, formatCaseNumber, localDay, scalePolicy, scoreRisk, stageDeadline, type CaseDocument, type SlaPolicy } from '../../domain';
+import { CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
+import { policyForNewCase } from '../../db/deadline-policies';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { IntakeBody } from './schemas';
-import { createdView, toIso } from './view';
+import { acknowledgeBy, createdView, toIso, toIsoOrNull } from './view';
 
 // ---------------------------------------------------------------------------------------
 // Intake
 // ---------------------------------------------------------------------------------------
 
-/** The policy new cases get; a running case keeps the one it was opened with. */
-function slaPolicyOf(ctx: ApiContext): SlaPolicy {
-  return scalePolicy(DEFAULT_SLA_POLICY, ctx.config.timeScale);
+/** The policy in force for new cases; a running case keeps the one it was opened with. */
+async function slaPolicyOf(ctx: ApiContext, now: number): Promise<DeadlinePolicy> {
+  return scaleDeadlinePolicy(await policyForNewCase(ctx.db.models, now), ctx.config.timeScale);
 }
 
 /** Serials run per day of the centres' calendar, so a number's date is the day the centre received it. */
@@ -103,7 +105,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   const caseId = caseIdFor(idempotencyKey, caller.personId);
 
   if (idempotencyKey !== undefined) {
-    const existing = await ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
+    const existing = await findCaseDocument(ctx.db.models, caseId);
     if (existing) return { status: 200, body: createdView(existing), replayed: true };
   }
 
@@ -117,7 +119,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
     ...(body.affectedCount !== undefined ? { affectedCount: body.affectedCount } : {}),
   });
   const caseNumber = await caseNumberFor(ctx, caseId, idempotencyKey, now);
-  const slaPolicy = slaPolicyOf(ctx);
+  const slaPolicy = await slaPolicyOf(ctx, now);
   const input: CaseWorkflowInput = {
     opening: { caseId, caseNumber, category: body.category, complainantId, reportedById: caller.personId, centrePath: centre.path, risk, riskFactors: factors, slaPolicy, now },
     intake: {
@@ -141,10 +143,11 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   // `ended`: the case ran and finished under this key.
   const { ended: replayed } = await ctx.cases.startCase(input, { idempotent: idempotencyKey !== undefined });
   if (replayed) {
-    const existing = await ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
+    const existing = await findCaseDocument(ctx.db.models, caseId);
     if (existing) return { status: 200, body: createdView(existing), replayed: true };
   }
   // Built from what we know: nothing waits for the workflow or for a person.
+  const opened = newCase(input.opening).state;
   return {
     status: 201,
     replayed,
@@ -160,7 +163,8 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       kind: CATEGORIES[body.category].kind,
       risk,
       riskFactors: factors,
-      deadline: toIso(stageDeadline(slaPolicy, 'intake', risk, now)),
+      deadline: toIsoOrNull(opened.deadline),
+      acknowledgeBy: toIsoOrNull(acknowledgeBy(opened)),
       receivedAt: toIso(now),
     },
   };

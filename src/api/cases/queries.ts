@@ -1,6 +1,7 @@
 /** Reading cases: one by id (waiting briefly for a case just opened), and lists. */
 import { isOverdueAt, visibleTo, type CaseDocument } from '../../domain';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
+import { findCaseDocument } from '../../db/models';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
@@ -13,7 +14,7 @@ const PROJECTION_WAIT_MS = 5000;
  * when the workflow exists but its projection does not yet, wait a moment for it.
  */
 export async function loadProjection(ctx: ApiContext, caseId: string): Promise<CaseDocument | null> {
-  const read = () => ctx.db.models.Case.findById(caseId).lean<CaseDocument>();
+  const read = () => findCaseDocument(ctx.db.models, caseId);
   const doc = await read();
   if (doc || (await ctx.cases.describeCase(caseId)) === null) return doc;
   const until = Date.now() + PROJECTION_WAIT_MS;

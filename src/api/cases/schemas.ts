@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { CASE_KINDS, EVENT_TYPES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
+import { CASE_KINDS, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
@@ -69,6 +69,36 @@ void actionBodyIsCaseAction;
 
 const isoDate = z.string().openapi({ format: 'date-time' });
 
+const spanSchema = z.object({ amount: z.number(), unit: z.enum(SPAN_UNITS) }).openapi('Span');
+
+/** The case's clocks under its deadline policy: what is owed by when, and who supervises. */
+export const clocksSchema = z
+  .object({
+    policyVersion: z.union([z.number(), z.string()]).openapi({ description: 'The deadline policy the case runs under; it keeps it for life' }),
+    workingTime: z.boolean().openapi({ description: 'false for cases opened under the first release’s round-the-clock policy' }),
+    acknowledgeBy: isoDate.nullable().openapi({ description: 'While the case waits to be accepted by the centre that has it' }),
+    handling: z
+      .object({ centreId: z.string(), startedAt: isoDate, limit: spanSchema, deadline: isoDate.nullable(), warned: z.boolean() })
+      .nullable(),
+    pause: z.object({ reason: z.enum(PAUSE_REASONS), note: z.string().nullable(), since: isoDate, until: isoDate, by: z.string() }).nullable(),
+    pausedMs: z.number(),
+    supervisions: z.array(
+      z.object({
+        id: z.string(),
+        centreId: z.string(),
+        byCentreId: z.string(),
+        by: z.string(),
+        automatic: z.boolean(),
+        reason: z.string().openapi({ description: 'The supervisor’s words, or for an automatic order acknowledgement_missed / handling_warning' }),
+        issuedAt: isoDate,
+        replyBy: isoDate,
+        status: z.enum(SUPERVISION_STATUSES),
+        reply: z.object({ text: z.string(), at: isoDate, by: z.string(), late: z.boolean() }).nullable(),
+      }),
+    ),
+  })
+  .openapi('CaseClocks');
+
 export const caseViewSchema = z
   .object({
     id: z.string(),
@@ -110,6 +140,7 @@ export const caseViewSchema = z
     updatedAt: isoDate,
     closedAt: isoDate.nullable(),
     allowedActions: z.array(z.enum(ACTION_TYPES)),
+    clocks: clocksSchema,
   })
   .openapi('Case');
 
@@ -127,11 +158,12 @@ export const createdCaseSchema = z
     risk: riskEnum,
     riskFactors: z.array(riskFactorField()),
     deadline: isoDate.nullable(),
+    acknowledgeBy: isoDate.nullable(),
     receivedAt: isoDate,
   })
   .openapi('CaseCreated');
 
-export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true });
+export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, clocks: true });
 
 export const caseListSchema = z
   .object({ items: z.array(caseListItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })

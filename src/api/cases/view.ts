@@ -3,7 +3,7 @@
  * phone masked for all but the case's staff and complainant, the actions allowed now).
  * The stored document is the domain's state itself, so the rules read it as it is.
  */
-import { allowedActions, isOverdueAt, isStaffOf, visibleTo, type CaseDocument, type CaseState } from '../../domain';
+import { allowedActions, isOverdueAt, isWorkingTimePolicy, isStaffOf, visibleTo, type CaseDocument, type CaseState } from '../../domain';
 import type { ApiContext, Caller } from '../context';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
 
@@ -101,7 +101,33 @@ export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<strin
 /** One case as its page shows it: with the description and what the caller may do now. */
 export function caseView(doc: CaseDocument, caller: Caller, names: Map<string, string>): CaseView {
   const now = Date.now();
-  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now) };
+  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now), clocks: clocksView(doc) };
+}
+
+/** When the centre that has the case still owes acceptance, and by when. */
+export function acknowledgeBy(state: CaseState): number | null {
+  if (!isWorkingTimePolicy(state.slaPolicy) || (state.stage !== 'intake' && state.stage !== 'escalation')) return null;
+  return state.visits[state.visits.length - 1]?.deadline ?? null;
+}
+
+export function clocksView(state: CaseState): CaseView['clocks'] {
+  const { handling, pause } = state;
+  return {
+    policyVersion: state.slaPolicy.version,
+    workingTime: isWorkingTimePolicy(state.slaPolicy),
+    acknowledgeBy: toIsoOrNull(acknowledgeBy(state)),
+    handling: handling
+      ? { centreId: handling.centreId, startedAt: toIso(handling.startedAt), limit: handling.limit, deadline: toIsoOrNull(handling.deadline), warned: handling.warned }
+      : null,
+    pause: pause ? { reason: pause.reason, note: pause.note, since: toIso(pause.since), until: toIso(pause.until), by: pause.by } : null,
+    pausedMs: state.pausedMs,
+    supervisions: state.supervisions.map((order) => ({
+      ...order,
+      issuedAt: toIso(order.issuedAt),
+      replyBy: toIso(order.replyBy),
+      reply: order.reply ? { ...order.reply, at: toIso(order.reply.at) } : null,
+    })),
+  };
 }
 
 /** What intake answers, from a case already stored (a repeated idempotent intake). */
@@ -119,6 +145,7 @@ export function createdView(doc: CaseDocument): CreatedCase {
     risk: doc.risk,
     riskFactors: doc.riskFactors,
     deadline: toIsoOrNull(doc.deadline),
+    acknowledgeBy: toIsoOrNull(acknowledgeBy(doc)),
     receivedAt: toIso(doc.receivedAt),
   };
 }

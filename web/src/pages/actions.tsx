@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
+import { api, PAUSE_REASONS, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
 import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 
@@ -13,6 +13,9 @@ interface Inputs {
   referral: string;
   rating: number;
   terms: { party: string; obligation: string }[];
+  /** A moment typed into a datetime-local input, in the browser's time zone. */
+  when: string;
+  orderId: string;
 }
 
 interface FormContext {
@@ -56,6 +59,26 @@ function withSpecialty(form: FormContext, specialty: string): Partial<Inputs> {
   const chosen = form.pool.find((p) => p.id === form.inputs.personId);
   const stillListed = chosen !== undefined && (!specialty || chosen.specialties.includes(specialty));
   return { specialty, personId: stillListed ? form.inputs.personId : '' };
+}
+
+/** A datetime-local value as the API takes it; an empty or unreadable one is sent empty, so the API names the field. */
+function isoOf(local: string): string {
+  const ms = Date.parse(local);
+  return Number.isNaN(ms) ? local : new Date(ms).toISOString();
+}
+
+function WhenField(props: { form: FormContext; label: string; name: string }) {
+  const { form } = props;
+  return (
+    <Field label={props.label} name={props.name} errors={form.errors}>
+      <input type="datetime-local" name={props.name} value={form.inputs.when} onInput={(ev) => form.set({ when: ev.currentTarget.value })} />
+    </Field>
+  );
+}
+
+/** Orders the handling centre still owes a reply to. */
+function openOrders(c: CaseView) {
+  return c.clocks.supervisions.filter((order) => order.centreId === c.centreId && (order.status === 'open' || order.status === 'lapsed'));
 }
 
 const summary = (rows: number) => (form: FormContext) => <TextField form={form} label={form.app.t('field.summary')} name="summary" rows={rows} />;
@@ -222,6 +245,60 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   },
 
   reopen: { fields: reason, body: (inputs) => ({ type: 'reopen', reason: inputs.text }) },
+
+  pause: {
+    fields: (form) => (
+      <>
+        <Field label={form.app.t('field.pauseReason')} name="reason" errors={form.errors}>
+          <select name="reason" value={form.inputs.referral} onChange={(ev) => form.set({ referral: ev.currentTarget.value })}>
+            <option value="">{form.app.t('field.choose')}</option>
+            {PAUSE_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {form.app.t(`pause.${r}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <WhenField form={form} label={form.app.t('field.pauseUntil')} name="until" />
+        <TextField form={form} label={form.app.t('field.note')} name="note" rows={2} optional />
+      </>
+    ),
+    body: (inputs) => {
+      const note = trimmed(inputs.text);
+      return { type: 'pause', reason: inputs.referral as ActionOf<'pause'>['reason'], until: isoOf(inputs.when), ...(note ? { note } : {}) };
+    },
+  },
+
+  resume: { fields: () => null, body: () => ({ type: 'resume' }) },
+
+  supervise: {
+    fields: (form) => (
+      <>
+        {reason(form)}
+        <WhenField form={form} label={form.app.t('field.replyBy')} name="replyBy" />
+      </>
+    ),
+    body: (inputs) => ({ type: 'supervise', reason: inputs.text, replyBy: isoOf(inputs.when) }),
+  },
+
+  reply_supervision: {
+    initial: (c) => ({ orderId: openOrders(c)[0]?.id ?? '' }),
+    fields: (form) => (
+      <>
+        <Field label={form.app.t('field.supervisionOrder')} name="orderId" errors={form.errors}>
+          <select name="orderId" value={form.inputs.orderId} onChange={(ev) => form.set({ orderId: ev.currentTarget.value })}>
+            {openOrders(form.caseView).map((order) => (
+              <option key={order.id} value={order.id}>
+                {order.id} · {order.automatic ? form.app.t(`supervision.${order.reason}`) : order.reason}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <TextField form={form} label={form.app.t('field.reply')} name="reply" rows={4} />
+      </>
+    ),
+    body: (inputs) => ({ type: 'reply_supervision', orderId: inputs.orderId, reply: inputs.text }),
+  },
 };
 
 function AgreementTerms({ form }: { form: FormContext }) {
@@ -257,7 +334,7 @@ function AgreementTerms({ form }: { form: FormContext }) {
   );
 }
 
-const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [] };
+const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [], when: '', orderId: '' };
 
 /** The form behind one allowed action; posts it and hands the updated case back. */
 export function ActionForm<T extends ActionType>(props: { caseView: CaseView; type: T; onDone(updated: CaseView): void; onCancel(): void }) {
