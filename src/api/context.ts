@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/connection';
 import type { TemporalClient } from '../temporal/client';
 import type { CaseWorkflows } from '../temporal/cases';
-import type { Actor, Level, Role } from '../domain';
+import type { Actor, Level, PathOf, Role } from '../domain';
 
 export interface CentreInfo {
   id: string;
@@ -31,6 +31,12 @@ export class CentreDirectory {
     }
     this.cache = { at: Date.now(), byId };
     return byId;
+  }
+
+  /** Each known centre's path, for the rules that need the ancestors of centres a case has left. */
+  async paths(): Promise<PathOf> {
+    const byId = await this.all();
+    return (id) => byId.get(id)?.path;
   }
 
   async get(id: string): Promise<CentreInfo | null> {

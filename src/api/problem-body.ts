@@ -6,6 +6,15 @@ export interface InvalidParam {
   reason: string;
 }
 
+/**
+ * What a person reads, in each language the platform speaks, as notifications and risk
+ * labels carry it: the client shows its reader's. `detail` stays English, for developers.
+ */
+export interface Message {
+  zh: string;
+  en: string;
+}
+
 /** The members every problem may have. */
 export interface ProblemFields {
   type: string;
@@ -14,6 +23,8 @@ export interface ProblemFields {
   detail?: string;
   instance?: string;
   errors?: InvalidParam[];
+  /** The problem in the reader's words: every refusal and "not found" a person may see has one. */
+  message?: Message;
 }
 
 /** A problem, with whatever extension members its type adds (a refusal's `reason`). */

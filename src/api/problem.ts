@@ -15,14 +15,15 @@ export const PROBLEM_TYPES = {
   notFound: `${PROBLEM_BASE}/not-found`,
   conflict: `${PROBLEM_BASE}/conflict`,
   caseClosed: `${PROBLEM_BASE}/case-closed`,
+  readOnly: `${PROBLEM_BASE}/read-only`,
   tooLarge: `${PROBLEM_BASE}/payload-too-large`,
   unsupportedMediaType: `${PROBLEM_BASE}/unsupported-media-type`,
   unavailable: `${PROBLEM_BASE}/service-unavailable`,
   internal: `${PROBLEM_BASE}/internal`,
 } as const;
 
-export type { InvalidParam, Problem } from './problem-body';
-import type { InvalidParam, Problem } from './problem-body';
+export type { InvalidParam, Message, Problem } from './problem-body';
+import type { InvalidParam, Message, Problem } from './problem-body';
 
 export class HttpProblem extends Error {
   readonly problem: Problem;
@@ -39,8 +40,12 @@ export const problems = {
     new HttpProblem({ type: PROBLEM_TYPES.validation, title: 'Invalid request', status: 400, detail, errors }),
   unauthenticated: (detail: string) =>
     new HttpProblem({ type: PROBLEM_TYPES.unauthenticated, title: 'Authentication required', status: 401, detail }, { 'WWW-Authenticate': 'Bearer' }),
-  forbidden: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status: 403, detail }),
-  notFound: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail }),
+  // A refusal or a "not found" is read by people: it carries its message in their languages.
+  forbidden: (detail: string, message: Message) => new HttpProblem({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status: 403, detail, message }),
+  notFound: (detail: string, message: Message) => new HttpProblem({ type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail, message }),
+  /** Staff of a centre the case has left: they follow it, they no longer act on it. */
+  readOnly: (detail: string, message: Message, centreId: string) =>
+    new HttpProblem({ type: PROBLEM_TYPES.readOnly, title: 'Read-only sight', status: 403, detail, message, centreId }),
   conflict: (detail: string) => new HttpProblem({ type: PROBLEM_TYPES.conflict, title: 'Conflict with the case state', status: 409, detail }),
   caseClosed: (detail = 'case is closed') => new HttpProblem({ type: PROBLEM_TYPES.caseClosed, title: 'Case is closed', status: 409, detail }),
   unavailable: (detail: string, retryAfterSeconds = 5) =>
@@ -56,7 +61,7 @@ export function sendProblem(res: Response, problem: Problem, headers: Record<str
 
 /** Unmatched routes: a problem, not Express's HTML page. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, { type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}` });
+  sendProblem(res, { type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}`, message: { zh: '没有这个地址。', en: 'There is nothing at this address.' } });
 };
 
 interface BodyParserError {

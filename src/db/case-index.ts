@@ -1,4 +1,4 @@
-import type { CaseDocument, CaseRecord, CaseState, CaseTimes } from '../domain';
+import { centresThatHeld, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
@@ -17,6 +17,10 @@ type OpeningFields = 'title' | 'receivedAt';
 export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | OpeningFields> & {
   /** Any stage visit past its deadline: the dashboard's "closed on time" is `!breached`. */
   breached: boolean;
+  /** The centre of each stage visit past its deadline: the dashboard counts a breach against the centre that breached. */
+  breachedBy: string[];
+  /** Every centre that has held the case: their staff keep read-only sight of it (src/domain/visibility.ts). */
+  heldBy: string[];
   /** The expert who answered, who keeps seeing the case after the request is closed. */
   opinionExpertId: string | null;
 };
@@ -46,6 +50,8 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
     closedAt: doc.closedAt,
     rating: doc.rating,
     breached: doc.visits.some((visit) => visit.breached),
+    breachedBy: doc.visits.filter((visit) => visit.breached).map((visit) => visit.centreId),
+    heldBy: centresThatHeld(doc.visits),
     complainantId: doc.complainantId,
     reportedById: doc.reportedById,
     mediatorId: doc.mediatorId,

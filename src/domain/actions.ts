@@ -79,6 +79,8 @@ const termField = () => z.strictObject({ party: text(200), obligation: text(2000
 interface Permission {
   allows: (state: CaseState, actor: ActorOrSystem) => boolean;
   who: string;
+  /** `who` as the person refused reads it. */
+  label: { zh: string; en: string };
 }
 
 function isAssignedMediator(state: CaseState, actor: ActorOrSystem): boolean {
@@ -93,15 +95,24 @@ function isComplainant(state: CaseState, actor: ActorOrSystem): boolean {
   return isPerson(actor) && (actor.role === 'resident' || actor.role === 'grid_worker') && actor.personId === state.complainantId;
 }
 
-const STAFF: Permission = { allows: isStaffOf, who: 'staff of the owning centre' };
+const STAFF: Permission = {
+  allows: isStaffOf,
+  who: 'staff of the owning centre',
+  label: { zh: '案件当前办理单位的工作人员', en: 'staff of the centre that holds the case' },
+};
 const MEDIATOR_OR_STAFF: Permission = {
   allows: (state, actor) => isAssignedMediator(state, actor) || isStaffOf(state, actor),
   who: 'the assigned mediator or staff of the owning centre',
+  label: { zh: '指派的调解员或案件当前办理单位的工作人员', en: 'the assigned mediator or staff of the centre that holds the case' },
 };
-const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert' };
-const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant' };
-const SUPERVISOR: Permission = { allows: supervisorOf, who: 'an administrator of a centre above the handling centre' };
-const HANDLING_CENTRE: Permission = { allows: atHandlingCentre, who: 'staff of the handling centre' };
+const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert', label: { zh: '指派的专家', en: 'the assigned expert' } };
+const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant', label: { zh: '反映人本人', en: 'the complainant' } };
+const SUPERVISOR: Permission = {
+  allows: supervisorOf,
+  who: 'an administrator of a centre above the handling centre',
+  label: { zh: '办理单位上级中心的管理员', en: 'an administrator of a centre above the handling centre' },
+};
+const HANDLING_CENTRE: Permission = { allows: atHandlingCentre, who: 'staff of the handling centre', label: { zh: '案件当前办理单位的工作人员', en: 'staff of the centre that holds the case' } };
 
 // ---------------------------------------------------------------------------------------
 // Situations beyond the stage
@@ -541,6 +552,11 @@ export function applyAction(state: CaseState, action: CaseAction, actor: ActorOr
 /** Every action this actor could take right now, given arguments that pass: drives UI buttons and the API's allowedActions. */
 export function allowedActions(state: CaseState, actor: ActorOrSystem, now: number): ActionType[] {
   return ACTION_TYPES.filter((type) => firstRefusal([checkPermission(state, type, actor), checkStage(state, type), checkSituation(state, type, now)]).ok);
+}
+
+/** Who may take an action, in the words of the person refused it. */
+export function whoMayTake(type: ActionType): { zh: string; en: string } {
+  return ruleOf(type).who.label;
 }
 
 /** A valid action of this type, whatever the case: examples in the API document and in tests. */

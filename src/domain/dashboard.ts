@@ -1,7 +1,8 @@
 /**
  * A centre's dashboard, counted from its cases: open and closed, by stage, level and
- * risk, the overdue ones, time to close, closed on time, and satisfaction. Pure, so the
- * same counting serves any store of cases.
+ * risk, the overdue ones, time to close, closed on time, and satisfaction; and the
+ * deadlines the centre missed, wherever those cases are now. Pure, so the same counting
+ * serves any store of cases.
  */
 import { LEVELS, type Level } from './organisation';
 import { RISKS, type Risk } from './risk';
@@ -24,6 +25,8 @@ export interface CountedCase {
   rating: number | null;
   /** Any stage visit past its deadline. */
   breached: boolean;
+  /** The centre of each stage visit past its deadline (a centre once per breach). */
+  breachedBy: string[];
 }
 
 export interface OverdueCase {
@@ -36,6 +39,26 @@ export interface OverdueCase {
   deadline: number | null;
 }
 
+/** A case whose deadline a centre of the dashboard missed; it may have moved on since. */
+export interface MissedDeadlineCase {
+  id: string;
+  caseNumber: string;
+  stage: Stage;
+  status: CaseStatus;
+  /** Where the case is now. */
+  centreId: string;
+  level: Level;
+  receivedAt: number;
+  /** The dashboard's centres that missed it, once per missed deadline. */
+  missedBy: string[];
+}
+
+/**
+ * Which centres a dashboard covers: the centre alone (its staff's dashboard) or the
+ * centre and every centre below it (an admin's).
+ */
+export type Covers = (centreId: string) => boolean;
+
 export interface DashboardCounts {
   open: number;
   closed: number;
@@ -47,6 +70,12 @@ export interface DashboardCounts {
   medianTimeToCloseMs: number | null;
   closedOnTimeShare: number | null;
   satisfaction: { rated: number; average: number | null; satisfiedShare: number | null };
+  /**
+   * Cases whose deadline a covered centre missed, the newest first, counted against the
+   * centre that missed it: a village whose cases all went up by deadline does not look
+   * clean once they have left it.
+   */
+  missedDeadlines: MissedDeadlineCase[];
 }
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -63,7 +92,25 @@ function median(values: number[]): number | null {
 /** Ratings from this up count as satisfied (4 and 5 of 5); 3 is neither. */
 const SATISFIED_FROM = DISSATISFIED_RATING + 2;
 
-export function countDashboard(cases: Iterable<CountedCase>, now: number): DashboardCounts {
+/** The cases a covered centre let pass their deadline, held here or not. */
+export function missedDeadlines(cases: Iterable<CountedCase>, covers: Covers): MissedDeadlineCase[] {
+  const missed: MissedDeadlineCase[] = [];
+  for (const c of cases) {
+    const missedBy = c.breachedBy.filter(covers);
+    if (missedBy.length === 0) continue;
+    missed.push({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, status: c.status, centreId: c.centreId, level: c.level, receivedAt: c.receivedAt, missedBy });
+  }
+  return missed.sort((a, b) => b.receivedAt - a.receivedAt);
+}
+
+/** The dashboard of the covered centres: the cases they hold now, and the deadlines they missed. */
+export function countDashboard(all: Iterable<CountedCase>, covers: Covers, now: number): DashboardCounts {
+  const everyCase = [...all];
+  const held = everyCase.filter((c) => covers(c.centreId));
+  return { ...countHeld(held, now), missedDeadlines: missedDeadlines(everyCase, covers) };
+}
+
+function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCounts, 'missedDeadlines'> {
   const byStage = zeroes(STAGES);
   const byLevel = zeroes(LEVELS);
   const byRisk = zeroes(RISKS);

@@ -6,7 +6,7 @@ export * from './sla';
 export { DEADLINE_STAGES, type DeadlineStage } from './stages';
 export * from './lifecycle';
 // Not the table itself (actions.ts says why): its questions and types.
-export { ACTION_TYPES, allowedActions, applyAction, checkAction, defaultSpecialtyOf, exampleOf, type ActionOf, type ActionType, type CaseAction } from './actions';
+export { ACTION_TYPES, allowedActions, applyAction, checkAction, defaultSpecialtyOf, exampleOf, whoMayTake, type ActionOf, type ActionType, type CaseAction } from './actions';
 export * from './intake';
 export * from './case-record';
 export * from './privacy';
@@ -15,6 +15,7 @@ export * from './seed-data';
 export * from './notifications';
 export * from './audit';
 export * from './visibility';
+export * from './moves';
 export * from './assignment';
 export * from './dashboard';
 export * from './working-time';

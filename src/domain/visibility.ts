@@ -1,9 +1,11 @@
-import type { Role } from './lifecycle';
+import type { Role, StageVisit } from './lifecycle';
 
 /** The fields the visibility rule reads, whether from a stored case or its `case_index` entry. */
 export interface CaseParties {
   centreId: string;
   centrePath: string[];
+  /** Every centre that has held the case, the current one included (from its stage visits). */
+  heldBy: string[];
   complainantId: string | null;
   reportedById: string | null;
   mediatorId: string | null;
@@ -18,21 +20,63 @@ export interface Viewer {
   centreId?: string;
 }
 
-/** Who may see a case: its parties, the staff of its centre and above, its assignees. */
-export function visibleTo(c: CaseParties, viewer: Viewer): boolean {
+/**
+ * Where a centre sits: its path from the city down to it, or undefined for a centre
+ * nobody knows. A case records only the path of the centre holding it now, so the
+ * ancestors of a centre that held it before come from the organisation.
+ */
+export type PathOf = (centreId: string) => readonly string[] | undefined;
+
+/** The centres that have held a case, each once, in the order they first held it. */
+export function centresThatHeld(visits: readonly Pick<StageVisit, 'centreId'>[]): string[] {
+  return [...new Set(visits.map((visit) => visit.centreId))];
+}
+
+/** A person of the case itself: its complainant or reporter, its assigned mediator or expert. */
+function isPartyOf(c: CaseParties, viewer: Viewer): boolean {
   const me = viewer.personId;
   switch (viewer.role) {
     case 'resident':
-      return c.complainantId === me || c.reportedById === me;
     case 'grid_worker':
-      return c.centreId === viewer.centreId || c.reportedById === me || c.complainantId === me;
+      return c.complainantId === me || c.reportedById === me;
     case 'mediator':
-      return c.centreId === viewer.centreId || c.mediatorId === me;
+      return c.mediatorId === me;
     case 'expert':
       return c.expertId === me || c.opinionExpertId === me;
     case 'admin':
-      return viewer.centreId !== undefined && c.centrePath.includes(viewer.centreId);
+      return false;
   }
+}
+
+/**
+ * Staff of a centre: its mediators and grid workers (grid workers belong to villages),
+ * and admins of it or of any centre above it.
+ */
+function isStaffAt(centreId: string, path: readonly string[], viewer: Viewer): boolean {
+  if (viewer.centreId === undefined) return false;
+  switch (viewer.role) {
+    case 'grid_worker':
+    case 'mediator':
+      return viewer.centreId === centreId;
+    case 'admin':
+      return path.includes(viewer.centreId);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Staff of a centre that held the case before and not of the one holding it now: they
+ * keep read-only sight of it, so a village that sent a case up sees how it ended.
+ */
+export function hasReadOnlySight(c: CaseParties, viewer: Viewer, pathOf: PathOf): boolean {
+  if (isStaffAt(c.centreId, c.centrePath, viewer)) return false;
+  return c.heldBy.some((centreId) => centreId !== c.centreId && isStaffAt(centreId, pathOf(centreId) ?? [centreId], viewer));
+}
+
+/** Who may see a case: its parties, the staff of its centre and above, and those of every centre that held it. */
+export function visibleTo(c: CaseParties, viewer: Viewer, pathOf: PathOf): boolean {
+  return isPartyOf(c, viewer) || isStaffAt(c.centreId, c.centrePath, viewer) || hasReadOnlySight(c, viewer, pathOf);
 }
 
 /** Overdue: flagged by the workflow at the top level, or open past its deadline. */

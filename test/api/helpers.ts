@@ -15,12 +15,12 @@ export interface ApiEnv {
   stop(): Promise<void>;
 }
 
-/** A real worker on its own task queue, the seeded test database and an app wired to both. */
-export async function startApiEnv(name: string): Promise<ApiEnv> {
+/** A real worker on its own task queue, the seeded test database and an app wired to both; `settings` replace the test defaults. */
+export async function startApiEnv(name: string, settings: Partial<Config> = {}): Promise<ApiEnv> {
   const env = await startTestEnv(name);
   await ensureIndexes(env.db.models);
   await seedConcurrently(env);
-  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent' };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent', ...settings };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   return { env, app, stop: () => env.stop() };
 }

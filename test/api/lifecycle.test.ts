@@ -247,8 +247,10 @@ describe('case 3: shops occupying an estate’s common space, through the API', 
       ['zz-pinghe-xiaoxi', 'town'],
       ['zz-pinghe', 'county'],
     ]);
-    // The case now belongs to the county: the village admin, below it, no longer sees it.
+    // The case now belongs to the county; the village admin, whose centre held it first, still follows it.
     const village = await request(api.app).get(`/api/v1/cases/${id}/timeline`).set(...bearer(tokenFor('p-dongmen-admin')));
-    expect(village.status).toBe(404);
+    expect(village.status).toBe(200);
+    const page = await request(api.app).get(`/api/v1/cases/${id}`).set(...bearer(tokenFor('p-dongmen-admin')));
+    expect(page.body).toMatchObject({ readOnly: true, allowedActions: [], outcome: 'agreement', centreId: 'zz-pinghe' });
   });
 });

@@ -45,6 +45,8 @@ describe('caseIndexEntry', () => {
       closedAt: null,
       rating: null,
       breached: false,
+      breachedBy: [],
+      heldBy: ['zz-pinghe-xiaoxi-dongmen'],
       complainantId: 'p-dongmen-resident',
       reportedById: 'p-dongmen-grid',
       mediatorId: null,
@@ -55,10 +57,19 @@ describe('caseIndexEntry', () => {
     });
   });
 
-  it('is breached when any visit breached', () => {
+  it('is breached when any visit breached, and names the centre of each breach', () => {
     const walk = walked();
-    const visits = walk.state.visits.map((visit, i) => ({ ...visit, breached: i === 1 }));
-    expect(caseIndexEntry(openingDocument({ ...walk.state, visits }, INTAKE, T0)).breached).toBe(true);
+    const visits = walk.state.visits.map((visit, i) => ({ ...visit, breached: i === 1, centreId: i === 1 ? 'zz-pinghe-xiaoxi' : visit.centreId }));
+    const entry = caseIndexEntry(openingDocument({ ...walk.state, visits }, INTAKE, T0));
+    expect(entry.breached).toBe(true);
+    expect(entry.breachedBy).toEqual(['zz-pinghe-xiaoxi']);
+  });
+
+  it('names every centre that held the case, once each', () => {
+    const walk = walked();
+    walk.act({ type: 'escalate', reason: '需要镇里协调' }, ownerAdmin(walk.state));
+    const entry = caseIndexEntry({ _id: walk.state.caseId, ...stateFields(walk.state, T0) });
+    expect(entry).toMatchObject({ centreId: 'zz-pinghe-xiaoxi', heldBy: ['zz-pinghe-xiaoxi-dongmen', 'zz-pinghe-xiaoxi'] });
   });
 
   it('leaves out the opening-only fields when a transition’s write does not carry them', () => {

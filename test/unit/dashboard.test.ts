@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { countDashboard, type CountedCase } from '../../src/domain';
+import { countDashboard, missedDeadlines, Organisation, SEED_CENTRES, type CountedCase, type Covers } from '../../src/domain';
+
+const ORG = new Organisation(SEED_CENTRES);
+/** An admin's dashboard: the centre and everything below it. */
+const subtreeOf = (centreId: string): Covers => (id) => ORG.isInSubtree(centreId, id);
+const only = (centreId: string): Covers => (id) => id === centreId;
 
 const NOW = Date.UTC(2026, 11, 1, 8);
 const HOUR = 3_600_000;
 
 function counted(id: string, overrides: Partial<CountedCase> = {}): CountedCase {
-  return { id, caseNumber: `N-${id}`, stage: 'mediation', status: 'open', centreId: 'zz-pinghe', level: 'county', risk: 'medium', deadline: NOW + HOUR, overdue: false, receivedAt: NOW - 10 * HOUR, closedAt: null, rating: null, breached: false, ...overrides };
+  return { id, caseNumber: `N-${id}`, stage: 'mediation', status: 'open', centreId: 'zz-pinghe', level: 'county', risk: 'medium', deadline: NOW + HOUR, overdue: false, receivedAt: NOW - 10 * HOUR, closedAt: null, rating: null, breached: false, breachedBy: [], ...overrides };
 }
 
 describe('countDashboard', () => {
@@ -20,6 +25,7 @@ describe('countDashboard', () => {
         counted('c2', { status: 'closed', stage: 'closed', closedAt: NOW - 4 * HOUR, rating: 3, breached: true }),
         counted('c3', { status: 'closed', stage: 'closed', closedAt: NOW - 6 * HOUR, rating: 1 }),
       ],
+      only('zz-pinghe'),
       NOW,
     );
     expect(counts).toMatchObject({ open: 4, closed: 3 });
@@ -33,6 +39,53 @@ describe('countDashboard', () => {
   });
 
   it('has no shares or averages when nothing is closed or rated', () => {
-    expect(countDashboard([], NOW)).toMatchObject({ open: 0, closed: 0, overdue: [], medianTimeToCloseMs: null, closedOnTimeShare: null, satisfaction: { rated: 0, average: null, satisfiedShare: null } });
+    expect(countDashboard([], only('zz-pinghe'), NOW)).toMatchObject({
+      open: 0,
+      closed: 0,
+      overdue: [],
+      missedDeadlines: [],
+      medianTimeToCloseMs: null,
+      closedOnTimeShare: null,
+      satisfaction: { rated: 0, average: null, satisfiedShare: null },
+    });
+  });
+
+  it('counts only the cases the covered centres hold now', () => {
+    const cases = [counted('here', { centreId: 'zz-pinghe-xiaoxi' }), counted('below', { centreId: 'zz-pinghe-xiaoxi-dongmen' }), counted('elsewhere', { centreId: 'zz-tiz' })];
+    expect(countDashboard(cases, only('zz-pinghe-xiaoxi'), NOW).open).toBe(1);
+    expect(countDashboard(cases, subtreeOf('zz-pinghe-xiaoxi'), NOW).open).toBe(2);
+  });
+});
+
+describe('missed deadlines count against the centre that missed them', () => {
+  const VILLAGE = 'zz-pinghe-xiaoxi-dongmen';
+  const TOWN = 'zz-pinghe-xiaoxi';
+  // Both went up from the village by deadline and are held by the county now; one missed the town's deadline too.
+  const wentUp = [
+    counted('up1', { centreId: 'zz-pinghe', breached: true, breachedBy: [VILLAGE], receivedAt: NOW - 3 * HOUR }),
+    counted('up2', { centreId: 'zz-pinghe', breached: true, breachedBy: [VILLAGE, TOWN], receivedAt: NOW - 2 * HOUR }),
+    counted('fine', { centreId: VILLAGE }),
+  ];
+
+  it('a village whose cases all went up by deadline does not look clean', () => {
+    const village = countDashboard(wentUp, only(VILLAGE), NOW);
+    expect(village.open).toBe(1);
+    expect(village.missedDeadlines.map((c) => c.id)).toEqual(['up2', 'up1']);
+    expect(village.missedDeadlines[0]).toMatchObject({ centreId: 'zz-pinghe', level: 'county', missedBy: [VILLAGE] });
+  });
+
+  it('counts for the ancestors of the centre that missed, once per missed deadline', () => {
+    expect(missedDeadlines(wentUp, only(TOWN)).map((c) => c.id)).toEqual(['up2']);
+    const town = missedDeadlines(wentUp, subtreeOf(TOWN));
+    expect(town.map((c) => [c.id, c.missedBy])).toEqual([
+      ['up2', [VILLAGE, TOWN]],
+      ['up1', [VILLAGE]],
+    ]);
+    expect(missedDeadlines(wentUp, subtreeOf('zz'))).toHaveLength(2);
+  });
+
+  it('does not count against the centre that holds the case now, nor against another branch', () => {
+    expect(missedDeadlines(wentUp, only('zz-pinghe'))).toEqual([]);
+    expect(missedDeadlines(wentUp, subtreeOf('zz-tiz'))).toEqual([]);
   });
 });

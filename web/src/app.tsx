@@ -166,11 +166,19 @@ export function AppProvider(props: { children: ComponentChildren }) {
 // ---- shared pieces -----------------------------------------------------------------------
 
 export function ProblemText(props: { error: unknown }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const error = props.error;
   if (error instanceof ApiError) {
     if (error.network) return <span>{t('err.network')}</span>;
     const p = error.problem;
+    // The API words refusals and "not found" for people, in each language; its detail is for developers.
+    if (p.message) {
+      return (
+        <span data-testid="problem-message">
+          <strong>{t('err.status', { status: p.status })}</strong> {p.message[lang]}
+        </span>
+      );
+    }
     return (
       <span>
         <strong>{t('err.status', { status: p.status })}</strong> {p.title ?? ''}

@@ -1,13 +1,13 @@
 /** Acting on a case: a quick local check, then the workflow decides; every attempt is audited. */
-import { checkAction, type CaseAction, type Refusal } from '../../domain';
+import { checkAction, whoMayTake, type CaseAction, type CaseDocument, type PathOf, type Refusal } from '../../domain';
 import { findCaseDocument } from '../../db/models';
 import { CaseActionRefused, CaseWorkflowGone } from '../../temporal/cases';
 import type { ApiContext, Caller } from '../context';
-import { HttpProblem, problems, PROBLEM_TYPES } from '../problem';
+import { HttpProblem, problems, PROBLEM_TYPES, type Message } from '../problem';
 import { writeAudit } from '../audit';
-import { loadProjection } from './queries';
+import { casePage, loadProjection, NO_SUCH_CASE } from './queries';
 import type { ActionBody, CaseView } from './schemas';
-import { canSee, caseView, namesOf } from './view';
+import { canSee, caseView, seesReadOnly } from './view';
 
 // ---------------------------------------------------------------------------------------
 // Actions
@@ -19,8 +19,30 @@ const REFUSAL_STATUS: Record<Refusal['code'], { status: number; type: string; ti
   invalid: { status: 400, type: PROBLEM_TYPES.validation, title: 'Invalid request' },
 };
 
-function refusalProblem(code: Refusal['code'], reason: string): HttpProblem {
-  return new HttpProblem({ ...REFUSAL_STATUS[code], detail: reason, reason });
+/** A refusal the workflow made (a race with another change): its reason is English only, so the person reads a plain one. */
+const REFUSED = { zh: '您现在不能对此案件办理该操作。', en: 'You may not take this action on this case now.' };
+
+function refusalProblem(code: Refusal['code'], reason: string, message: Message | undefined = code === 'forbidden' ? REFUSED : undefined): HttpProblem {
+  return new HttpProblem({ ...REFUSAL_STATUS[code], detail: reason, reason, ...(message ? { message } : {}) });
+}
+
+/**
+ * Why this caller may not take this action, as they should read it: someone who cannot
+ * see the case learns nothing beyond "not yours"; staff of a centre the case has left
+ * learn where it went; anyone else, who may take it.
+ */
+async function forbiddenProblem(ctx: ApiContext, doc: CaseDocument, caller: Caller, action: CaseAction, reason: string, pathOf: PathOf): Promise<HttpProblem> {
+  if (!canSee(doc, caller, pathOf)) return problems.forbidden('You may not act on this case', { zh: '您无权办理此案件。', en: 'You may not act on this case.' });
+  if (seesReadOnly(doc, caller, pathOf)) {
+    const holder = (await ctx.centres.get(doc.centreId))?.name ?? { zh: doc.centreId, en: doc.centreId };
+    const message = {
+      zh: `此案件已移交${holder.zh}，您可查看进展和结果，但不能再办理。`,
+      en: `This case has moved to ${holder.en}; you can follow it and see its outcome, but no longer act on it.`,
+    };
+    return problems.readOnly(`The case has moved to ${doc.centreId}; your centre keeps read-only sight of it`, message, doc.centreId);
+  }
+  const who = whoMayTake(action.type);
+  return refusalProblem('forbidden', reason, { zh: `只有${who.zh}可以办理此操作。`, en: `Only ${who.en} can take this action.` });
 }
 
 /**
@@ -32,16 +54,15 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
   const audit = (outcome: string, status: number, detail: Record<string, unknown> = {}) =>
     writeAudit(ctx, { actor: caller, action: action.type, caseId, outcome, status, detail });
 
-  const doc = await loadProjection(ctx, caseId);
+  const [doc, pathOf] = await Promise.all([loadProjection(ctx, caseId), ctx.centres.paths()]);
   if (!doc) {
     await audit('not_found', 404);
-    throw problems.notFound(`No case ${caseId}`);
+    throw problems.notFound(`No case ${caseId}`, NO_SUCH_CASE);
   }
   const local = checkAction(doc, action, caller, Date.now());
   if (!local.ok && local.code === 'forbidden') {
     await audit('refused', 403, { code: local.code, reason: local.reason });
-    // Someone who cannot see the case learns nothing beyond "not yours".
-    throw canSee(doc, caller) ? refusalProblem('forbidden', local.reason) : problems.forbidden('You may not act on this case');
+    throw await forbiddenProblem(ctx, doc, caller, action, local.reason, pathOf);
   }
 
   const actor = { kind: 'person' as const, personId: caller.personId, role: caller.role, ...(caller.centreId ? { centreId: caller.centreId } : {}), ...(caller.centrePath ? { centrePath: caller.centrePath } : {}) };
@@ -63,6 +84,5 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
   // The audit record and the read of the projection the update has just written are independent: one round trip, not two.
   const [updated] = await Promise.all([findCaseDocument(ctx.db.models, caseId), audit('ok', 200)]);
   if (!updated) throw new Error(`case ${caseId} vanished after an action`);
-  const names = await namesOf(ctx, [updated.mediatorId, updated.expertId]);
-  return caseView(updated, caller, names);
+  return caseView(await casePage(ctx, updated), caller);
 }

@@ -73,17 +73,17 @@ async function resolveComplainant(ctx: ApiContext, caller: Caller, body: IntakeB
   const named = body.complainant.personId;
   switch (caller.role) {
     case 'resident':
-      if (named !== undefined && named !== caller.personId) throw problems.forbidden('A resident reports for themselves; leave complainant.personId out');
+      if (named !== undefined && named !== caller.personId) throw problems.forbidden('A resident reports for themselves; leave complainant.personId out', { zh: '居民只能为本人反映问题。', en: 'A resident reports for themselves only.' });
       return caller.personId;
     case 'expert':
-      throw problems.forbidden('Experts give opinions; they do not take complaints');
+      throw problems.forbidden('Experts give opinions; they do not take complaints', { zh: '专家负责出具意见，不受理反映。', en: 'Experts give opinions; they do not take complaints.' });
     case 'grid_worker':
-      if (caller.centreId !== villageId) throw problems.forbidden('Grid workers report for their own village or community only');
+      if (caller.centreId !== villageId) throw problems.forbidden('Grid workers report for their own village or community only', { zh: '网格员只能为本村（社区）反映问题。', en: 'Grid workers report for their own village or community only.' });
       break;
     case 'mediator':
     case 'admin':
       if (caller.centreId === undefined || !villagePath.includes(caller.centreId)) {
-        throw problems.forbidden('Staff take complaints for places in their own centre’s area only');
+        throw problems.forbidden('Staff take complaints for places in their own centre’s area only', { zh: '工作人员只能受理本中心辖区内的反映。', en: 'Staff take complaints for places in their own centre’s area only.' });
       }
       break;
   }

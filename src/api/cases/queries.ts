@@ -5,7 +5,8 @@ import { findCaseDocument } from '../../db/models';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
-import { canSee, caseListItem, caseView, namesOf } from './view';
+import { pageEvents } from './history';
+import { canSee, caseListItem, caseView, namesOf, peopleOf, type CasePage } from './view';
 
 const PROJECTION_WAIT_MS = 5000;
 
@@ -26,17 +27,26 @@ export async function loadProjection(ctx: ApiContext, caseId: string): Promise<C
   throw problems.unavailable(`Case ${caseId} is still being recorded`, 1);
 }
 
+/** What a person reads when a case is missing or not theirs to see: the same, so neither tells the other apart. */
+export const NO_SUCH_CASE = { zh: '找不到此案件，或您无权查看。', en: 'No such case, or not one you may see.' };
+
 /** Reads one case the caller may see; 404 otherwise (another centre's case looks like no case). */
 export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseDocument> {
-  const doc = await loadProjection(ctx, caseId);
-  if (!doc || !canSee(doc, caller)) throw problems.notFound(`No case ${caseId} that you can see`);
+  const [doc, pathOf] = await Promise.all([loadProjection(ctx, caseId), ctx.centres.paths()]);
+  if (!doc || !canSee(doc, caller, pathOf)) throw problems.notFound(`No case ${caseId} that you can see`, NO_SUCH_CASE);
   return doc;
+}
+
+/** Everything the page of this case shows besides the case itself: its events when needed, names, centres. */
+export async function casePage(ctx: ApiContext, doc: CaseDocument): Promise<CasePage> {
+  const [events, pathOf] = await Promise.all([pageEvents(ctx, doc), ctx.centres.paths()]);
+  const names = await namesOf(ctx, peopleOf(doc, events));
+  return { doc, events, names, pathOf };
 }
 
 export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const doc = await findVisibleCase(ctx, caller, caseId);
-  const names = await namesOf(ctx, [doc.mediatorId, doc.expertId]);
-  return caseView(doc, caller, names);
+  return caseView(await casePage(ctx, doc), caller);
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery): Promise<CaseList> {
@@ -45,8 +55,9 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   const now = Date.now();
   const q = query.q ? query.q.toLowerCase() : null;
   const matches: MirroredCase[] = [];
-  for (const entry of await ctx.caseMirror.current()) {
-    if (!visibleTo(entry, caller)) continue;
+  const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
+  for (const entry of entries) {
+    if (!visibleTo(entry, caller, pathOf)) continue;
     if (query.stage && entry.stage !== query.stage) continue;
     if (query.level && entry.level !== query.level) continue;
     if (query.risk && entry.risk !== query.risk) continue;
@@ -62,6 +73,6 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   // and would scan), or from memory while unchanged since they were read.
   const stored = await ctx.caseMirror.documentsOf(pageIds);
   const names = await namesOf(ctx, stored.flatMap((d) => [d.mediatorId, d.expertId]));
-  const items = stored.map((doc) => caseListItem(doc, caller, names, now));
+  const items = stored.map((doc) => caseListItem(doc, caller, names, pathOf, now));
   return { items, page: query.page, pageSize: query.pageSize, total: matches.length };
 }

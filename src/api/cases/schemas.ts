@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { CASE_KINDS, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, OUTCOMES, REFERRALS, RISKS, ROLES, STAGES, type CaseAction } from '../../domain';
+import { CASE_KINDS, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, MOVE_CAUSES, OUTCOMES, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
@@ -99,6 +99,34 @@ export const clocksSchema = z
   })
   .openapi('CaseClocks');
 
+const moveSchema = z
+  .object({
+    at: isoDate,
+    fromCentreId: z.string(),
+    toCentreId: z.string(),
+    toLevel: levelEnum,
+    cause: z.enum(MOVE_CAUSES).openapi({ description: 'staff: a person sent it with a reason; deadline: its deadline passed; risk: its assessed risk needs a higher level' }),
+    reason: z.string().nullable().openapi({ description: 'The reason the person gave (cause staff)' }),
+    by: z
+      .object({ personId: z.string(), role: z.enum(ROLES), name: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'Who decided: the person who escalated, or whose assessment sent it up; null when a deadline passed' }),
+    stageMissed: stageEnum.nullable(),
+    deadline: isoDate.nullable(),
+    risk: riskEnum.nullable(),
+  })
+  .openapi('CaseMove');
+
+const stageVisitSchema = z.object({
+  stage: stageEnum,
+  centreId: z.string(),
+  level: levelEnum,
+  enteredAt: isoDate,
+  leftAt: isoDate.nullable(),
+  deadline: isoDate.nullable(),
+  breached: z.boolean(),
+});
+
 export const caseViewSchema = z
   .object({
     id: z.string(),
@@ -139,7 +167,14 @@ export const caseViewSchema = z
     receivedAt: isoDate,
     updatedAt: isoDate,
     closedAt: isoDate.nullable(),
+    readOnly: z.boolean().openapi({ description: 'The caller is staff of a centre that held the case before: they follow it and see its outcome, and act on it no more' }),
     allowedActions: z.array(z.enum(ACTION_TYPES)),
+    moves: z.array(moveSchema).openapi({ description: 'Every move between centres, oldest first: why the case came to each' }),
+    stages: z.array(stageVisitSchema).openapi({ description: 'Every stage the case has been through, at which centre, and whether its deadline was missed' }),
+    expertQuestion: z
+      .object({ question: z.string(), specialty: z.enum(SPECIALTIES), requestedAt: isoDate, open: z.boolean() })
+      .nullable()
+      .openapi({ description: 'The question put to the expert: the open request, or else the last one asked' }),
     clocks: clocksSchema,
   })
   .openapi('Case');
@@ -163,7 +198,7 @@ export const createdCaseSchema = z
   })
   .openapi('CaseCreated');
 
-export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, clocks: true });
+export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, moves: true, stages: true, expertQuestion: true, clocks: true });
 
 export const caseListSchema = z
   .object({ items: z.array(caseListItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })

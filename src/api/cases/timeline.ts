@@ -4,21 +4,10 @@ import { problems } from '../problem';
 import { findVisibleCase } from './queries';
 import type { Timeline } from './schemas';
 import { toIso, toIsoOrNull } from './view';
-import type { StoredCaseEvent } from '../../db/models';
-
-/**
- * Events 1..seq of a case, each read by its `_id` (`<caseId>:<seq>`): the only
- * lookup FerretDB's SQLite backend answers from an index. A filter on `caseId`
- * would scan and decode every event of every case.
- */
-async function eventsUpTo(ctx: ApiContext, caseId: string, seq: number): Promise<StoredCaseEvent[]> {
-  const seqs = Array.from({ length: Math.max(0, seq) }, (_, i) => i + 1);
-  const found = await Promise.all(seqs.map((n) => ctx.db.models.CaseEvent.findById(`${caseId}:${n}`).lean<StoredCaseEvent>()));
-  return found.filter((event) => event !== null);
-}
+import { eventsUpTo } from './history';
 
 export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: string): Promise<Timeline> {
-  if (caller.role !== 'admin') throw problems.forbidden('Timelines are for administrators');
+  if (caller.role !== 'admin') throw problems.forbidden('Timelines are for administrators', { zh: '案件时间轴仅供中心管理员查看。', en: 'Timelines are for centre administrators.' });
   const doc = await findVisibleCase(ctx, caller, caseId);
   const [events, described] = await Promise.all([eventsUpTo(ctx, caseId, doc.seq), ctx.cases.describeCase(caseId)]);
   const ui = ctx.config.temporalUiUrl;

@@ -3,16 +3,42 @@
  * phone masked for all but the case's staff and complainant, the actions allowed now).
  * The stored document is the domain's state itself, so the rules read it as it is.
  */
-import { allowedActions, isOverdueAt, isWorkingTimePolicy, isStaffOf, visibleTo, type CaseDocument, type CaseState } from '../../domain';
+import {
+  allowedActions,
+  centresThatHeld,
+  expertQuestionOf,
+  hasReadOnlySight,
+  isOverdueAt,
+  isStaffOf,
+  isWorkingTimePolicy,
+  movesOf,
+  visibleTo,
+  type CaseDocument,
+  type CaseEvent,
+  type CaseMove,
+  type CaseParties,
+  type CaseState,
+  type PathOf,
+} from '../../domain';
 import type { ApiContext, Caller } from '../context';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? null : toIso(ms));
 
+/** A stored case as the visibility rule reads it. */
+function partiesOf(doc: CaseDocument): CaseParties {
+  return { ...doc, heldBy: centresThatHeld(doc.visits), opinionExpertId: doc.opinion?.expertId ?? null };
+}
+
 /** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */
-export function canSee(doc: CaseDocument, caller: Caller): boolean {
-  return visibleTo({ ...doc, opinionExpertId: doc.opinion?.expertId ?? null }, caller);
+export function canSee(doc: CaseDocument, caller: Caller, pathOf: PathOf): boolean {
+  return visibleTo(partiesOf(doc), caller, pathOf);
+}
+
+/** Staff of a centre the case has left, who follow it without acting on it. */
+export function seesReadOnly(doc: CaseDocument, caller: Caller, pathOf: PathOf): boolean {
+  return hasReadOnlySight(partiesOf(doc), caller, pathOf);
 }
 
 /** Staff of the case and the complainant see the phone number; everyone else its masked form. */
@@ -50,8 +76,8 @@ export async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[
   return result;
 }
 
-/** A case as a list shows it: everything but the description and the actions allowed now. */
-export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<string, string>, now = Date.now()): CaseListItem {
+/** A case as a list shows it: everything but the description, what the case went through and the actions allowed now. */
+export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<string, string>, pathOf: PathOf, now = Date.now()): CaseListItem {
   const opinion = doc.opinion;
   return {
     id: doc._id,
@@ -95,13 +121,57 @@ export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<strin
     receivedAt: toIso(doc.receivedAt),
     updatedAt: toIso(doc.updatedAt),
     closedAt: toIsoOrNull(doc.closedAt),
+    readOnly: seesReadOnly(doc, caller, pathOf),
   };
 }
 
-/** One case as its page shows it: with the description and what the caller may do now. */
-export function caseView(doc: CaseDocument, caller: Caller, names: Map<string, string>): CaseView {
+function moveView(move: CaseMove, names: Map<string, string>): CaseView['moves'][number] {
+  const by = move.by ? { ...move.by, name: names.get(move.by.personId) ?? null } : null;
+  return { ...move, at: toIso(move.at), deadline: toIsoOrNull(move.deadline), by };
+}
+
+function stagesView(doc: CaseDocument): CaseView['stages'] {
+  return doc.visits.map((v) => ({
+    stage: v.stage,
+    centreId: v.centreId,
+    level: v.level,
+    enteredAt: toIso(v.enteredAt),
+    leftAt: toIsoOrNull(v.leftAt),
+    deadline: toIsoOrNull(v.deadline),
+    breached: v.breached,
+  }));
+}
+
+/** Everything a case page shows, read from the case and its events. */
+export interface CasePage {
+  doc: CaseDocument;
+  events: readonly CaseEvent[];
+  names: Map<string, string>;
+  pathOf: PathOf;
+}
+
+/** The people a case page names: its mediator and expert, and who moved it. */
+export function peopleOf(doc: CaseDocument, events: readonly CaseEvent[]): (string | null)[] {
+  return [doc.mediatorId, doc.expertId, ...movesOf(events).map((move) => move.by?.personId ?? null)];
+}
+
+/**
+ * One case as its page shows it: with the description, why it came and what it went
+ * through, the expert's question, and what the caller may do now.
+ */
+export function caseView(page: CasePage, caller: Caller): CaseView {
+  const { doc, events, names, pathOf } = page;
   const now = Date.now();
-  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now), clocks: clocksView(doc) };
+  const question = expertQuestionOf(doc, events);
+  return {
+    ...caseListItem(doc, caller, names, pathOf, now),
+    description: doc.description,
+    allowedActions: allowedActions(doc, caller, now),
+    moves: movesOf(events).map((move) => moveView(move, names)),
+    stages: stagesView(doc),
+    expertQuestion: question ? { ...question, requestedAt: toIso(question.requestedAt) } : null,
+    clocks: clocksView(doc),
+  };
 }
 
 /** When the centre that has the case still owes acceptance, and by when. */

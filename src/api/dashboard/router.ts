@@ -4,26 +4,45 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
-import { countDashboard } from '../../domain';
-import type { MirroredCase } from '../../db/case-mirror';
+import { countDashboard, type Covers, type DashboardCounts, type PathOf } from '../../domain';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
 });
 
-const OVERDUE_LIST_LIMIT = 100;
+/** The overdue and missed-deadline lists show this many cases; their counts are of all. */
+const LIST_LIMIT = 100;
 
 /** Admins see any centre in their subtree; other staff their own centre; residents and experts none. */
 function scopeOf(caller: Caller, requested: string | undefined, requestedPath: string[] | null): string {
-  if (caller.role === 'resident' || caller.role === 'expert' || caller.centreId === undefined) throw problems.forbidden('Dashboards are for centre staff');
+  if (caller.role === 'resident' || caller.role === 'expert' || caller.centreId === undefined) throw problems.forbidden('Dashboards are for centre staff', { zh: '统计看板仅供中心工作人员查看。', en: 'Dashboards are for centre staff.' });
   const centreId = requested ?? caller.centreId;
   if (caller.role === 'admin') {
     const path = requestedPath ?? caller.centrePath ?? [];
-    if (!path.includes(caller.centreId)) throw problems.forbidden('That centre is outside your area');
+    if (!path.includes(caller.centreId)) throw problems.forbidden('That centre is outside your area', { zh: '该中心不在您的辖区内。', en: 'That centre is outside your area.' });
   } else if (centreId !== caller.centreId) {
-    throw problems.forbidden('Staff see the dashboard of their own centre');
+    throw problems.forbidden('Staff see the dashboard of their own centre', { zh: '工作人员只能查看本中心的统计看板。', en: 'Staff see the dashboard of their own centre.' });
   }
   return centreId;
+}
+
+/** Non-admin staff count their own centre; admins the centre and everything below it. */
+function coverage(caller: Caller, centreId: string, pathOf: PathOf): Covers {
+  if (caller.role !== 'admin') return (id) => id === centreId;
+  return (id) => pathOf(id)?.includes(centreId) ?? false;
+}
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function dashboardView(centreId: string, counts: DashboardCounts): Dashboard {
+  const overdue = counts.overdue.map((c) => ({ ...c, deadline: isoOrNull(c.deadline) }));
+  const missed = counts.missedDeadlines.map((c) => ({ ...c, receivedAt: new Date(c.receivedAt).toISOString() }));
+  return {
+    centreId,
+    ...counts,
+    overdue: { count: overdue.length, items: overdue.slice(0, LIST_LIMIT) },
+    missedDeadlines: { count: missed.length, items: missed.slice(0, LIST_LIMIT) },
+  };
 }
 
 export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
@@ -41,18 +60,15 @@ export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
         let requestedPath: string[] | null = null;
         if (query.centreId !== undefined) {
           const centre = await ctx.centres.get(query.centreId);
-          if (!centre) throw problems.notFound(`No centre ${query.centreId}`);
+          if (!centre) throw problems.notFound(`No centre ${query.centreId}`, { zh: '没有这个中心。', en: 'No such centre.' });
           requestedPath = centre.path;
         }
         const centreId = scopeOf(caller, query.centreId, requestedPath);
-        // Non-admin staff see the cases their own centre owns; admins the whole subtree.
         // From the process's copy of case_index (see case-mirror.ts): FerretDB
         // decodes every document of a collection for any filter but `_id`.
-        const inScope = (entry: MirroredCase): boolean => (caller.role === 'admin' ? entry.centrePath.includes(centreId) : entry.centreId === centreId);
-        const counts = countDashboard([...(await ctx.caseMirror.current())].filter(inScope), Date.now());
-        const overdue = counts.overdue.map((c) => ({ ...c, deadline: c.deadline === null ? null : new Date(c.deadline).toISOString() }));
-        const dashboard: Dashboard = { centreId, ...counts, overdue: { count: overdue.length, items: overdue.slice(0, OVERDUE_LIST_LIMIT) } };
-        res.json(dashboard);
+        const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
+        const counts = countDashboard(entries, coverage(caller, centreId, pathOf), Date.now());
+        res.json(dashboardView(centreId, counts));
       },
     }),
   ];

@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { LEVELS, RISKS, STAGES } from '../../domain';
+import { CASE_STATUSES, LEVELS, RISKS, STAGES } from '../../domain';
 
 const countMap = z.record(z.string(), z.number().int());
 
@@ -15,6 +15,23 @@ export const dashboardSchema = z
       count: z.number().int(),
       items: z.array(z.object({ id: z.string(), caseNumber: z.string(), stage: z.enum(STAGES), centreId: z.string(), level: z.enum(LEVELS), risk: z.enum(RISKS), deadline: z.string().nullable() })),
     }),
+    missedDeadlines: z
+      .object({
+        count: z.number().int(),
+        items: z.array(
+          z.object({
+            id: z.string(),
+            caseNumber: z.string(),
+            stage: z.enum(STAGES),
+            status: z.enum(CASE_STATUSES),
+            centreId: z.string().openapi({ description: 'Where the case is now' }),
+            level: z.enum(LEVELS),
+            receivedAt: z.string(),
+            missedBy: z.array(z.string()).openapi({ description: 'The centres of this dashboard that missed a deadline of the case, once per missed deadline' }),
+          }),
+        ),
+      })
+      .openapi({ description: 'Cases whose deadline a centre of this dashboard missed, wherever they are now, newest first' }),
     medianTimeToCloseMs: z.number().nullable(),
     closedOnTimeShare: z.number().nullable(),
     satisfaction: z.object({ rated: z.number().int(), average: z.number().nullable(), satisfiedShare: z.number().nullable() }),

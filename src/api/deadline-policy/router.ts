@@ -22,12 +22,15 @@ function viewOf(version: PolicyVersion, currentVersion: number): PolicyVersionVi
 }
 
 function staffOnly(caller: Caller): void {
-  if (caller.role === 'resident' || caller.centreId === undefined) throw problems.forbidden('The deadline policy is for centre staff');
+  if (caller.role === 'resident' || caller.centreId === undefined) throw problems.forbidden('The deadline policy is for centre staff', { zh: '时限政策仅供中心工作人员查看。', en: 'The deadline policy is for centre staff.' });
 }
 
 /** Only an administrator of the city (the root centre) sets the policy every centre works to. */
 function cityAdminOnly(caller: Caller): void {
-  if (caller.role !== 'admin' || caller.centrePath?.length !== 1) throw problems.forbidden('Only an administrator of the city centre can change the deadline policy');
+  if (caller.role !== 'admin' || caller.centrePath?.length !== 1) throw problems.forbidden('Only an administrator of the city centre can change the deadline policy', {
+      zh: '只有市级中心的管理员可以修改时限政策，请联系市级中心。',
+      en: 'Only an administrator of the city centre can change the deadline policy; ask the city centre.',
+    });
 }
 
 /** Every rule the schema cannot check alone, named by field. */

@@ -23,7 +23,7 @@ export function devSignInEnabled(config: Pick<Config, 'production'>): boolean {
 }
 
 function requireDev(config: Pick<Config, 'production'>): void {
-  if (!devSignInEnabled(config)) throw problems.notFound('Development sign-in is off in production');
+  if (!devSignInEnabled(config)) throw problems.notFound('Development sign-in is off in production', { zh: '生产环境不提供开发登录。', en: 'Development sign-in is off in production.' });
 }
 
 const ROLE_ORDER: Record<string, number> = Object.fromEntries(ROLES.map((role, index) => [role, index]));
@@ -60,7 +60,7 @@ export function devRoutes(ctx: ApiContext): RouteSpec[] {
       async handler(_req, res, { body }) {
         requireDev(ctx.config);
         const person = await ctx.db.models.Person.findById(body.personId).lean();
-        if (!person) throw problems.notFound(`No seeded person ${body.personId}`);
+        if (!person) throw problems.notFound(`No seeded person ${body.personId}`, { zh: '演示数据中没有此人员。', en: 'No such person in the demonstration data.' });
         const role = person.role as Role;
         const token = signToken(ctx.jwtSecret, { sub: person._id, role, centreId: person.centreId }, DEV_TOKEN_TTL_SECONDS);
         res.json({

@@ -208,7 +208,7 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
           }
         }
         const [doc] = id === null ? [] : await ctx.caseMirror.documentsOf([id]);
-        if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`);
+        if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`, { zh: `没有编号为 ${params.service_request_id} 的案件。`, en: `No case numbered ${params.service_request_id}.` });
         const names = await agencies([doc]);
         res.json([requestView(doc, names.get(doc.centreId) ?? null)]);
       },

@@ -26,7 +26,7 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
       responses: { 200: { description: 'Pool members', schema: z.object({ items: z.array(poolMemberSchema), total: z.number().int() }) }, 403: { description: 'Residents have no access to the pool' } },
       async handler(req, res, { query }) {
         const caller = callerOf(req);
-        if (caller.role === 'resident') throw problems.forbidden('The mediator and expert pool is for staff');
+        if (caller.role === 'resident') throw problems.forbidden('The mediator and expert pool is for staff', { zh: '调解员和专家库仅供工作人员查看。', en: 'The mediator and expert pool is for staff.' });
         const filter: Record<string, unknown> = { role: query.role ?? { $in: [...ASSIGNEE_ROLES] } };
         if (query.centreId) filter.centrePath = query.centreId;
         if (query.specialty) filter.specialties = query.specialty;

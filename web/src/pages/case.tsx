@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, STAGES, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 import { ActionForm } from './actions';
+import { Moves, ReadOnlyNote } from './moves';
 
 const MAIN_STAGES = STAGES.filter((s) => s !== 'closed');
 
@@ -54,8 +55,13 @@ export function CasePage(props: { id: string }) {
   const category = categories.find((k) => k.code === c.category);
   const actions = c.allowedActions;
 
+  // A centre the case has left follows it: the note says so, and there is nothing to press.
+  // Right after sending it on, the card stays to confirm what was done.
+  const showActions = !c.readOnly || actions.length > 0 || done !== null;
+
   return (
     <div class="case" data-testid="case-page" data-stage={c.stage}>
+      <ReadOnlyNote caseView={c} />
       <div class="card">
         <div class="case-head">
           <div>
@@ -119,49 +125,53 @@ export function CasePage(props: { id: string }) {
         )}
       </div>
 
-      <div class="card" data-testid="actions">
-        <h2>{t('action.title')}</h2>
-        {done && (
-          <div class="banner ok" role="status" data-testid="action-done">
-            {t('action.done', { action: t(`action.${done}`) })}
-          </div>
-        )}
-        {loaded.error !== null && <ErrorBanner error={loaded.error} onRetry={loaded.reload} />}
-        {actions.length === 0 ? (
-          <p class="muted" data-testid="no-actions">
-            {t('action.noneAllowed')}
-          </p>
-        ) : (
-          <div class="buttons action-buttons">
-            {actions.map((type) => (
-              <button
-                key={type}
-                class={open === type ? 'primary' : ''}
-                data-testid={`action-${type}`}
-                onClick={() => {
-                  setOpen(open === type ? null : type);
-                  setDone(null);
-                }}
-              >
-                {t(`action.${type}`)}
-              </button>
-            ))}
-          </div>
-        )}
-        {open && actions.includes(open) && (
-          <ActionForm
-            key={`${open}-${c.updatedAt}`}
-            caseView={c}
-            type={open}
-            onCancel={() => setOpen(null)}
-            onDone={(updated) => {
-              loaded.setData(updated);
-              setDone(open);
-              setOpen(null);
-            }}
-          />
-        )}
-      </div>
+      <Moves caseView={c} />
+
+      {showActions && (
+        <div class="card" data-testid="actions">
+          <h2>{t('action.title')}</h2>
+          {done && (
+            <div class="banner ok" role="status" data-testid="action-done">
+              {t('action.done', { action: t(`action.${done}`) })}
+            </div>
+          )}
+          {loaded.error !== null && <ErrorBanner error={loaded.error} onRetry={loaded.reload} />}
+          {actions.length === 0 ? (
+            <p class="muted" data-testid="no-actions">
+              {t('action.noneAllowed')}
+            </p>
+          ) : (
+            <div class="buttons action-buttons">
+              {actions.map((type) => (
+                <button
+                  key={type}
+                  class={open === type ? 'primary' : ''}
+                  data-testid={`action-${type}`}
+                  onClick={() => {
+                    setOpen(open === type ? null : type);
+                    setDone(null);
+                  }}
+                >
+                  {t(`action.${type}`)}
+                </button>
+              ))}
+            </div>
+          )}
+          {open && actions.includes(open) && (
+            <ActionForm
+              key={`${open}-${c.updatedAt}`}
+              caseView={c}
+              type={open}
+              onCancel={() => setOpen(null)}
+              onDone={(updated) => {
+                loaded.setData(updated);
+                setDone(open);
+                setOpen(null);
+              }}
+            />
+          )}
+        </div>
+      )}
 
       <div class="grid2">
         <section class="card" data-testid="parties">
@@ -185,6 +195,15 @@ export function CasePage(props: { id: string }) {
         </section>
         <section class="card" data-testid="opinion">
           <h2>{t('case.opinion')}</h2>
+          {c.expertQuestion && (
+            <div class="question" data-testid="expert-question">
+              <strong>{t('case.question')}:</strong> {c.expertQuestion.question}{' '}
+              <span class="muted small">
+                · {t(`specialty.${c.expertQuestion.specialty}`)} · {formatDate(c.expertQuestion.requestedAt, lang)}
+                {c.expertQuestion.open && ` · ${t('case.questionOpen')}`}
+              </span>
+            </div>
+          )}
           {c.opinion ? (
             <>
               <p class="opinion">{c.opinion.text}</p>

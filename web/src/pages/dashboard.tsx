@@ -76,6 +76,7 @@ export function DashboardPage() {
             <Stat label={t('dash.open')} value={String(d.open)} testid="stat-open" />
             <Stat label={t('dash.closed')} value={String(d.closed)} testid="stat-closed" />
             <Stat label={t('dash.overdue')} value={String(d.overdue.count)} tone={d.overdue.count > 0 ? 'bad' : ''} testid="stat-overdue" />
+            <Stat label={t('dash.missed')} value={String(d.missedDeadlines.count)} tone={d.missedDeadlines.count > 0 ? 'bad' : ''} testid="stat-missed" />
             <Stat label={t('dash.timeToClose')} value={d.medianTimeToCloseMs === null ? '—' : formatDuration(d.medianTimeToCloseMs, t)} testid="stat-ttc" />
             <Stat label={t('dash.onTime')} value={pct(d.closedOnTimeShare)} />
             <Stat label={t('dash.avgRating')} value={d.satisfaction.average === null ? '—' : `${d.satisfaction.average.toFixed(1)} / 5`} testid="stat-rating" />
@@ -146,7 +147,54 @@ export function DashboardPage() {
               </div>
             )}
           </div>
+          <MissedDeadlines dashboard={d} />
         </>
+      )}
+    </div>
+  );
+}
+
+/** Deadlines this centre missed, with the cases that went up because of them: a centre is not clean because its late cases left. */
+function MissedDeadlines(props: { dashboard: Dashboard }) {
+  const { t, lang, centreName } = useApp();
+  const missed = props.dashboard.missedDeadlines;
+  return (
+    <div class="card" data-testid="missed-list">
+      <h2>
+        {t('dash.missed')} ({missed.count})
+      </h2>
+      <p class="muted small">{t('dash.missedIntro')}</p>
+      {missed.items.length === 0 ? (
+        <p class="muted">{t('dash.missedEmpty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="cases">
+            <thead>
+              <tr>
+                <th>{t('case.number')}</th>
+                <th>{t('case.stage')}</th>
+                <th>{t('case.holder')}</th>
+                <th>{t('case.stageMissed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {missed.items.map((m) => (
+                <tr key={m.id}>
+                  <td data-label={t('case.number')}>
+                    <Link href={`/cases/${m.id}`}>{m.caseNumber}</Link>
+                  </td>
+                  <td data-label={t('case.stage')}>
+                    <StageBadge stage={m.stage} />
+                  </td>
+                  <td data-label={t('case.holder')}>{centreName(m.centreId)}</td>
+                  <td data-label={t('case.stageMissed')}>
+                    {[...new Set(m.missedBy)].map((id) => centreName(id)).join(lang === 'zh' ? '、' : ', ')} · {t('dash.missedTimes', { n: m.missedBy.length })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

@@ -32,7 +32,14 @@ export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
               <td data-label={t('case.risk')}>
                 <RiskBadge risk={c.risk} />
               </td>
-              <td data-label={t('case.holder')}>{centreName(c.centreId)}</td>
+              <td data-label={t('case.holder')}>
+                {centreName(c.centreId)}
+                {c.readOnly && (
+                  <span class="badge moved-on" data-testid="moved-on">
+                    {t('case.movedOn')}
+                  </span>
+                )}
+              </td>
               <td data-label={t('case.deadline')}>
                 <TimeLeft deadline={c.deadline} overdue={c.overdue} status={c.status} />
               </td>
