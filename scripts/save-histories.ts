@@ -6,7 +6,8 @@
  *   npx tsx scripts/save-histories.ts [tag]
  *
  * With a tag the files are named <history>.<tag>.json, so the histories of
- * earlier code stay next to the new ones (each patch adds its own set).
+ * earlier code stay next to the new ones (each patch adds its own set). A file
+ * already there is kept: it is the record of the code that made it.
  * Payloads are encrypted with the tests' fixed key
  * (test/helpers/payload-keys.ts), which the replay test reads them with.
  */
@@ -21,7 +22,23 @@ import { connectTemporalClient } from '../src/temporal/client';
 import { createWorker } from '../src/temporal/worker';
 import { TEST_PAYLOAD_KEYS } from '../test/helpers/payload-keys';
 import { seedDatabase } from '../src/db/seed';
-import { Organisation, SEED_CENTRES, SEED_PEOPLE, scoreRisk, DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type Actor, type CaseAction } from '../src/domain';
+import {
+  Organisation,
+  SEED_CENTRES,
+  SEED_PEOPLE,
+  scoreRisk,
+  DEFAULT_SLA_POLICY,
+  defaultDeadlinePolicy,
+  formatCaseNumber,
+  localDay,
+  DEFAULT_TIME_ZONE,
+  policyForCaseFiledAt,
+  scaleDeadlinePolicy,
+  type Actor,
+  type CaseAction,
+  type CasePolicy,
+} from '../src/domain';
+import { chinaCalendar } from '../src/domain/china-calendar';
 import { maskPhone } from '../src/domain/privacy';
 import { caseWorkflows } from '../src/temporal/cases';
 import type { CaseWorkflowInput } from '../workflows/definitions';
@@ -35,10 +52,14 @@ function person(id: string): Actor {
   return { kind: 'person', personId: id, role: p.role, centreId: p.centreId, centrePath: org.pathOf(p.centreId) };
 }
 
-function input(caseId: string, villageId: string, complainantId: string, slaScale: number, serial: number): CaseWorkflowInput {
-  const risk = scoreRisk({ category: 'estate_dispute', title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突，存在群体性事件风险', partyCount: 3 });
-  const slaPolicy = slaScale === 1 ? DEFAULT_SLA_POLICY : { ...DEFAULT_SLA_POLICY, version: `${DEFAULT_SLA_POLICY.version}@x${slaScale}`,
+/** The first release's round-the-clock policy, scaled as it scaled it. */
+function firstReleasePolicy(slaScale: number): CasePolicy {
+  return slaScale === 1 ? DEFAULT_SLA_POLICY : { ...DEFAULT_SLA_POLICY, version: `${DEFAULT_SLA_POLICY.version}@x${slaScale}`,
     durations: Object.fromEntries(Object.entries(DEFAULT_SLA_POLICY.durations).map(([stage, byRisk]) => [stage, Object.fromEntries(Object.entries(byRisk).map(([r, ms]) => [r, Math.max(1, Math.round(ms * slaScale))]))])) as typeof DEFAULT_SLA_POLICY.durations };
+}
+
+function input(caseId: string, villageId: string, complainantId: string, slaPolicy: CasePolicy, serial: number): CaseWorkflowInput {
+  const risk = scoreRisk({ category: 'estate_dispute', title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突，存在群体性事件风险', partyCount: 3 });
   return {
     opening: { caseId, caseNumber: formatCaseNumber(localDay(Date.now(), DEFAULT_TIME_ZONE), serial), category: 'estate_dispute', complainantId, reportedById: complainantId, centrePath: org.pathOf(villageId), risk: risk.risk, riskFactors: risk.factors, slaPolicy, now: Date.now() },
     intake: { title: '商铺占用小区公共区域', description: '业主、商户与物业三方冲突', channel: 'app', location: { centreId: villageId, address: '东门社区' }, complainant: { personId: complainantId, name: '王秀兰', phone: '13800000015' }, parties: [{ name: '业主', role: 'complainant' }, { name: '商户', role: 'respondent' }, { name: '物业', role: 'respondent' }], affectedCount: 120 },
@@ -53,7 +74,12 @@ function saveHistory(address: string, workflowId: string, file: string): void {
   const json = execFileSync(cli.path, ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
   const tag = process.argv[2];
   const name = tag ? file.replace(/\.json$/, `.${tag}.json`) : file;
-  fs.writeFileSync(path.join(OUT, name), json);
+  const target = path.join(OUT, name);
+  if (fs.existsSync(target)) {
+    console.log(`${name} is already recorded; kept as it is`);
+    return;
+  }
+  fs.writeFileSync(target, json);
 }
 
 async function main(): Promise<void> {
@@ -70,7 +96,7 @@ async function main(): Promise<void> {
 
     // Case 3 of docs/domain.md, every stage.
     const cases = caseWorkflows(temporal.client, taskQueue);
-    const { handle: full } = await cases.startCase(input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 1, 1));
+    const { handle: full } = await cases.startCase(input('case_history0000full', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', firstReleasePolicy(1), 1));
     const steps: [string, CaseAction][] = [
       ['p-dongmen-grid', { type: 'accept' }],
       ['p-dongmen-grid', { type: 'escalate', reason: '需镇级协调' }],
@@ -91,7 +117,7 @@ async function main(): Promise<void> {
     saveHistory(servers.temporal.address, full.workflowId, 'case-3-full-lifecycle.json');
 
     // An untouched case that climbs to the city by its deadlines (scaled down).
-    const { handle: climb } = await cases.startCase(input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', 0.002, 2));
+    const { handle: climb } = await cases.startCase(input('case_history000climb', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', firstReleasePolicy(0.002), 2));
     for (;;) {
       const state = await cases.queryCase(climb.workflowId);
       if (state.overdue) break;
@@ -99,6 +125,26 @@ async function main(): Promise<void> {
     }
     await climb.terminate('history recorded');
     saveHistory(servers.temporal.address, climb.workflowId, 'deadline-climb-to-city.json');
+
+    // Working time, shrunk: acceptance missed and supervised, a pause that ends by itself,
+    // an order answered, then the handling limit takes the case to the town.
+    const workingTime = scaleDeadlinePolicy(policyForCaseFiledAt(defaultDeadlinePolicy(chinaCalendar()), Date.now()), 0.0002);
+    const { handle: clocks } = await cases.startCase(input('case_history00clocks', 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', workingTime, 3));
+    const waitFor = async (test: (state: Awaited<ReturnType<typeof cases.queryCase>>) => boolean) => {
+      while (!test(await cases.queryCase(clocks.workflowId))) await new Promise((r) => setTimeout(r, 100));
+    };
+    await waitFor((state) => state.supervisions.length === 1);
+    const later = (ms: number) => new Date(Date.now() + ms).toISOString();
+    await cases.actOnCase(clocks.workflowId, { action: { type: 'accept' }, actor: person('p-dongmen-grid') });
+    await cases.actOnCase(clocks.workflowId, { action: { type: 'pause', reason: 'waiting_for_documents', until: later(1000) }, actor: person('p-dongmen-admin') });
+    await waitFor((state) => state.pause === null);
+    await cases.actOnCase(clocks.workflowId, { action: { type: 'supervise', reason: '请报告进展', replyBy: later(60_000) }, actor: person('p-xiaoxi-admin') });
+    const order = (await cases.queryCase(clocks.workflowId)).supervisions.find((o) => o.status === 'open' && !o.automatic);
+    if (!order) throw new Error('the supervision order is missing');
+    await cases.actOnCase(clocks.workflowId, { action: { type: 'reply_supervision', orderId: order.id, reply: '已约双方调解' }, actor: person('p-dongmen-admin') });
+    await waitFor((state) => state.level === 'town');
+    await clocks.terminate('history recorded');
+    saveHistory(servers.temporal.address, clocks.workflowId, 'working-time-clocks.json');
     console.log(`histories written to ${OUT}`);
   } finally {
     await worker.shutdown();

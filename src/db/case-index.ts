@@ -1,4 +1,4 @@
-import { centresThatHeld, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes } from '../domain';
+import { centresThatHeld, unansweredOrders, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
@@ -23,6 +23,8 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   heldBy: string[];
   /** The expert who answered, who keeps seeing the case after the request is closed. */
   opinionExpertId: string | null;
+  /** Supervision orders awaiting a reply: the dashboard lists them. */
+  unansweredOrders: UnansweredOrder[];
 };
 
 /** The entry a transition writes: everything but the fields set once at opening. */
@@ -57,6 +59,15 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
     mediatorId: doc.mediatorId,
     expertId: doc.expertId,
     opinionExpertId: doc.opinion?.expertId ?? null,
+    unansweredOrders: unansweredOrders(doc).map((order) => ({
+      id: order.id,
+      centreId: order.centreId,
+      byCentreId: order.byCentreId,
+      automatic: order.automatic,
+      reason: order.reason,
+      replyBy: order.replyBy,
+      status: order.status === 'lapsed' ? 'lapsed' : 'open',
+    })),
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };

@@ -231,11 +231,12 @@ export class CaseMirror {
 }
 
 /**
- * An entry written before entries had `heldBy` and `breachedBy` names only its current
- * centre until its next transition rewrites it: a case that never moves again stays
- * invisible to the centres it left, rather than breaking every list.
+ * An entry written before entries had `heldBy`, `breachedBy` and `unansweredOrders` names
+ * only its current centre until its next transition rewrites it: a case that never moves
+ * again stays invisible to the centres it left, rather than breaking every list.
  */
+type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders';
 function mirrored(entry: CaseIndexEntry): MirroredCase {
-  const { _id, heldBy = [entry.centreId], breachedBy = [], ...fields } = entry as Omit<CaseIndexEntry, 'heldBy' | 'breachedBy'> & Partial<Pick<CaseIndexEntry, 'heldBy' | 'breachedBy'>>;
-  return { id: _id, heldBy, breachedBy, ...fields };
+  const { _id, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
+  return { id: _id, heldBy, breachedBy, unansweredOrders, ...fields };
 }

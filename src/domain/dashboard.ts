@@ -27,6 +27,26 @@ export interface CountedCase {
   breached: boolean;
   /** The centre of each stage visit past its deadline (a centre once per breach). */
   breachedBy: string[];
+  /** Supervision orders still awaiting a reply. */
+  unansweredOrders: UnansweredOrder[];
+}
+
+/** A supervision order as the dashboard lists it: open, or lapsed and still unanswered. */
+export interface UnansweredOrder {
+  id: string;
+  centreId: string;
+  byCentreId: string;
+  automatic: boolean;
+  reason: string;
+  replyBy: number;
+  status: 'open' | 'lapsed';
+}
+
+/** An unanswered order with its case, for the dashboard's list. */
+export interface SupervisedCase extends UnansweredOrder {
+  caseId: string;
+  caseNumber: string;
+  orderId: string;
 }
 
 export interface OverdueCase {
@@ -76,6 +96,8 @@ export interface DashboardCounts {
    * clean once they have left it.
    */
   missedDeadlines: MissedDeadlineCase[];
+  /** Supervision orders to a covered centre that await a reply, the earliest reply time first. */
+  unansweredOrders: SupervisedCase[];
 }
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -103,14 +125,23 @@ export function missedDeadlines(cases: Iterable<CountedCase>, covers: Covers): M
   return missed.sort((a, b) => b.receivedAt - a.receivedAt);
 }
 
-/** The dashboard of the covered centres: the cases they hold now, and the deadlines they missed. */
+/** Orders a covered centre must still answer: an admin's dashboard also shows those to the centres below. */
+export function unansweredOrdersOf(cases: Iterable<CountedCase>, covers: Covers): SupervisedCase[] {
+  const orders: SupervisedCase[] = [];
+  for (const c of cases) {
+    for (const order of c.unansweredOrders) if (covers(order.centreId)) orders.push({ ...order, caseId: c.id, caseNumber: c.caseNumber, orderId: order.id });
+  }
+  return orders.sort((a, b) => a.replyBy - b.replyBy);
+}
+
+/** The dashboard of the covered centres: the cases they hold now, the deadlines they missed, the orders they owe. */
 export function countDashboard(all: Iterable<CountedCase>, covers: Covers, now: number): DashboardCounts {
   const everyCase = [...all];
   const held = everyCase.filter((c) => covers(c.centreId));
-  return { ...countHeld(held, now), missedDeadlines: missedDeadlines(everyCase, covers) };
+  return { ...countHeld(held, now), missedDeadlines: missedDeadlines(everyCase, covers), unansweredOrders: unansweredOrdersOf(held, covers) };
 }
 
-function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCounts, 'missedDeadlines'> {
+function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCounts, 'missedDeadlines' | 'unansweredOrders'> {
   const byStage = zeroes(STAGES);
   const byLevel = zeroes(LEVELS);
   const byRisk = zeroes(RISKS);

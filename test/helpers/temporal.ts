@@ -6,7 +6,7 @@ import { createWorker, type RunningWorker, type WorkerOptions } from '../../src/
 import { loadConfig } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { connectDatabase, type Database } from '../../src/db/connection';
-import { DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type CategoryCode, type Risk, type RiskFactor, type SlaPolicy } from '../../src/domain';
+import { DEFAULT_SLA_POLICY, formatCaseNumber, localDay, DEFAULT_TIME_ZONE, type CategoryCode, type Risk, type RiskFactor, type CasePolicy } from '../../src/domain';
 import type { CaseWorkflowInput } from '../../workflows/definitions';
 import type { IntakeDetails } from '../../src/domain';
 import { caseWorkflow } from '../../workflows/case-workflow';
@@ -66,7 +66,7 @@ export interface CaseOptions {
   risk?: Risk;
   riskFactors?: RiskFactor[];
   complainantId?: string;
-  slaPolicy?: SlaPolicy;
+  slaPolicy?: CasePolicy;
   intake?: Partial<IntakeDetails>;
 }
 

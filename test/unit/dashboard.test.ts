@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 11, 1, 8);
 const HOUR = 3_600_000;
 
 function counted(id: string, overrides: Partial<CountedCase> = {}): CountedCase {
-  return { id, caseNumber: `N-${id}`, stage: 'mediation', status: 'open', centreId: 'zz-pinghe', level: 'county', risk: 'medium', deadline: NOW + HOUR, overdue: false, receivedAt: NOW - 10 * HOUR, closedAt: null, rating: null, breached: false, breachedBy: [], ...overrides };
+  return { id, caseNumber: `N-${id}`, stage: 'mediation', status: 'open', centreId: 'zz-pinghe', level: 'county', risk: 'medium', deadline: NOW + HOUR, overdue: false, receivedAt: NOW - 10 * HOUR, closedAt: null, rating: null, breached: false, breachedBy: [], unansweredOrders: [], ...overrides };
 }
 
 describe('countDashboard', () => {
@@ -87,5 +87,19 @@ describe('missed deadlines count against the centre that missed them', () => {
   it('does not count against the centre that holds the case now, nor against another branch', () => {
     expect(missedDeadlines(wentUp, only('zz-pinghe'))).toEqual([]);
     expect(missedDeadlines(wentUp, subtreeOf('zz-tiz'))).toEqual([]);
+  });
+});
+
+describe('unanswered supervision orders', () => {
+  const order = (id: string, centreId: string, replyBy: number, status: 'open' | 'lapsed' = 'open') => ({ id, centreId, byCentreId: 'zz-pinghe-xiaoxi', automatic: false, reason: 'r', replyBy, status });
+
+  it('list the orders a covered centre owes, the earliest reply time first; an admin sees those to the centres below', () => {
+    const cases = [
+      counted('v', { centreId: 'zz-pinghe-xiaoxi-dongmen', level: 'village', unansweredOrders: [order('s1', 'zz-pinghe-xiaoxi-dongmen', NOW + HOUR), order('s2', 'zz-pinghe-xiaoxi-dongmen', NOW - HOUR, 'lapsed')] }),
+      counted('t', { centreId: 'zz-pinghe-xiaoxi', level: 'town', unansweredOrders: [order('s1', 'zz-pinghe-xiaoxi', NOW + 2 * HOUR)] }),
+      counted('other', { centreId: 'zz-tiz-jiaomei', level: 'town', unansweredOrders: [order('s1', 'zz-tiz-jiaomei', NOW)] }),
+    ];
+    expect(countDashboard(cases, subtreeOf('zz-pinghe-xiaoxi'), NOW).unansweredOrders.map((o) => `${o.caseId}/${o.orderId}/${o.status}`)).toEqual(['v/s2/lapsed', 'v/s1/open', 't/s1/open']);
+    expect(countDashboard(cases, only('zz-pinghe-xiaoxi-dongmen'), NOW).unansweredOrders.map((o) => `${o.caseId}/${o.orderId}`)).toEqual(['v/s2', 'v/s1']);
   });
 });

@@ -37,11 +37,13 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : ne
 function dashboardView(centreId: string, counts: DashboardCounts): Dashboard {
   const overdue = counts.overdue.map((c) => ({ ...c, deadline: isoOrNull(c.deadline) }));
   const missed = counts.missedDeadlines.map((c) => ({ ...c, receivedAt: new Date(c.receivedAt).toISOString() }));
+  const orders = counts.unansweredOrders.map(({ id: _id, ...order }) => ({ ...order, replyBy: new Date(order.replyBy).toISOString() }));
   return {
     centreId,
     ...counts,
     overdue: { count: overdue.length, items: overdue.slice(0, LIST_LIMIT) },
     missedDeadlines: { count: missed.length, items: missed.slice(0, LIST_LIMIT) },
+    unansweredOrders: { count: orders.length, lapsed: orders.filter((o) => o.status === 'lapsed').length, items: orders.slice(0, LIST_LIMIT) },
   };
 }
 

@@ -32,6 +32,25 @@ export const dashboardSchema = z
         ),
       })
       .openapi({ description: 'Cases whose deadline a centre of this dashboard missed, wherever they are now, newest first' }),
+    unansweredOrders: z
+      .object({
+        count: z.number().int(),
+        lapsed: z.number().int(),
+        items: z.array(
+          z.object({
+            caseId: z.string(),
+            caseNumber: z.string(),
+            orderId: z.string(),
+            centreId: z.string().openapi({ description: 'The centre that owes the reply' }),
+            byCentreId: z.string(),
+            automatic: z.boolean(),
+            reason: z.string(),
+            replyBy: z.string(),
+            status: z.enum(['open', 'lapsed']),
+          }),
+        ),
+      })
+      .openapi({ description: 'Supervision orders the centres of this dashboard owe a reply to, the earliest reply time first' }),
     medianTimeToCloseMs: z.number().nullable(),
     closedOnTimeShare: z.number().nullable(),
     satisfaction: z.object({ rated: z.number().int(), average: z.number().nullable(), satisfiedShare: z.number().nullable() }),

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, LEVELS, RISKS, STAGES, type Dashboard } from '../api';
-import { ErrorBanner, formatDuration, Link, LEVEL_COLOURS, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
+import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 
 const RISK_COLOURS: Record<string, string> = { low: '#66bb6a', medium: '#ffa726', high: '#ef5350', critical: '#8e24aa' };
 
@@ -77,6 +77,7 @@ export function DashboardPage() {
             <Stat label={t('dash.closed')} value={String(d.closed)} testid="stat-closed" />
             <Stat label={t('dash.overdue')} value={String(d.overdue.count)} tone={d.overdue.count > 0 ? 'bad' : ''} testid="stat-overdue" />
             <Stat label={t('dash.missed')} value={String(d.missedDeadlines.count)} tone={d.missedDeadlines.count > 0 ? 'bad' : ''} testid="stat-missed" />
+            <Stat label={t('dash.unanswered')} value={String(d.unansweredOrders.count)} tone={d.unansweredOrders.lapsed > 0 ? 'bad' : ''} testid="stat-unanswered" />
             <Stat label={t('dash.timeToClose')} value={d.medianTimeToCloseMs === null ? '—' : formatDuration(d.medianTimeToCloseMs, t)} testid="stat-ttc" />
             <Stat label={t('dash.onTime')} value={pct(d.closedOnTimeShare)} />
             <Stat label={t('dash.avgRating')} value={d.satisfaction.average === null ? '—' : `${d.satisfaction.average.toFixed(1)} / 5`} testid="stat-rating" />
@@ -147,8 +148,56 @@ export function DashboardPage() {
               </div>
             )}
           </div>
+          <UnansweredOrders dashboard={d} />
           <MissedDeadlines dashboard={d} />
         </>
+      )}
+    </div>
+  );
+}
+
+/** Supervision orders still owed a reply: the lapsed ones first, since their reply time has passed. */
+function UnansweredOrders(props: { dashboard: Dashboard }) {
+  const { t, lang, centreName } = useApp();
+  const orders = props.dashboard.unansweredOrders;
+  return (
+    <div class="card" data-testid="unanswered-list">
+      <h2>
+        {t('dash.unanswered')} ({orders.count})
+      </h2>
+      <p class="muted small">{t('dash.unansweredIntro')}</p>
+      {orders.items.length === 0 ? (
+        <p class="muted">{t('dash.unansweredEmpty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="cases">
+            <thead>
+              <tr>
+                <th>{t('case.number')}</th>
+                <th>{t('dash.owedBy')}</th>
+                <th>{t('dash.issuedBy')}</th>
+                <th>{t('field.reason')}</th>
+                <th>{t('field.replyBy')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.items.map((o) => (
+                <tr key={`${o.caseId}/${o.orderId}`} data-status={o.status}>
+                  <td data-label={t('case.number')}>
+                    <Link href={`/cases/${o.caseId}`}>{o.caseNumber}</Link>
+                  </td>
+                  <td data-label={t('dash.owedBy')}>{centreName(o.centreId)}</td>
+                  <td data-label={t('dash.issuedBy')}>{centreName(o.byCentreId)}</td>
+                  <td data-label={t('field.reason')}>{o.automatic ? t(`supervision.${o.reason}`) : o.reason}</td>
+                  <td data-label={t('field.replyBy')}>
+                    {formatDate(o.replyBy, lang)}
+                    {o.status === 'lapsed' && <span class="badge overdue"> {t('dash.lapsed')}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
