@@ -39,5 +39,10 @@ export function createAssignmentActivities(models: Models) {
   return {
     chooseMediator: (input: ChooseAssigneeInput) => choose('mediator', input),
     chooseExpert: (input: ChooseAssigneeInput) => choose('expert', input),
+    /** A centre's path from the city down, or null when there is no such centre: where a transfer goes. */
+    async centrePathOf(input: { centreId: string }): Promise<string[] | null> {
+      const centre = await models.Centre.findById(input.centreId, { path: 1 }).lean();
+      return centre ? [...centre.path] : null;
+    },
   };
 }

@@ -125,6 +125,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
         const check = checkAction(state, request.action, request.actor, Date.now());
         if (!check.ok) throw refusal(check);
         const action = await resolveAssignees(state, request.action);
+        // What the lookups filled in is checked too (a transfer's target must be a peer).
+        const resolved = checkAction(state, action, request.actor, Date.now());
+        if (!resolved.ok) throw refusal(resolved);
         await commit(applyAction(state, action, request.actor, Date.now()));
         return state;
       }),
@@ -163,7 +166,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
 /**
  * assign_mediator and request_expert may leave the person to the system: pick
  * one (specialty match, least load, at the centre or above) or verify the one
- * named, then apply the action with the id filled in.
+ * named, then apply the action with the id filled in. A transfer's target centre
+ * is looked up the same way.
  */
 async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
   if (action.type === 'assign_mediator') {
@@ -203,6 +207,12 @@ async function resolveAssignees(state: CaseState, action: CaseAction): Promise<C
       });
     }
     return { ...action, specialty, expertId };
+  }
+  if (action.type === 'transfer') {
+    // Never the caller's path: the centre is looked up, and an unknown one refused with a reason.
+    const toCentrePath = await assignment.centrePathOf({ centreId: action.toCentreId });
+    if (!toCentrePath) throw refusal({ ok: false, code: 'invalid', reason: `toCentreId: there is no centre ${action.toCentreId}` });
+    return { ...action, toCentrePath };
   }
   return action;
 }

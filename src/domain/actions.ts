@@ -155,6 +155,23 @@ function clockPaused(state: CaseState): Check {
   return state.pause ? OK : conflict('The handling clock is not paused');
 }
 
+function noTransferPending(state: CaseState): Check {
+  return state.transfer ? conflict('The case is waiting for the centre it was transferred to; it accepts or refuses it first') : OK;
+}
+
+function cameByTransfer(state: CaseState): Check {
+  return state.transfer ? OK : conflict('Only a case transferred to this centre can be refused; escalate or handle this one');
+}
+
+/** A peer: another centre of the same city at the same level. Checked once the workflow has looked the centre up. */
+function peerOf(state: CaseState, targetPath: readonly string[] | undefined): Check {
+  if (targetPath === undefined) return OK;
+  if (targetPath[0] !== state.centrePath[0]) return invalid('toCentreId: that centre is outside this city’s region');
+  if (targetPath.length !== state.centrePath.length) return invalid(`toCentreId: a transfer goes to another ${state.level} centre; to go up a level, escalate`);
+  if (targetPath[targetPath.length - 1] === state.centreId) return invalid('toCentreId: the case is already at that centre');
+  return OK;
+}
+
 function somethingToAnswer(state: CaseState): Check {
   return state.supervisions.some((order) => isAnswerable(order, state.centreId)) ? OK : conflict('No supervision order awaits a reply from this centre');
 }
@@ -262,7 +279,7 @@ const ACTION_LIST = [
     stages: ['intake', 'escalation'],
     args: () => ({}),
     example: { type: 'accept' },
-    apply: (state, _action, actor, now) => emit(state, moveTo(state, 'risk_assessment', now), 'accepted', actor, now, {}),
+    apply: (state, _action, actor, now) => emit(state, moveTo({ ...state, transfer: null }, 'risk_assessment', now), 'accepted', actor, now, {}),
   }),
 
   action({
@@ -451,6 +468,38 @@ const ACTION_LIST = [
     apply(state, action, actor, now) {
       const order = findOrder(state, action.orderId)!;
       return replyToSupervision(state, order, action.reply, actor, now);
+    },
+  }),
+
+  action({
+    type: 'transfer',
+    who: STAFF,
+    stages: ['intake', 'risk_assessment'],
+    when: noTransferPending,
+    // toCentrePath is never the caller's: the workflow looks the centre up and fills it in before apply.
+    args: () => ({ toCentreId: idField(), reason: text(2000), toCentrePath: z.array(idField()).min(1).max(4).optional() }),
+    fitsCase: (state, action) => (action.toCentreId === state.centreId ? invalid('toCentreId: the case is already at that centre') : peerOf(state, action.toCentrePath)),
+    example: { type: 'transfer', toCentreId: 'zz-pinghe-xiaoxi-ximen', reason: 'The house is in Ximen, not Dongmen' },
+    apply(state, action, actor, now) {
+      const target = action.toCentrePath;
+      if (target === undefined) throw new Error('transfer needs toCentrePath resolved before it is applied');
+      const transfer = { fromCentreId: state.centreId, fromCentrePath: state.centrePath, fromStage: state.stage, reason: action.reason, by: actorId(actor), at: now };
+      const moved = moveTo({ ...state, transfer }, 'intake', now, { centrePath: target });
+      return emit(state, moved, 'transferred', actor, now, { fromCentreId: state.centreId, toCentreId: moved.centreId, reason: action.reason, notify: true });
+    },
+  }),
+
+  action({
+    type: 'refuse_transfer',
+    who: STAFF,
+    stages: ['intake'],
+    when: cameByTransfer,
+    args: () => ({ reason: text(2000) }),
+    example: { type: 'refuse_transfer', reason: 'The address is in Dongmen; see the map' },
+    apply(state, action, actor, now) {
+      const transfer = state.transfer!;
+      const back = moveTo({ ...state, transfer: null }, transfer.fromStage, now, { centrePath: transfer.fromCentrePath });
+      return emit(state, back, 'transfer_refused', actor, now, { reason: action.reason, fromCentreId: state.centreId, toCentreId: transfer.fromCentreId });
     },
   }),
 

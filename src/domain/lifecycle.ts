@@ -96,6 +96,17 @@ export interface SupervisionOrder {
   reply: { text: string; at: number; by: string; late: boolean } | null;
 }
 
+/** A case sent sideways to a peer centre (reported to the wrong place), until that centre accepts or refuses it. */
+export interface PendingTransfer {
+  fromCentreId: string;
+  fromCentrePath: string[];
+  /** The stage the case was in at the sending centre, where a refusal puts it back. */
+  fromStage: Stage;
+  reason: string;
+  by: string;
+  at: number;
+}
+
 export interface ExpertRequest {
   question: string;
   specialty: Specialty;
@@ -145,6 +156,7 @@ export interface CaseState {
   /** All ended pauses of the case together, in the clock of the policy's pause allowance (`maxPause`). */
   pausedMs: number;
   supervisions: SupervisionOrder[];
+  transfer: PendingTransfer | null;
   /** Number of events emitted so far. */
   seq: number;
   slaPolicy: CasePolicy;
@@ -177,6 +189,8 @@ export const EVENT_TYPES = [
   'supervision_issued',
   'supervision_replied',
   'supervision_lapsed',
+  'transferred',
+  'transfer_refused',
   'feedback_timeout',
   'reopen_window_ended',
 ] as const;
@@ -284,6 +298,7 @@ export function newCase(input: NewCaseInput): Transition {
     pause: null,
     pausedMs: 0,
     supervisions: [],
+    transfer: null,
     seq: 1,
     slaPolicy: input.slaPolicy,
   };
@@ -303,12 +318,19 @@ export function newCase(input: NewCaseInput): Transition {
 }
 
 /**
- * A state saved before cases had a handling clock, pauses and supervision (carried across
+ * A state saved before cases had a handling clock, pauses, supervision and transfers (carried across
  * continue-as-new, or stored), in today's shape: none of them yet.
  */
 export function withCurrentShape<T extends CaseState>(state: T): T {
   const saved: Partial<CaseState> = state;
-  return { ...state, handling: saved.handling ?? null, pause: saved.pause ?? null, pausedMs: saved.pausedMs ?? 0, supervisions: saved.supervisions ?? [] };
+  return {
+    ...state,
+    handling: saved.handling ?? null,
+    pause: saved.pause ?? null,
+    pausedMs: saved.pausedMs ?? 0,
+    supervisions: saved.supervisions ?? [],
+    transfer: saved.transfer ?? null,
+  };
 }
 
 export function lastOf(path: readonly string[]): string {
@@ -498,7 +520,7 @@ export function pathAtLevel(state: CaseState, level: Level): string[] {
 
 export function escalate(state: CaseState, targetPath: string[], actor: ActorOrSystem, now: number, detail: Record<string, unknown>, breached = false): Transition {
   // A pending expert request belongs to the centre that made it; the new centre decides afresh.
-  const moved = moveTo({ ...state, expertRequest: null }, 'escalation', now, { centrePath: targetPath, breached });
+  const moved = moveTo({ ...state, expertRequest: null, transfer: null }, 'escalation', now, { centrePath: targetPath, breached });
   const targetLevel = moved.level;
   return emit(state, moved, 'escalated', actor, now, { ...detail, fromCentreId: state.centreId, toCentreId: moved.centreId, targetLevel });
 }

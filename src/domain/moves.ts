@@ -10,8 +10,12 @@ import { RISKS, type Risk } from './risk';
 import { SPECIALTIES, type Specialty } from './categories';
 import { STAGES } from './stages';
 
-/** Why a case moved: a person decided (with a reason), its deadline passed, or its risk needs a higher level. */
-export const MOVE_CAUSES = ['staff', 'deadline', 'risk'] as const;
+/**
+ * Why a case moved: a person sent it up (with a reason), its deadline passed, its risk needs
+ * a higher level, a person sent it sideways to the right centre (transfer), or the centre it
+ * was transferred to sent it back (refused).
+ */
+export const MOVE_CAUSES = ['staff', 'deadline', 'risk', 'transfer', 'refused'] as const;
 export type MoveCause = (typeof MOVE_CAUSES)[number];
 
 export interface CaseMove {
@@ -45,8 +49,13 @@ function oneOf<T extends string>(values: readonly T[], value: unknown): T | null
   return values.find((v) => v === value) ?? null;
 }
 
-function causeOf(detail: Record<string, unknown>): MoveCause {
-  if (detail.reason === 'deadline_passed') return 'deadline';
+const MOVE_EVENTS: readonly CaseEvent['type'][] = ['escalated', 'transferred', 'transfer_refused'];
+
+function causeOf(event: CaseEvent): MoveCause {
+  const { detail } = event;
+  if (event.type === 'transferred') return 'transfer';
+  if (event.type === 'transfer_refused') return 'refused';
+  if (detail.reason === 'deadline_passed' || detail.reason === 'handling_limit_passed') return 'deadline';
   if (detail.reason === 'risk_requires_level') return 'risk';
   return 'staff';
 }
@@ -55,12 +64,12 @@ function personOf(event: CaseEvent | undefined): CaseMove['by'] {
   return event?.actor.kind === 'person' ? { personId: event.actor.personId, role: event.actor.role } : null;
 }
 
-/** One move from an `escalated` event; `before` is the event just ahead of it (the assessment, for a move by risk). */
+/** One move from an `escalated`, `transferred` or `transfer_refused` event; `before` is the event just ahead of it (the assessment, for a move by risk). */
 function moveOf(event: CaseEvent, before: CaseEvent | undefined): CaseMove | null {
   const { detail } = event;
   const fromCentreId = text(detail.fromCentreId);
   if (fromCentreId === null) return null;
-  const cause = causeOf(detail);
+  const cause = causeOf(event);
   const decidedBy = cause === 'risk' && before?.type === 'assessed' ? before : event;
   return {
     at: event.at,
@@ -68,7 +77,7 @@ function moveOf(event: CaseEvent, before: CaseEvent | undefined): CaseMove | nul
     toCentreId: text(detail.toCentreId) ?? event.centreId,
     toLevel: oneOf(LEVELS, detail.targetLevel) ?? event.level,
     cause,
-    reason: cause === 'staff' ? text(detail.reason) : null,
+    reason: cause === 'staff' || cause === 'transfer' || cause === 'refused' ? text(detail.reason) : null,
     by: cause === 'deadline' ? null : personOf(decidedBy),
     stageMissed: cause === 'deadline' ? oneOf(STAGES, detail.stageMissed) : null,
     deadline: cause === 'deadline' ? number(detail.deadline) : null,
@@ -80,7 +89,7 @@ function moveOf(event: CaseEvent, before: CaseEvent | undefined): CaseMove | nul
 export function movesOf(events: readonly CaseEvent[]): CaseMove[] {
   const moves: CaseMove[] = [];
   events.forEach((event, i) => {
-    if (event.type !== 'escalated') return;
+    if (!MOVE_EVENTS.includes(event.type)) return;
     const move = moveOf(event, events[i - 1]);
     if (move) moves.push(move);
   });

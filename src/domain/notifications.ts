@@ -55,6 +55,13 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
     ...(state.expertId ? [{ kind: 'expert_overdue', recipient: `person:${state.expertId}`, message: { zh: `诉求 ${number} 的意见已超时，请尽快出具`, en: `Your opinion on case ${number} is overdue; please give it now` } }] : []),
   ],
   clock_resumed: NONE,
+  transferred: (_e, _s, { complainant, centre, number }) => [
+    { kind: 'case_transferred', recipient: centre, message: { zh: `诉求 ${number} 由其他中心转来，请受理或说明理由退回`, en: `Case ${number} was transferred to your centre; accept it, or refuse it with a reason` } },
+    { kind: 'case_transferred', recipient: complainant, message: { zh: `您的诉求 ${number} 已转交属地中心办理`, en: `Your case ${number} has been passed to the centre for its location` } },
+  ],
+  transfer_refused: (_e, _s, { centre, number }) => [
+    { kind: 'transfer_refused', recipient: centre, message: { zh: `诉求 ${number} 被退回本中心，请查看退回理由`, en: `Case ${number} was refused by the centre it was transferred to and is back with you; see the reason` } },
+  ],
   expert_requested: (_e, state, { number }) =>
     state.expertId
       ? [{ kind: 'consultation_assigned', recipient: `person:${state.expertId}`, message: { zh: `请就诉求 ${number} 出具意见`, en: `Please give an opinion on case ${number}` } }]

@@ -4,14 +4,16 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { CaseActivities } from '../../activities';
 import type { CaseOpenedInput, TransitionInput } from '../../activities/persistence';
 import type { ChooseAssigneeInput } from '../../activities/assignment';
-import type { CaseEvent } from '../../src/domain';
+import { Organisation, SEED_CENTRES, type CaseEvent } from '../../src/domain';
+
+const SEED_ORG = new Organisation(SEED_CENTRES);
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import type { CaseWorkflowInput } from '../../workflows/definitions';
 import { uniqueId } from './temporal';
 import { caseWorkflow } from '../../workflows/case-workflow';
 
 /** The activities caseWorkflow calls, by the names and signatures of the real ones. */
-export type WorkflowActivities = Pick<CaseActivities, 'recordCaseOpened' | 'recordTransition' | 'chooseMediator' | 'chooseExpert'>;
+export type WorkflowActivities = Pick<CaseActivities, 'recordCaseOpened' | 'recordTransition' | 'chooseMediator' | 'chooseExpert' | 'centrePathOf'>;
 
 /** The ids the fake assignment activities hand back, whatever they are asked. */
 export const FAKE_MEDIATOR_ID = 'p-fake-mediator';
@@ -52,6 +54,7 @@ export class FakeCaseActivities {
       this.recordOf(input.caseId).expertRequests.push(input);
       return FAKE_EXPERT_ID;
     },
+    centrePathOf: async ({ centreId }) => (SEED_ORG.has(centreId) ? SEED_ORG.pathOf(centreId) : null),
   };
 
   /** The opening write of this case takes `ms` before it returns, as a slow database would. */

@@ -55,11 +55,11 @@ function statesByStage(): Record<Stage, CaseState> {
   return at;
 }
 
-const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close', 'pause', 'resume', 'reply_supervision'];
+const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close', 'pause', 'resume', 'reply_supervision', 'transfer', 'refuse_transfer'];
 
 const EXPECTED: Record<Stage, { staff: ActionType[]; complainant: ActionType[]; expert: ActionType[] }> = {
-  intake: { staff: ['accept', 'escalate'], complainant: [], expert: [] },
-  risk_assessment: { staff: ['assess', 'escalate', 'request_expert'], complainant: [], expert: [] },
+  intake: { staff: ['accept', 'escalate', 'transfer'], complainant: [], expert: [] },
+  risk_assessment: { staff: ['assess', 'escalate', 'request_expert', 'transfer'], complainant: [], expert: [] },
   escalation: { staff: ['accept', 'escalate'], complainant: [], expert: [] },
   expert_consultation: { staff: ['escalate'], complainant: [], expert: ['submit_opinion'] },
   mediation: { staff: ['escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure'], complainant: [], expert: [] },

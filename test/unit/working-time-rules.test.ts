@@ -214,3 +214,33 @@ describe('a policy that cannot be run under', () => {
     expect(deadlinePolicyProblem(POLICY, beijing('2027-01-04T09:00'))).toMatch(/no holiday data for 2027/);
   });
 });
+
+describe('transfers to a peer centre', () => {
+  const XIMEN = ['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi', 'zz-pinghe-xiaoxi-ximen'];
+  const transfer = (toCentrePath?: string[]) => ({ type: 'transfer', toCentreId: toCentrePath?.at(-1) ?? 'zz-pinghe-xiaoxi-ximen', reason: 'The house is in Ximen', ...(toCentrePath ? { toCentrePath } : {}) }) as const;
+
+  it('go to another centre of the same level in the city, which accepts it or sends it back with a reason', () => {
+    const w = villageCase('low', beijing('2026-11-25T09:00'));
+    w.act(transfer(XIMEN), ownerAdmin(w.state));
+    expect(w.state).toMatchObject({ stage: 'intake', centreId: 'zz-pinghe-xiaoxi-ximen', transfer: { fromCentreId: VILLAGE, fromStage: 'intake', reason: 'The house is in Ximen' } });
+    expect(w.state.handling?.centreId).toBe('zz-pinghe-xiaoxi-ximen');
+    expect(checkAction(w.state, transfer(XIMEN), ownerAdmin(w.state), w.now)).toMatchObject({ code: 'conflict' });
+    w.act({ type: 'refuse_transfer', reason: 'Dongmen 5 is in Dongmen' }, ownerAdmin(w.state));
+    expect(w.state).toMatchObject({ stage: 'intake', centreId: VILLAGE, transfer: null });
+    expect(w.types().slice(-2)).toEqual(['transferred', 'transfer_refused']);
+    w.act(transfer(XIMEN), ownerAdmin(w.state));
+    w.act({ type: 'accept' }, ownerAdmin(w.state));
+    expect(w.state).toMatchObject({ stage: 'risk_assessment', centreId: 'zz-pinghe-xiaoxi-ximen', transfer: null });
+    expect(checkAction(w.state, { type: 'refuse_transfer', reason: 'x' }, ownerAdmin(w.state), w.now)).toMatchObject({ code: 'conflict' });
+  });
+
+  it('refuse a centre outside the region, at another level, or the case’s own', () => {
+    const w = villageCase('low', beijing('2026-11-25T09:00'));
+    const admin = ownerAdmin(w.state);
+    expect(checkAction(w.state, transfer(['elsewhere', 'e-county', 'e-town', 'e-village']), admin, w.now)).toMatchObject({ code: 'invalid', reason: expect.stringContaining('outside') });
+    expect(checkAction(w.state, transfer(['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi']), admin, w.now)).toMatchObject({ code: 'invalid', reason: expect.stringContaining('escalate') });
+    expect(checkAction(w.state, transfer(['zz', 'zz-pinghe', 'zz-pinghe-xiaoxi', VILLAGE]), admin, w.now)).toMatchObject({ code: 'invalid', reason: expect.stringContaining('already') });
+    // Before the workflow has looked the centre up, only the case's own centre can be told apart.
+    expect(checkAction(w.state, transfer(), admin, w.now)).toEqual({ ok: true });
+  });
+});

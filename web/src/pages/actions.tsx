@@ -299,7 +299,37 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
     ),
     body: (inputs) => ({ type: 'reply_supervision', orderId: inputs.orderId, reply: inputs.text }),
   },
+
+  transfer: {
+    fields: (form) => (
+      <>
+        <Field label={form.app.t('field.transferTo')} name="toCentreId" errors={form.errors}>
+          <select name="toCentreId" value={form.inputs.personId} onChange={(ev) => form.set({ personId: ev.currentTarget.value })}>
+            <option value="">{form.app.t('field.choose')}</option>
+            {peersOf(form).map((c) => (
+              <option key={c.id} value={c.id}>
+                {form.app.centreName(c.parentId ?? '')} · {form.app.name(c.name)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {reason(form)}
+      </>
+    ),
+    body: (inputs) => ({ type: 'transfer', toCentreId: inputs.personId, reason: inputs.text }),
+  },
+
+  refuse_transfer: { fields: reason, body: (inputs) => ({ type: 'refuse_transfer', reason: inputs.text }) },
 };
+
+/** Centres a case can be transferred to: the others at its level in the city, its own town's first. */
+function peersOf(form: FormContext) {
+  const c = form.caseView;
+  const parentId = c.centrePath[c.centrePath.length - 2];
+  return [...form.app.centres.values()]
+    .filter((centre) => centre.level === c.level && centre.id !== c.centreId && centre.path[0] === c.centrePath[0])
+    .sort((a, b) => Number(b.parentId === parentId) - Number(a.parentId === parentId) || a.path.join('/').localeCompare(b.path.join('/')));
+}
 
 function AgreementTerms({ form }: { form: FormContext }) {
   const { t } = form.app;

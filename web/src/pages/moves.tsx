@@ -18,6 +18,8 @@ export function ReadOnlyNote(props: { caseView: CaseView }) {
 function causeText(move: Move, t: ReturnType<typeof useApp>['t']): string {
   if (move.cause === 'deadline') return t('case.cause.deadline', { stage: move.stageMissed ? t(`stage.${move.stageMissed}`) : '' });
   if (move.cause === 'risk') return t('case.cause.risk', { risk: move.risk ? t(`risk.${move.risk}`) : '', level: t(`level.${move.toLevel}`) });
+  if (move.cause === 'transfer') return t('case.cause.transfer', { reason: move.reason ?? '—' });
+  if (move.cause === 'refused') return t('case.cause.refused', { reason: move.reason ?? '—' });
   return move.reason ?? '—';
 }
 
