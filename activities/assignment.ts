@@ -39,6 +39,11 @@ export function createAssignmentActivities(models: Models) {
   return {
     chooseMediator: (input: ChooseAssigneeInput) => choose('mediator', input),
     chooseExpert: (input: ChooseAssigneeInput) => choose('expert', input),
+    /** The centre a department works with, or null when there is no such department. */
+    async departmentOf(input: { departmentId: string }): Promise<{ centreId: string } | null> {
+      const department = await models.Department.findById(input.departmentId, { centreId: 1 }).lean();
+      return department ? { centreId: department.centreId } : null;
+    },
     /** A centre's path from the city down, or null when there is no such centre: where a transfer goes. */
     async centrePathOf(input: { centreId: string }): Promise<string[] | null> {
       const centre = await models.Centre.findById(input.centreId, { path: 1 }).lean();

@@ -282,20 +282,20 @@ as the databases.`,
 
   token: {
     summary: 'print a bearer token for the API (one line on stdout)',
-    usage: `onedoor token --role <role> [--centre <id>] [--person <id>] [--ttl 12h]
+    usage: `onedoor token --role <role> [--centre <id>] [--department <id>] [--person <id>] [--ttl 12h]
 
 Prints a signed HS256 token and nothing else on stdout. Roles: ${ROLES.join(', ')}.
-Staff roles need --centre. With --person and a reachable database
-(MONGODB_URI) or a person of the demo organisation, a missing --role or
---centre is taken from that person.
+Staff roles need --centre; department staff also --department. With --person
+and a reachable database (MONGODB_URI) or a person of the demo organisation, a
+missing --role, --centre or --department is taken from that person.
 The secret is ONEDOOR_JWT_SECRET or, in development, the one kept in
 ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
     async run(args, config) {
-      let values: { role?: string; centre?: string; person?: string; ttl?: string };
+      let values: { role?: string; centre?: string; department?: string; person?: string; ttl?: string };
       try {
         ({ values } = parseArgs({
           args,
-          options: { role: { type: 'string' }, centre: { type: 'string' }, person: { type: 'string' }, ttl: { type: 'string' } },
+          options: { role: { type: 'string' }, centre: { type: 'string' }, department: { type: 'string' }, person: { type: 'string' }, ttl: { type: 'string' } },
           strict: true,
           allowPositionals: false,
         }));
@@ -305,7 +305,8 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
       }
       let role = values.role;
       let centreId = values.centre;
-      if (values.person !== undefined && (role === undefined || centreId === undefined)) {
+      let departmentId = values.department;
+      if (values.person !== undefined && (role === undefined || centreId === undefined || departmentId === undefined)) {
         // The database when it is named, else the demo organisation that `up` seeds.
         const person =
           (config.mongodbUri ? await lookUpPerson(config.mongodbUri, values.person) : null) ??
@@ -314,6 +315,7 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
         if (person) {
           role ??= person.role;
           centreId ??= person.centreId;
+          departmentId ??= person.departmentId ?? undefined;
         }
       }
       if (role === undefined) {
@@ -324,7 +326,12 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
         console.error(`onedoor token: unknown role "${role}"; use one of ${ROLES.join(', ')}`);
         return 2;
       }
-      const claims: TokenClaims = { sub: values.person ?? (centreId ? `dev-${role}-${centreId}` : `dev-${role}`), role: role as Role, ...(centreId !== undefined ? { centreId } : {}) };
+      const claims: TokenClaims = {
+        sub: values.person ?? (centreId ? `dev-${role}-${centreId}` : `dev-${role}`),
+        role: role as Role,
+        ...(centreId !== undefined ? { centreId } : {}),
+        ...(departmentId !== undefined ? { departmentId } : {}),
+      };
       const problem = validateClaims(claims);
       if (problem) {
         console.error(`onedoor token: ${problem}`);
@@ -344,12 +351,12 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
 };
 
 /** Best effort: the person's role and centre, or null when the database does not answer quickly. */
-async function lookUpPerson(uri: string, personId: string): Promise<{ role: string; centreId: string } | null> {
+async function lookUpPerson(uri: string, personId: string): Promise<{ role: string; centreId: string; departmentId?: string } | null> {
   try {
     const db = await connectDatabase(uri);
     try {
-      const person = await db.models.Person.findById(personId, { role: 1, centreId: 1 }).lean();
-      return person ? { role: person.role, centreId: person.centreId } : null;
+      const person = await db.models.Person.findById(personId, { role: 1, centreId: 1, departmentId: 1 }).lean();
+      return person ? { role: person.role, centreId: person.centreId, ...(person.departmentId ? { departmentId: person.departmentId } : {}) } : null;
     } finally {
       await db.close();
     }

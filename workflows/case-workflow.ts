@@ -167,7 +167,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
  * assign_mediator and request_expert may leave the person to the system: pick
  * one (specialty match, least load, at the centre or above) or verify the one
  * named, then apply the action with the id filled in. A transfer's target centre
- * is looked up the same way.
+ * and a department's centre are looked up the same way.
  */
 async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
   if (action.type === 'assign_mediator') {
@@ -213,6 +213,11 @@ async function resolveAssignees(state: CaseState, action: CaseAction): Promise<C
     const toCentrePath = await assignment.centrePathOf({ centreId: action.toCentreId });
     if (!toCentrePath) throw refusal({ ok: false, code: 'invalid', reason: `toCentreId: there is no centre ${action.toCentreId}` });
     return { ...action, toCentrePath };
+  }
+  if (action.type === 'assign_department') {
+    const department = await assignment.departmentOf({ departmentId: action.departmentId });
+    if (!department) throw refusal({ ok: false, code: 'invalid', reason: `departmentId: there is no department ${action.departmentId}` });
+    return { ...action, departmentCentreId: department.centreId };
   }
   return action;
 }

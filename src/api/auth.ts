@@ -13,11 +13,12 @@ export async function authenticate(ctx: ApiContext, req: Request): Promise<Calle
   if (!match?.[1]) throw problems.unauthenticated('Authorization must be "Bearer <token>"');
   const verified = verifyToken(ctx.jwtSecret, match[1]);
   if (!verified.ok) throw problems.unauthenticated(verified.reason);
-  const { sub, role, centreId } = verified.claims;
+  const { sub, role, centreId, departmentId } = verified.claims;
   if (centreId === undefined) return { kind: 'person', personId: sub, role };
   const centre = await ctx.centres.get(centreId);
   if (!centre) throw problems.unauthenticated('token names an unknown centre');
-  return { kind: 'person', personId: sub, role, centreId, centrePath: centre.path };
+  const caller: Caller = { kind: 'person', personId: sub, role, centreId, centrePath: centre.path };
+  return departmentId === undefined ? caller : { ...caller, departmentId };
 }
 
 /** Every route that needs a caller. */

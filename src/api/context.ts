@@ -70,6 +70,7 @@ export interface Caller extends Actor {
   role: Role;
   centreId?: string;
   centrePath?: string[];
+  departmentId?: string;
 }
 
 declare module 'express-serve-static-core' {

@@ -20,6 +20,8 @@ export interface TokenClaims {
   sub: string;
   role: Role;
   centreId?: string;
+  /** Department staff: their department. */
+  departmentId?: string;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -28,6 +30,7 @@ export const tokenClaimsSchema = z.object({
   sub: z.string().regex(ID, 'person id'),
   role: z.enum(ROLES),
   centreId: z.string().regex(ID, 'centre id').optional(),
+  departmentId: z.string().regex(ID, 'department id').optional(),
 });
 
 /** Staff act for a centre; a resident may name their home centre or none. */
@@ -36,6 +39,8 @@ export function validateClaims(claims: TokenClaims): string | null {
   if (!(ROLES as readonly string[]).includes(claims.role)) return `role must be one of ${ROLES.join(', ')}`;
   if (claims.centreId !== undefined && !ID.test(claims.centreId)) return 'centre id must be letters, digits, "-" or "_"';
   if (claims.role !== 'resident' && claims.centreId === undefined) return `a ${claims.role} token needs a centre (--centre)`;
+  if (claims.role === 'department' && claims.departmentId === undefined) return 'a department token needs a department (--department)';
+  if (claims.departmentId !== undefined && !ID.test(claims.departmentId)) return 'department id must be letters, digits, "-" or "_"';
   return null;
 }
 
@@ -85,6 +90,7 @@ export function signToken(secret: string, claims: TokenClaims, ttlSeconds = 12 *
   if (problem) throw new Error(problem);
   const payload: Record<string, string> = { role: claims.role };
   if (claims.centreId !== undefined) payload.centreId = claims.centreId;
+  if (claims.departmentId !== undefined) payload.departmentId = claims.departmentId;
   return jwt.sign(payload, keyOf(secret), { algorithm: JWT_ALGORITHM, subject: claims.sub, expiresIn: ttlSeconds, issuer: JWT_ISSUER });
 }
 
@@ -100,9 +106,11 @@ export function verifyToken(secret: string, token: string): VerifyResult {
     if (name === 'NotBeforeError') return { ok: false, reason: 'token is not valid yet' };
     return { ok: false, reason: 'token is invalid' };
   }
-  const parsed = tokenClaimsSchema.safeParse(payload && typeof payload === 'object' ? { sub: (payload as { sub?: unknown }).sub, role: (payload as { role?: unknown }).role, centreId: (payload as { centreId?: unknown }).centreId } : {});
+  const fields = payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
+  const parsed = tokenClaimsSchema.safeParse({ sub: fields.sub, role: fields.role, centreId: fields.centreId, departmentId: fields.departmentId });
   if (!parsed.success) return { ok: false, reason: 'token claims are invalid' };
-  const claims: TokenClaims = parsed.data.centreId === undefined ? { sub: parsed.data.sub, role: parsed.data.role } : { sub: parsed.data.sub, role: parsed.data.role, centreId: parsed.data.centreId };
+  const { sub, role, centreId, departmentId } = parsed.data;
+  const claims: TokenClaims = { sub, role, ...(centreId !== undefined ? { centreId } : {}), ...(departmentId !== undefined ? { departmentId } : {}) };
   const problem = validateClaims(claims);
   return problem ? { ok: false, reason: 'token claims are invalid' } : { ok: true, claims };
 }

@@ -1,4 +1,4 @@
-import { centresThatHeld, unansweredOrders, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
+import { centresThatHeld, departmentsOf, unansweredOrders, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
@@ -25,6 +25,8 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   opinionExpertId: string | null;
   /** Supervision orders awaiting a reply: the dashboard lists them. */
   unansweredOrders: UnansweredOrder[];
+  /** Every department the case was handed to: their staff see it. */
+  departmentIds: string[];
 };
 
 /** The entry a transition writes: everything but the fields set once at opening. */
@@ -68,6 +70,7 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
       replyBy: order.replyBy,
       status: order.status === 'lapsed' ? 'lapsed' : 'open',
     })),
+    departmentIds: departmentsOf(doc),
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };

@@ -231,12 +231,12 @@ export class CaseMirror {
 }
 
 /**
- * An entry written before entries had `heldBy`, `breachedBy` and `unansweredOrders` names
+ * An entry written before entries had `heldBy`, `breachedBy`, `unansweredOrders` and `departmentIds` names
  * only its current centre until its next transition rewrites it: a case that never moves
  * again stays invisible to the centres it left, rather than breaking every list.
  */
-type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders';
+type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders' | 'departmentIds';
 function mirrored(entry: CaseIndexEntry): MirroredCase {
-  const { _id, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
-  return { id: _id, heldBy, breachedBy, unansweredOrders, ...fields };
+  const { _id, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], departmentIds = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
+  return { id: _id, heldBy, breachedBy, unansweredOrders, departmentIds, ...fields };
 }

@@ -35,8 +35,20 @@ const personSchema = new Schema(
     specialties: { type: [String], default: [] },
     title: { type: String, default: null },
     phone: { type: String, default: null },
+    /** Department staff: their department (role `department`). */
+    departmentId: { type: String, default: null },
   },
   { collection: 'people', versionKey: false, strict: 'throw' },
+);
+
+/** Departments that own fixes, each registered at the centre it works with. */
+const departmentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: name, required: true },
+    centreId: { type: String, required: true },
+  },
+  { collection: 'departments', versionKey: false, strict: 'throw' },
 );
 
 /**
@@ -125,6 +137,7 @@ export function registerModels(connection: Connection) {
     Audit: connection.model('Audit', auditSchema),
     Counter: connection.model('Counter', counterSchema),
     DeadlinePolicy: connection.model('DeadlinePolicy', deadlinePolicySchema),
+    Department: connection.model('Department', departmentSchema),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Organisation, SEED_CENTRES, SEED_PEOPLE } from '../domain';
+import { Organisation, SEED_CENTRES, SEED_DEPARTMENTS, SEED_PEOPLE } from '../domain';
 import type { Models } from './models';
 import { isDuplicateKeyError } from './errors';
 
@@ -48,9 +48,16 @@ async function writeSeed(models: Models): Promise<SeedResult> {
           specialties: person.specialties,
           title: person.title ?? null,
           phone: person.phone ?? null,
+          departmentId: person.departmentId ?? null,
         },
         upsert: true,
       },
+    })),
+    { ordered: false },
+  );
+  await models.Department.bulkWrite(
+    SEED_DEPARTMENTS.map((department) => ({
+      replaceOne: { filter: { _id: department.id }, replacement: { _id: department.id, name: department.name, centreId: department.centreId }, upsert: true },
     })),
     { ordered: false },
   );

@@ -14,6 +14,7 @@ import { needsHigherLevel, requiredLevelFor, RISKS } from './risk';
 import { clockMs, isWorkingTimePolicy, type Span } from './deadline-policy';
 import { findOrder, isAnswerable, issueSupervision, replyToSupervision, supervisingCentreOf } from './supervision';
 import { pause, resume } from './timers';
+import { assignDepartment, endTask, workingTask } from './departments';
 import {
   actorId,
   andThen,
@@ -107,6 +108,11 @@ const MEDIATOR_OR_STAFF: Permission = {
 };
 const ASSIGNED_EXPERT: Permission = { allows: isAssignedExpert, who: 'the assigned expert', label: { zh: '指派的专家', en: 'the assigned expert' } };
 const COMPLAINANT: Permission = { allows: isComplainant, who: 'the complainant', label: { zh: '反映人本人', en: 'the complainant' } };
+const DEPARTMENT: Permission = {
+  allows: ofTheDepartment,
+  who: 'staff of the department the case is handed to',
+  label: { zh: '案件交办的责任单位的工作人员', en: 'staff of the department the case is handed to' },
+};
 const SUPERVISOR: Permission = {
   allows: supervisorOf,
   who: 'an administrator of a centre above the handling centre',
@@ -170,6 +176,19 @@ function peerOf(state: CaseState, targetPath: readonly string[] | undefined): Ch
   if (targetPath.length !== state.centrePath.length) return invalid(`toCentreId: a transfer goes to another ${state.level} centre; to go up a level, escalate`);
   if (targetPath[targetPath.length - 1] === state.centreId) return invalid('toCentreId: the case is already at that centre');
   return OK;
+}
+
+function noDepartmentAtWork(state: CaseState): Check {
+  return workingTask(state) ? conflict('A department is working on this case; wait for its report, or for it to refuse') : OK;
+}
+
+function departmentAtWork(state: CaseState): Check {
+  return workingTask(state) ? OK : conflict('No department is working on this case');
+}
+
+function ofTheDepartment(state: CaseState, actor: ActorOrSystem): boolean {
+  const task = workingTask(state);
+  return isPerson(actor) && actor.role === 'department' && task !== null && actor.departmentId === task.departmentId;
 }
 
 function somethingToAnswer(state: CaseState): Check {
@@ -501,6 +520,48 @@ const ACTION_LIST = [
       const back = moveTo({ ...state, transfer: null }, transfer.fromStage, now, { centrePath: transfer.fromCentrePath });
       return emit(state, back, 'transfer_refused', actor, now, { reason: action.reason, fromCentreId: state.centreId, toCentreId: transfer.fromCentreId });
     },
+  }),
+
+  action({
+    type: 'assign_department',
+    who: STAFF,
+    stages: ['mediation'],
+    when: noDepartmentAtWork,
+    // departmentCentreId is never the caller's: the workflow looks the department up and fills it in.
+    args: () => ({ departmentId: idField(), task: text(2000), departmentCentreId: idField().optional() }),
+    fitsCase: (state, action) =>
+      action.departmentCentreId === undefined || state.centrePath.includes(action.departmentCentreId)
+        ? OK
+        : invalid('departmentId: that department works with another area; choose one of this centre or above'),
+    example: { type: 'assign_department', departmentId: 'dept-tiz-operations', task: 'Replace the broken glass of the kiosk and make the site safe' },
+    apply: (state, action, actor, now) => assignDepartment(state, action.departmentId, action.task, actor, now),
+  }),
+
+  action({
+    type: 'report_disposal',
+    who: DEPARTMENT,
+    stages: ['mediation'],
+    when: departmentAtWork,
+    args: () => ({ summary: text(5000) }),
+    example: { type: 'report_disposal', summary: 'Glass replaced the same afternoon; every kiosk in the district checked' },
+    // A hazard is disposed of by the department's work: the centre goes on to close it. A dispute goes on in mediation with the report.
+    apply(state, action, actor, now) {
+      const reported = endTask(state, 'reported', action.summary, actor, now);
+      const detail = { departmentId: workingTask(state)?.departmentId, summary: action.summary };
+      if (state.kind === 'dispute') return emit(state, reported, 'department_reported', actor, now, detail);
+      return emit(state, moveTo({ ...reported, outcome: 'disposed', disposal: action.summary }, 'closure', now), 'department_reported', actor, now, { ...detail, outcome: 'disposed' });
+    },
+  }),
+
+  action({
+    type: 'refuse_assignment',
+    who: DEPARTMENT,
+    stages: ['mediation'],
+    when: departmentAtWork,
+    args: () => ({ reason: text(2000) }),
+    example: { type: 'refuse_assignment', reason: 'The kiosk belongs to the bus company, not to us' },
+    apply: (state, action, actor, now) =>
+      emit(state, endTask(state, 'refused', action.reason, actor, now), 'department_refused', actor, now, { departmentId: workingTask(state)?.departmentId, reason: action.reason }),
   }),
 
   action({

@@ -13,11 +13,13 @@ import type { Risk, RiskFactor } from './risk';
 import { stageDeadline, warningTime, type SlaPolicy } from './sla';
 import { clockTimeBetween, isWorkingTimePolicy, spanEnd, type DeadlinePolicy } from './deadline-policy';
 import { clockAfterMove, type HandlingClock } from './handling-clock';
+import type { DepartmentTask } from './departments';
 
 export { STAGES, type Stage } from './stages';
 import { isDeadlineStage, type Stage } from './stages';
 
-export const ROLES = ['resident', 'grid_worker', 'mediator', 'expert', 'admin'] as const;
+/** `department`: staff of a department that owns fixes (departments.ts), not of a centre. */
+export const ROLES = ['resident', 'grid_worker', 'mediator', 'expert', 'admin', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CASE_STATUSES = ['open', 'closed'] as const;
@@ -30,6 +32,8 @@ export interface Actor {
   centreId?: string;
   /** pathOf(centreId), filled in by the API. */
   centrePath?: string[];
+  /** Department staff: their department. */
+  departmentId?: string;
 }
 export type SystemActor = { kind: 'system' };
 export type ActorOrSystem = Actor | SystemActor;
@@ -157,6 +161,8 @@ export interface CaseState {
   pausedMs: number;
   supervisions: SupervisionOrder[];
   transfer: PendingTransfer | null;
+  /** Every hand-over to a department, oldest first; at most one is being worked on. */
+  departmentTasks: DepartmentTask[];
   /** Number of events emitted so far. */
   seq: number;
   slaPolicy: CasePolicy;
@@ -191,6 +197,9 @@ export const EVENT_TYPES = [
   'supervision_lapsed',
   'transferred',
   'transfer_refused',
+  'department_assigned',
+  'department_reported',
+  'department_refused',
   'feedback_timeout',
   'reopen_window_ended',
 ] as const;
@@ -299,6 +308,7 @@ export function newCase(input: NewCaseInput): Transition {
     pausedMs: 0,
     supervisions: [],
     transfer: null,
+    departmentTasks: [],
     seq: 1,
     slaPolicy: input.slaPolicy,
   };
@@ -330,6 +340,7 @@ export function withCurrentShape<T extends CaseState>(state: T): T {
     pausedMs: saved.pausedMs ?? 0,
     supervisions: saved.supervisions ?? [],
     transfer: saved.transfer ?? null,
+    departmentTasks: saved.departmentTasks ?? [],
   };
 }
 

@@ -55,6 +55,15 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
     ...(state.expertId ? [{ kind: 'expert_overdue', recipient: `person:${state.expertId}`, message: { zh: `诉求 ${number} 的意见已超时，请尽快出具`, en: `Your opinion on case ${number} is overdue; please give it now` } }] : []),
   ],
   clock_resumed: NONE,
+  department_assigned: (event, _s, { number }) => [
+    { kind: 'department_task', recipient: `department:${String(event.detail.departmentId)}`, message: { zh: `诉求 ${number} 交由贵单位处置，请处置后反馈结果`, en: `Case ${number} is handed to your department; report back what you did` } },
+  ],
+  department_reported: (_e, _s, { centre, number }) => [
+    { kind: 'department_reported', recipient: centre, message: { zh: `诉求 ${number} 的责任单位已反馈处置结果，请核实结案`, en: `The department has reported on case ${number}; check it and close the case` } },
+  ],
+  department_refused: (_e, _s, { centre, number }) => [
+    { kind: 'department_refused', recipient: centre, message: { zh: `诉求 ${number} 被责任单位退回，请查看理由`, en: `The department refused case ${number}; see its reason` } },
+  ],
   transferred: (_e, _s, { complainant, centre, number }) => [
     { kind: 'case_transferred', recipient: centre, message: { zh: `诉求 ${number} 由其他中心转来，请受理或说明理由退回`, en: `Case ${number} was transferred to your centre; accept it, or refuse it with a reason` } },
     { kind: 'case_transferred', recipient: complainant, message: { zh: `您的诉求 ${number} 已转交属地中心办理`, en: `Your case ${number} has been passed to the centre for its location` } },

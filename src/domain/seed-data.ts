@@ -5,6 +5,7 @@
 import type { Specialty } from './categories';
 import type { Role } from './lifecycle';
 import type { Centre, Level } from './organisation';
+import type { Department } from './departments';
 
 export interface SeedPerson {
   id: string;
@@ -14,6 +15,8 @@ export interface SeedPerson {
   specialties: Specialty[];
   phone?: string;
   title?: string;
+  /** Staff of a department (role `department`). */
+  departmentId?: string;
 }
 
 interface PlaceSpec {
@@ -124,10 +127,26 @@ export const SEED_PLACES = {
   liuan: 'zz-nanjing-shancheng-liuan',
 } as const;
 
+/** The article's departments: the district's operations company (the kiosk), the town's construction station (the house). */
+export const SEED_DEPARTMENTS: Department[] = [
+  { id: 'dept-tiz-operations', name: { zh: '台商区城市运营集团', en: 'Investment Zone Operations Company' }, centreId: 'zz-tiz' },
+  { id: 'dept-xiaoxi-construction', name: { zh: '小溪镇村建站', en: 'Xiaoxi Town Construction Station' }, centreId: 'zz-pinghe-xiaoxi' },
+  { id: 'dept-pinghe-police', name: { zh: '平和县公安局', en: 'Pinghe County Public Security Bureau' }, centreId: 'zz-pinghe' },
+];
+
 type PersonSpec = Omit<SeedPerson, 'phone'>;
 
 const p = (id: string, name: string, role: Role, centreId: string, specialties: Specialty[] = [], title?: string): PersonSpec =>
   title === undefined ? { id, name, role, centreId, specialties } : { id, name, role, centreId, specialties, title };
+
+/** A department's staff member: at the department's centre, with the department named. */
+const staffOf = (id: string, name: string, departmentId: string, centreId: string, title: string): PersonSpec => ({ id, name, role: 'department', centreId, specialties: [], title, departmentId });
+
+const DEPARTMENT_STAFF: readonly PersonSpec[] = [
+  staffOf('p-tiz-ops', '苏文斌', 'dept-tiz-operations', 'zz-tiz', '运营集团调度员'),
+  staffOf('p-xiaoxi-construction', '蔡建民', 'dept-xiaoxi-construction', 'zz-pinghe-xiaoxi', '村建站站长'),
+  staffOf('p-pinghe-police', '吴国栋', 'dept-pinghe-police', 'zz-pinghe', '派出所民警'),
+];
 
 const KEY_PEOPLE: readonly PersonSpec[] = [
   // City
@@ -194,4 +213,5 @@ function withPhones(people: readonly PersonSpec[]): SeedPerson[] {
   return people.map((person, index) => ({ ...person, phone: `1380000${String(index + 1).padStart(4, '0')}` }));
 }
 
-export const SEED_PEOPLE: SeedPerson[] = withPhones([...KEY_PEOPLE, ...generatedAdmins(KEY_PEOPLE)]);
+// Department staff last, so that everyone else keeps the phone number they had.
+export const SEED_PEOPLE: SeedPerson[] = withPhones([...KEY_PEOPLE, ...generatedAdmins(KEY_PEOPLE), ...DEPARTMENT_STAFF]);

@@ -12,12 +12,15 @@ export interface CaseParties {
   expertId: string | null;
   /** The expert who gave the opinion, who keeps seeing the case after the request is closed. */
   opinionExpertId: string | null;
+  /** Every department the case was handed to: their staff keep seeing it. */
+  departmentIds: string[];
 }
 
 export interface Viewer {
   personId: string;
   role: Role;
   centreId?: string;
+  departmentId?: string;
 }
 
 /**
@@ -43,6 +46,8 @@ function isPartyOf(c: CaseParties, viewer: Viewer): boolean {
       return c.mediatorId === me;
     case 'expert':
       return c.expertId === me || c.opinionExpertId === me;
+    case 'department':
+      return viewer.departmentId !== undefined && c.departmentIds.includes(viewer.departmentId);
     case 'admin':
       return false;
   }

@@ -44,7 +44,7 @@ async function seedConcurrently(env: TestEnv): Promise<void> {
 export function tokenFor(personId: string): string {
   const person = SEED_PEOPLE.find((p) => p.id === personId);
   if (!person) throw new Error(`no seeded person ${personId}`);
-  return signToken(TEST_SECRET, { sub: person.id, role: person.role, centreId: person.centreId });
+  return signToken(TEST_SECRET, { sub: person.id, role: person.role, centreId: person.centreId, ...(person.departmentId ? { departmentId: person.departmentId } : {}) });
 }
 
 export function tokenAs(sub: string, role: Role, centreId?: string): string {

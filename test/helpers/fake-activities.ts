@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { CaseActivities } from '../../activities';
 import type { CaseOpenedInput, TransitionInput } from '../../activities/persistence';
 import type { ChooseAssigneeInput } from '../../activities/assignment';
-import { Organisation, SEED_CENTRES, type CaseEvent } from '../../src/domain';
+import { Organisation, SEED_CENTRES, SEED_DEPARTMENTS, type CaseEvent } from '../../src/domain';
 
 const SEED_ORG = new Organisation(SEED_CENTRES);
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
@@ -13,7 +13,7 @@ import { uniqueId } from './temporal';
 import { caseWorkflow } from '../../workflows/case-workflow';
 
 /** The activities caseWorkflow calls, by the names and signatures of the real ones. */
-export type WorkflowActivities = Pick<CaseActivities, 'recordCaseOpened' | 'recordTransition' | 'chooseMediator' | 'chooseExpert' | 'centrePathOf'>;
+export type WorkflowActivities = Pick<CaseActivities, 'recordCaseOpened' | 'recordTransition' | 'chooseMediator' | 'chooseExpert' | 'centrePathOf' | 'departmentOf'>;
 
 /** The ids the fake assignment activities hand back, whatever they are asked. */
 export const FAKE_MEDIATOR_ID = 'p-fake-mediator';
@@ -55,6 +55,7 @@ export class FakeCaseActivities {
       return FAKE_EXPERT_ID;
     },
     centrePathOf: async ({ centreId }) => (SEED_ORG.has(centreId) ? SEED_ORG.pathOf(centreId) : null),
+    departmentOf: async ({ departmentId }) => SEED_DEPARTMENTS.find((d) => d.id === departmentId) ?? null,
   };
 
   /** The opening write of this case takes `ms` before it returns, as a slow database would. */

@@ -47,6 +47,7 @@ describe('caseIndexEntry', () => {
       breached: false,
       breachedBy: [],
       heldBy: ['zz-pinghe-xiaoxi-dongmen'],
+      departmentIds: [],
       unansweredOrders: [],
       complainantId: 'p-dongmen-resident',
       reportedById: 'p-dongmen-grid',

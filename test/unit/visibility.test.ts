@@ -14,6 +14,7 @@ const aCase: CaseParties = {
   mediatorId: 'p-mediator-m',
   expertId: null,
   opinionExpertId: 'p-expert-e',
+  departmentIds: ['dept-x'],
 };
 const viewer = (role: Viewer['role'], personId: string, centreId?: string): Viewer => ({ role, personId, ...(centreId ? { centreId } : {}) });
 

@@ -138,3 +138,6 @@ export { PAUSE_REASONS, REFERRALS, STAGES } from '../../src/domain/lifecycle';
 
 export type TimelineEvent = Timeline['events'][number];
 export type StageVisit = Timeline['stages'][number];
+
+/** A department as GET /api/v1/departments answers it. */
+export type { Department } from '../../src/domain/departments';

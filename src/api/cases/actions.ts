@@ -65,7 +65,7 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
     throw await forbiddenProblem(ctx, doc, caller, action, local.reason, pathOf);
   }
 
-  const actor = { kind: 'person' as const, personId: caller.personId, role: caller.role, ...(caller.centreId ? { centreId: caller.centreId } : {}), ...(caller.centrePath ? { centrePath: caller.centrePath } : {}) };
+  const actor = { kind: 'person' as const, personId: caller.personId, role: caller.role, ...(caller.centreId ? { centreId: caller.centreId } : {}), ...(caller.centrePath ? { centrePath: caller.centrePath } : {}), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) };
   try {
     await ctx.cases.actOnCase(caseId, { action, actor });
   } catch (error) {

@@ -6,6 +6,7 @@
 import {
   allowedActions,
   centresThatHeld,
+  departmentsOf,
   expertQuestionOf,
   hasReadOnlySight,
   isOverdueAt,
@@ -28,7 +29,7 @@ export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? 
 
 /** A stored case as the visibility rule reads it. */
 function partiesOf(doc: CaseDocument): CaseParties {
-  return { ...doc, heldBy: centresThatHeld(doc.visits), opinionExpertId: doc.opinion?.expertId ?? null };
+  return { ...doc, heldBy: centresThatHeld(doc.visits), opinionExpertId: doc.opinion?.expertId ?? null, departmentIds: departmentsOf(doc) };
 }
 
 /** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */

@@ -15,7 +15,7 @@ const LIST_LIMIT = 100;
 
 /** Admins see any centre in their subtree; other staff their own centre; residents and experts none. */
 function scopeOf(caller: Caller, requested: string | undefined, requestedPath: string[] | null): string {
-  if (caller.role === 'resident' || caller.role === 'expert' || caller.centreId === undefined) throw problems.forbidden('Dashboards are for centre staff', { zh: '统计看板仅供中心工作人员查看。', en: 'Dashboards are for centre staff.' });
+  if (caller.role === 'resident' || caller.role === 'expert' || caller.role === 'department' || caller.centreId === undefined) throw problems.forbidden('Dashboards are for centre staff', { zh: '统计看板仅供中心工作人员查看。', en: 'Dashboards are for centre staff.' });
   const centreId = requested ?? caller.centreId;
   if (caller.role === 'admin') {
     const path = requestedPath ?? caller.centrePath ?? [];

@@ -62,7 +62,8 @@ export function devRoutes(ctx: ApiContext): RouteSpec[] {
         const person = await ctx.db.models.Person.findById(body.personId).lean();
         if (!person) throw problems.notFound(`No seeded person ${body.personId}`, { zh: '演示数据中没有此人员。', en: 'No such person in the demonstration data.' });
         const role = person.role as Role;
-        const token = signToken(ctx.jwtSecret, { sub: person._id, role, centreId: person.centreId }, DEV_TOKEN_TTL_SECONDS);
+        const departmentId = person.departmentId ?? undefined;
+        const token = signToken(ctx.jwtSecret, { sub: person._id, role, centreId: person.centreId, ...(departmentId ? { departmentId } : {}) }, DEV_TOKEN_TTL_SECONDS);
         res.json({
           token,
           expiresIn: DEV_TOKEN_TTL_SECONDS,

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, PAUSE_REASONS, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
+import { api, PAUSE_REASONS, type Department, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
 import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 
@@ -320,7 +320,37 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   },
 
   refuse_transfer: { fields: reason, body: (inputs) => ({ type: 'refuse_transfer', reason: inputs.text }) },
+
+  assign_department: {
+    fields: (form) => <DepartmentFields form={form} />,
+    body: (inputs) => ({ type: 'assign_department', departmentId: inputs.personId, task: inputs.text }),
+  },
+
+  report_disposal: { fields: summary(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text }) },
+
+  refuse_assignment: { fields: reason, body: (inputs) => ({ type: 'refuse_assignment', reason: inputs.text }) },
 };
+
+/** The departments of the case's centre and of those above it: the ones it may hand the case to. */
+function DepartmentFields({ form }: { form: FormContext }) {
+  const departments = useLoad(() => api<{ items: Department[] }>('GET', '/api/v1/departments', { query: { forCentre: form.caseView.centreId } }), [form.caseView.centreId]);
+  return (
+    <>
+      {departments.error !== null && <ErrorBanner error={departments.error} onRetry={departments.reload} />}
+      <Field label={form.app.t('field.department')} name="departmentId" errors={form.errors}>
+        <select name="departmentId" value={form.inputs.personId} onChange={(ev) => form.set({ personId: ev.currentTarget.value })}>
+          <option value="">{form.app.t('field.choose')}</option>
+          {(departments.data?.items ?? []).map((d) => (
+            <option key={d.id} value={d.id}>
+              {form.app.name(d.name)} · {form.app.centreName(d.centreId)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <TextField form={form} label={form.app.t('field.task')} name="task" rows={3} />
+    </>
+  );
+}
 
 /** Centres a case can be transferred to: the others at its level in the city, its own town's first. */
 function peersOf(form: FormContext) {

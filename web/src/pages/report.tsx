@@ -4,7 +4,7 @@ import { Link, useApp } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 
 
-const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app' };
+const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app', department: 'walk_in' };
 /** What staff may pick: Open311 is the channel of reports that come in through that API. */
 const STAFF_CHANNELS = CHANNELS.filter((c) => c !== 'open311');
 
