@@ -5,6 +5,7 @@ import { findVisibleCase } from './queries';
 import type { Timeline } from './schemas';
 import { toIso, toIsoOrNull } from './view';
 import type { StoredCaseEvent } from '../../db/models';
+import { handlingHistory } from './handling-history';
 
 /**
  * Events 1..seq of a case, each read by its `_id` (`<caseId>:<seq>`): the only
@@ -47,6 +48,8 @@ export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: strin
       breached: v.breached,
       durationMs: v.leftAt === null ? null : v.leftAt - v.enteredAt,
     })),
+    policyVersion: doc.slaPolicy.version,
+    handling: handlingHistory(doc, events),
     workflow: { workflowId: caseId, runId: described?.runId ?? null, status: described?.status ?? null, historyLength: described?.historyLength ?? null, webUiUrl },
   };
 }

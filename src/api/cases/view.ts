@@ -3,7 +3,7 @@
  * phone masked for all but the case's staff and complainant, the actions allowed now).
  * The stored document is the domain's state itself, so the rules read it as it is.
  */
-import { allowedActions, isOverdueAt, isWorkingTimePolicy, isStaffOf, visibleTo, type CaseDocument, type CaseState } from '../../domain';
+import { allowedActions, clockMs, clockTimeBetween, isOverdueAt, isWorkingTimePolicy, isStaffOf, visibleTo, type CaseDocument, type CaseState, type HandlingClock } from '../../domain';
 import type { ApiContext, Caller } from '../context';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
 
@@ -101,7 +101,7 @@ export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<strin
 /** One case as its page shows it: with the description and what the caller may do now. */
 export function caseView(doc: CaseDocument, caller: Caller, names: Map<string, string>): CaseView {
   const now = Date.now();
-  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now), clocks: clocksView(doc) };
+  return { ...caseListItem(doc, caller, names, now), description: doc.description, allowedActions: allowedActions(doc, caller, now), clocks: clocksView(doc, now) };
 }
 
 /** When the centre that has the case still owes acceptance, and by when. */
@@ -110,14 +110,36 @@ export function acknowledgeBy(state: CaseState): number | null {
   return state.visits[state.visits.length - 1]?.deadline ?? null;
 }
 
-export function clocksView(state: CaseState): CaseView['clocks'] {
+/**
+ * The working time left on the handling limit at `now`, counted as the limit counts (service
+ * time for working units): only the server holds the case's calendar, so the page cannot.
+ */
+function remainingOf(state: CaseState, clock: HandlingClock, now: number): number | null {
+  if (!isWorkingTimePolicy(state.slaPolicy)) return null;
+  if (clock.remainingMs !== null) return clock.remainingMs;
+  return clock.deadline === null ? null : clockTimeBetween(state.slaPolicy, clock.limit, now, clock.deadline);
+}
+
+function workingDayMs(state: CaseState): number {
+  return isWorkingTimePolicy(state.slaPolicy) ? clockMs(state.slaPolicy, { amount: 1, unit: 'working_days' }) : 86_400_000;
+}
+
+export function clocksView(state: CaseState, now = Date.now()): CaseView['clocks'] {
   const { handling, pause } = state;
   return {
     policyVersion: state.slaPolicy.version,
     workingTime: isWorkingTimePolicy(state.slaPolicy),
     acknowledgeBy: toIsoOrNull(acknowledgeBy(state)),
     handling: handling
-      ? { centreId: handling.centreId, startedAt: toIso(handling.startedAt), limit: handling.limit, deadline: toIsoOrNull(handling.deadline), warned: handling.warned }
+      ? {
+          centreId: handling.centreId,
+          startedAt: toIso(handling.startedAt),
+          limit: handling.limit,
+          deadline: toIsoOrNull(handling.deadline),
+          warned: handling.warned,
+          remainingMs: remainingOf(state, handling, now),
+          workingDayMs: workingDayMs(state),
+        }
       : null,
     pause: pause ? { reason: pause.reason, note: pause.note, since: toIso(pause.since), until: toIso(pause.until), by: pause.by } : null,
     pausedMs: state.pausedMs,
