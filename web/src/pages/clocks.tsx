@@ -46,7 +46,7 @@ function HandlingState(props: { clocks: CaseClocks; level: CaseView['level'] }) 
   if (props.clocks.pause) {
     return (
       <span class="badge paused" data-testid="handling-paused">
-        ⏸ {left ? t('clocks.pausedLeft', { t: left }) : t('clocks.paused')}
+        {left ? t('clocks.pausedLeft', { t: left }) : t('clocks.paused')}
       </span>
     );
   }
@@ -113,8 +113,9 @@ function OrderItem(props: { order: SupervisionOrderView }) {
         <span class={`badge sup-${o.status}`} data-testid="order-status">
           {t(`sup.status.${o.status}`)}
         </span>
-        <strong>{t('sup.issuedBy', { centre: centreName(o.byCentreId) })}</strong>
-        {o.automatic ? <span class="badge">{t('sup.automatic')}</span> : <span class="muted small" title={o.by}>{o.by}</span>}
+        {/* The centre issues the order; the person is kept for the record (hover), not as a raw id in the text. */}
+        <strong title={o.automatic ? undefined : o.by}>{t('sup.issuedBy', { centre: centreName(o.byCentreId) })}</strong>
+        {o.automatic && <span class="badge">{t('sup.automatic')}</span>}
         <span class="muted small">{t('sup.issuedAt', { at: formatDate(o.issuedAt, lang) })}</span>
       </div>
       <p class="order-reason" data-testid="order-reason">

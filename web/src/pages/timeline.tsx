@@ -136,7 +136,7 @@ function HandlingTable(props: { timeline: Timeline }) {
             <th>{t('tl.centre')}</th>
             <th>{t('tl.limit')}</th>
             <th>{t('tl.started')}</th>
-            <th>{t('tl.deadline')}</th>
+            <th>{t('tl.due')}</th>
             <th>{t('tl.ended')}</th>
             <th>{t('tl.result')}</th>
           </tr>
@@ -149,8 +149,8 @@ function HandlingTable(props: { timeline: Timeline }) {
               </td>
               <td data-label={t('tl.limit')}>{spanText(h.limit, t)}</td>
               <td data-label={t('tl.started')}>{formatDate(h.startedAt, lang)}</td>
-              <td data-label={t('tl.deadline')}>{h.deadline ? formatDate(h.deadline, lang) : '—'}</td>
-              <td data-label={t('tl.ended')}>{h.endedAt ? formatDate(h.endedAt, lang) : t('tl.ongoing')}</td>
+              <td data-label={t('tl.due')}>{h.deadline ? formatDate(h.deadline, lang) : '—'}</td>
+              <td data-label={t('tl.ended')}>{h.endedAt ? formatDate(h.endedAt, lang) : '—'}</td>
               <td data-label={t('tl.result')}>
                 <span class={`badge hs-${result(h)}`}>{t(`tl.hs.${result(h)}`)}</span>
               </td>
@@ -175,6 +175,7 @@ function detailValue(event: TimelineEvent, key: string, value: unknown, app: App
   if (CENTRE_KEYS.has(key) && typeof value === 'string') return app.centreName(value);
   if (key === 'pausedFor' && typeof value === 'number') return formatDuration(value, t);
   if (key === 'policyVersion' && (typeof value === 'number' || typeof value === 'string')) return policyLabel(value, t);
+  if (key === 'category' && typeof value === 'string') return app.name(app.categories.find((k) => k.code === value)?.name) || value;
   if (key === 'limit' && value && typeof value === 'object') return spanText(value as HandlingSpanView['limit'], t);
   if (key === 'terms' && Array.isArray(value)) return (value as { party: string; obligation: string }[]).map((term) => `${term.party}: ${term.obligation}`).join('; ');
   if (typeof value === 'object') return null;
@@ -207,7 +208,8 @@ function detailText(event: TimelineEvent, app: AppState): string {
     if (value === null || value === undefined || HIDDEN_KEYS.has(key)) continue;
     const text = detailValue(event, key, value, app);
     if (text === null || text === '') continue;
-    const label = app.t(`detail.${key}`);
+ // The policy's label names itself ("时限政策 第 1 版"); other values need theirs.
+    const label = key === 'policyVersion' ? `detail.${key}` : app.t(`detail.${key}`);
     parts.push(label === `detail.${key}` ? text : `${label}${app.lang === 'zh' ? '：' : ': '}${text}`);
   }
   return [...parts, ...detailFlags(event, app.t)].join(' · ');
