@@ -197,7 +197,6 @@ function reasonText(event: TimelineEvent, reason: string, t: AppState['t']): str
 function detailFlags(event: TimelineEvent, t: AppState['t']): string[] {
   const flags: string[] = [];
   if (event.detail.automatic === true && event.type !== 'escalated' && event.type !== 'supervision_issued') flags.push(t('detail.automatic'));
-  if (event.type === 'supervision_issued' && event.detail.automatic === true) flags.push(t('sup.automatic'));
   if (event.detail.late === true) flags.push(t('detail.late'));
   return flags;
 }
