@@ -1,6 +1,6 @@
 /** The HTTP API, as the UI uses it: JSON in and out, problems turned into ApiError. */
 import type { Role } from '../../src/domain/lifecycle';
-import type { Timeline } from '../../src/api/views';
+import type { CaseView, Timeline } from '../../src/api/views';
 import type { ProblemFields } from '../../src/api/problem-body';
 
 export type { InvalidParam } from '../../src/api/problem-body';
@@ -22,6 +22,9 @@ export class ApiError extends Error {
       const key = error.name.replace(/^(body|query|params)\.?/, '');
       out[key || '_'] ??= error.reason;
     }
+    // A rule the workflow checks names its field at the start of the reason ("until: …", "replyBy must …").
+    const named = this.problem.status === 400 && !this.problem.errors?.length ? /^([a-z][A-Za-z]*)(?::| must )/.exec(this.problem.detail ?? '') : null;
+    if (named?.[1]) out[named[1]] = this.problem.detail ?? '';
     return out;
   }
 }
@@ -141,3 +144,10 @@ export type StageVisit = Timeline['stages'][number];
 
 /** A department as GET /api/v1/departments answers it. */
 export type { Department } from '../../src/domain/departments';
+export type CaseClocks = CaseView['clocks'];
+export type SupervisionOrderView = CaseClocks['supervisions'][number];
+export type HandlingSpanView = Timeline['handling'][number];
+export type { PolicyVersionView, NewPolicyVersion } from '../../src/api/deadline-policy/schemas';
+export type { PolicySettings, Span, SpanUnit } from '../../src/domain/deadline-policy';
+export { SPAN_UNITS } from '../../src/domain/deadline-policy';
+export { AUTOMATIC_SUPERVISION_REASONS } from '../../src/domain/supervision';

@@ -55,7 +55,7 @@ export function useSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void
       setErrors({});
       onDone(result);
     } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 400 && (e.problem.errors?.length ?? 0) > 0) {
+      if (e instanceof ApiError && e.problem.status === 400 && Object.keys(e.fieldErrors()).length > 0) {
         setErrors(e.fieldErrors());
         setError(e);
       } else {

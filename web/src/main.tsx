@@ -5,6 +5,7 @@ import { AppProvider, Boundary, Link, navigate, useApp, usePath } from './app';
 import { CasePage } from './pages/case';
 import { DashboardPage } from './pages/dashboard';
 import { InboxPage, MyCasesPage, QueuePage } from './pages/lists';
+import { PolicyPage } from './pages/policy';
 import { ReportPage } from './pages/report';
 import { DevSignInPage, homeFor, SignInPage } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
@@ -19,6 +20,8 @@ function Header() {
   if (role === 'grid_worker' || role === 'mediator' || role === 'admin') links.push(['/queue', t('nav.queue')]);
   if (role === 'expert') links.push(['/inbox', t('nav.inbox')]);
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/dashboard', t('nav.dashboard')]);
+  // Staff who work to the deadlines read them; the city's administrators edit them there.
+  if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/deadline-policy', t('nav.policy')]);
   return (
     <header class="top">
       <div class="brand">
@@ -115,6 +118,7 @@ function Page() {
   else if (pathname === '/queue') page = <NeedsSignIn><QueuePage /></NeedsSignIn>;
   else if (pathname === '/inbox') page = <NeedsSignIn><InboxPage /></NeedsSignIn>;
   else if (pathname === '/dashboard') page = <NeedsSignIn><DashboardPage /></NeedsSignIn>;
+  else if (pathname === '/deadline-policy') page = <NeedsSignIn><PolicyPage /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})\/timeline$/.exec(pathname))) page = <NeedsSignIn><TimelinePage id={match[1] as string} /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})$/.exec(pathname))) page = <NeedsSignIn><CasePage id={match[1] as string} /></NeedsSignIn>;
   else page = <div class="card"><h1>{t('err.notFound')}</h1><Link href="/">⌂</Link></div>;

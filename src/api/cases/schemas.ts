@@ -78,7 +78,15 @@ export const clocksSchema = z
     workingTime: z.boolean().openapi({ description: 'false for cases opened under the first release’s round-the-clock policy' }),
     acknowledgeBy: isoDate.nullable().openapi({ description: 'While the case waits to be accepted by the centre that has it' }),
     handling: z
-      .object({ centreId: z.string(), startedAt: isoDate, limit: spanSchema, deadline: isoDate.nullable(), warned: z.boolean() })
+      .object({
+        centreId: z.string(),
+        startedAt: isoDate,
+        limit: spanSchema,
+        deadline: isoDate.nullable(),
+        warned: z.boolean(),
+        remainingMs: z.number().nullable().openapi({ description: 'Time left on the limit’s own clock (service time for working units) when this view was made; null once the limit passed at the city' }),
+        workingDayMs: z.number().openapi({ description: 'How long one working day of this case’s policy is, so remainingMs can be told in working days' }),
+      })
       .nullable(),
     pause: z.object({ reason: z.enum(PAUSE_REASONS), note: z.string().nullable(), since: isoDate, until: isoDate, by: z.string() }).nullable(),
     pausedMs: z.number(),
@@ -233,6 +241,21 @@ export const timelineSchema = z
         durationMs: z.number().nullable(),
       }),
     ),
+    policyVersion: z.union([z.number(), z.string()]).openapi({ description: 'The deadline policy the case runs under' }),
+    handling: z
+      .array(
+        z.object({
+          centreId: z.string(),
+          level: levelEnum,
+          startedAt: isoDate,
+          endedAt: isoDate.nullable(),
+          limit: spanSchema,
+          deadline: isoDate.nullable(),
+          paused: z.boolean(),
+          breached: z.boolean(),
+        }),
+      )
+      .openapi({ description: 'Each centre’s handling limit while it had the case: its deadline as it stood when the centre let the case go (or now)' }),
     workflow: z.object({
       workflowId: z.string(),
       runId: z.string().nullable(),

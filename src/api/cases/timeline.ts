@@ -5,6 +5,7 @@ import { findVisibleCase } from './queries';
 import type { Timeline } from './schemas';
 import { toIso, toIsoOrNull } from './view';
 import { eventsUpTo } from './history';
+import { handlingHistory } from './handling-history';
 
 export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: string): Promise<Timeline> {
   if (caller.role !== 'admin') throw problems.forbidden('Timelines are for administrators', { zh: '案件时间轴仅供中心管理员查看。', en: 'Timelines are for centre administrators.' });
@@ -36,6 +37,8 @@ export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: strin
       breached: v.breached,
       durationMs: v.leftAt === null ? null : v.leftAt - v.enteredAt,
     })),
+    policyVersion: doc.slaPolicy.version,
+    handling: handlingHistory(doc, events),
     workflow: { workflowId: caseId, runId: described?.runId ?? null, status: described?.status ?? null, historyLength: described?.historyLength ?? null, webUiUrl },
   };
 }

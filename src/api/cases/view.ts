@@ -5,6 +5,8 @@
  */
 import {
   allowedActions,
+  clockMs,
+  clockTimeBetween,
   centresThatHeld,
   departmentsOf,
   expertQuestionOf,
@@ -19,6 +21,7 @@ import {
   type CaseMove,
   type CaseParties,
   type CaseState,
+  type HandlingClock,
   type PathOf,
 } from '../../domain';
 import type { ApiContext, Caller } from '../context';
@@ -171,7 +174,7 @@ export function caseView(page: CasePage, caller: Caller): CaseView {
     moves: movesOf(events).map((move) => moveView(move, names)),
     stages: stagesView(doc),
     expertQuestion: question ? { ...question, requestedAt: toIso(question.requestedAt) } : null,
-    clocks: clocksView(doc),
+    clocks: clocksView(doc, now),
   };
 }
 
@@ -181,14 +184,36 @@ export function acknowledgeBy(state: CaseState): number | null {
   return state.visits[state.visits.length - 1]?.deadline ?? null;
 }
 
-export function clocksView(state: CaseState): CaseView['clocks'] {
+/**
+ * The working time left on the handling limit at `now`, counted as the limit counts (service
+ * time for working units): only the server holds the case's calendar, so the page cannot.
+ */
+function remainingOf(state: CaseState, clock: HandlingClock, now: number): number | null {
+  if (!isWorkingTimePolicy(state.slaPolicy)) return null;
+  if (clock.remainingMs !== null) return clock.remainingMs;
+  return clock.deadline === null ? null : clockTimeBetween(state.slaPolicy, clock.limit, now, clock.deadline);
+}
+
+function workingDayMs(state: CaseState): number {
+  return isWorkingTimePolicy(state.slaPolicy) ? clockMs(state.slaPolicy, { amount: 1, unit: 'working_days' }) : 86_400_000;
+}
+
+export function clocksView(state: CaseState, now = Date.now()): CaseView['clocks'] {
   const { handling, pause } = state;
   return {
     policyVersion: state.slaPolicy.version,
     workingTime: isWorkingTimePolicy(state.slaPolicy),
     acknowledgeBy: toIsoOrNull(acknowledgeBy(state)),
     handling: handling
-      ? { centreId: handling.centreId, startedAt: toIso(handling.startedAt), limit: handling.limit, deadline: toIsoOrNull(handling.deadline), warned: handling.warned }
+      ? {
+          centreId: handling.centreId,
+          startedAt: toIso(handling.startedAt),
+          limit: handling.limit,
+          deadline: toIsoOrNull(handling.deadline),
+          warned: handling.warned,
+          remainingMs: remainingOf(state, handling, now),
+          workingDayMs: workingDayMs(state),
+        }
       : null,
     pause: pause ? { reason: pause.reason, note: pause.note, since: toIso(pause.since), until: toIso(pause.until), by: pause.by } : null,
     pausedMs: state.pausedMs,

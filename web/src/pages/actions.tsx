@@ -1,8 +1,9 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, PAUSE_REASONS, type Department, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember } from '../api';
+import { api, PAUSE_REASONS, type Department, REFERRALS, RISKS, SPECIALTIES, type ActionOf, type ActionType, type CaseView, type PoolMember, type Span } from '../api';
 import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
+import { orderReason, spanText } from './clocks';
 
 /** What a form has typed so far: one set of inputs, each form uses the ones it needs. */
 interface Inputs {
@@ -35,6 +36,8 @@ interface ActionFormSpec<T extends ActionType> {
   /** Whom the form offers to choose from, if anyone. */
   pool?: 'mediator' | 'expert';
   initial?(caseView: CaseView): Partial<Inputs>;
+  /** The reader's words for a field's error; the API's own reason (English) is kept for fields not named here. */
+  message?(field: string, reason: string, t: AppState['t']): string | undefined;
   fields(form: FormContext): JSX.Element | null;
   body(inputs: Inputs, caseView: CaseView): ActionOf<T>;
 }
@@ -67,13 +70,52 @@ function isoOf(local: string): string {
   return Number.isNaN(ms) ? local : new Date(ms).toISOString();
 }
 
-function WhenField(props: { form: FormContext; label: string; name: string }) {
+/** A moment as a datetime-local input shows it, in the browser's time zone. */
+export function localInputValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** `days` days from now at hh:mm, skipping weekends when `workingDays` (the browser knows no holidays; the API counts them). */
+function daysAhead(days: number, hour: number, minute: number, workingDays: boolean, now = new Date()): string {
+  const date = new Date(now);
+  let left = days;
+  while (left > 0) {
+    date.setDate(date.getDate() + 1);
+    if (!workingDays || (date.getDay() !== 0 && date.getDay() !== 6)) left -= 1;
+  }
+  date.setHours(hour, minute, 0, 0);
+  return localInputValue(date);
+}
+
+function WhenField(props: { form: FormContext; label: string; name: string; hint?: string }) {
   const { form } = props;
   return (
-    <Field label={props.label} name={props.name} errors={form.errors}>
-      <input type="datetime-local" name={props.name} value={form.inputs.when} onInput={(ev) => form.set({ when: ev.currentTarget.value })} />
+    <Field label={props.label} name={props.name} errors={form.errors} {...(props.hint ? { hint: props.hint } : {})}>
+      <input type="datetime-local" name={props.name} min={localInputValue(new Date())} value={form.inputs.when} onInput={(ev) => form.set({ when: ev.currentTarget.value })} />
     </Field>
   );
+}
+
+/** "the pauses of a case may total at most 30 calendar days; 29 calendar days are left", in the reader's words. */
+function pauseAllowanceText(reason: string, t: AppState['t']): string | undefined {
+  const match = /at most (\d+(?:\.\d+)?) (\w+ \w+); (\d+) (\w+ \w+) are left/.exec(reason);
+  if (!match) return undefined;
+  const span = (amount: string | undefined, unit: string | undefined) => spanText({ amount: Number(amount), unit: (unit ?? '').replace(' ', '_') as Span['unit'] }, t);
+  return t('err.pauseTooLong', { max: span(match[1], match[2]), left: span(match[3], match[4]) });
+}
+
+function pauseMessage(field: string, reason: string, t: AppState['t']): string | undefined {
+  if (field === 'reason') return t('err.pauseReason');
+  if (field === 'until') return pauseAllowanceText(reason, t) ?? t('err.pauseUntil');
+  return undefined;
+}
+
+function superviseMessage(field: string, reason: string, t: AppState['t']): string | undefined {
+  if (field === 'reason') return t('err.supReason');
+  const within = /within (\d+) days/.exec(reason);
+  if (field === 'replyBy') return within ? t('err.replyByFar', { n: within[1] ?? '' }) : t('err.replyBy');
+  return undefined;
 }
 
 /** Orders the handling centre still owes a reply to. */
@@ -247,6 +289,9 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   reopen: { fields: reason, body: (inputs) => ({ type: 'reopen', reason: inputs.text }) },
 
   pause: {
+    // Three days on, at the start of the morning's service hours: a common wait for documents or a party.
+    initial: () => ({ when: daysAhead(3, 9, 0, false) }),
+    message: pauseMessage,
     fields: (form) => (
       <>
         <Field label={form.app.t('field.pauseReason')} name="reason" errors={form.errors}>
@@ -259,7 +304,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
             ))}
           </select>
         </Field>
-        <WhenField form={form} label={form.app.t('field.pauseUntil')} name="until" />
+        <WhenField form={form} label={form.app.t('field.pauseUntil')} name="until" hint={form.app.t('hint.pauseUntil')} />
         <TextField form={form} label={form.app.t('field.note')} name="note" rows={2} optional />
       </>
     ),
@@ -272,10 +317,13 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   resume: { fields: () => null, body: () => ({ type: 'resume' }) },
 
   supervise: {
+    // The policy's own reply time for automatic orders: the end of the next working day.
+    initial: () => ({ when: daysAhead(1, 17, 30, true) }),
+    message: superviseMessage,
     fields: (form) => (
       <>
         {reason(form)}
-        <WhenField form={form} label={form.app.t('field.replyBy')} name="replyBy" />
+        <WhenField form={form} label={form.app.t('field.replyBy')} name="replyBy" hint={form.app.t('hint.replyBy')} />
       </>
     ),
     body: (inputs) => ({ type: 'supervise', reason: inputs.text, replyBy: isoOf(inputs.when) }),
@@ -283,13 +331,14 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
 
   reply_supervision: {
     initial: (c) => ({ orderId: openOrders(c)[0]?.id ?? '' }),
+    message: (field, _reason, t) => (field === 'reply' ? t('err.reply') : field === 'orderId' ? t('err.orderId') : undefined),
     fields: (form) => (
       <>
         <Field label={form.app.t('field.supervisionOrder')} name="orderId" errors={form.errors}>
           <select name="orderId" value={form.inputs.orderId} onChange={(ev) => form.set({ orderId: ev.currentTarget.value })}>
             {openOrders(form.caseView).map((order) => (
               <option key={order.id} value={order.id}>
-                {order.id} · {order.automatic ? form.app.t(`supervision.${order.reason}`) : order.reason}
+                {order.id} · {form.app.t(`sup.status.${order.status}`)} · {orderReason(order, form.app.t)}
               </option>
             ))}
           </select>
@@ -394,6 +443,11 @@ function AgreementTerms({ form }: { form: FormContext }) {
   );
 }
 
+function translatedErrors<T extends ActionType>(errors: Record<string, string>, spec: ActionFormSpec<T>, t: AppState['t']): Record<string, string> {
+  if (!spec.message) return errors;
+  return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, spec.message?.(field, reason, t) ?? reason]));
+}
+
 const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [], when: '', orderId: '' };
 
 /** The form behind one allowed action; posts it and hands the updated case back. */
@@ -415,13 +469,14 @@ export function ActionForm<T extends ActionType>(props: { caseView: CaseView; ty
     (updated) => props.onDone(updated),
   );
 
-  const context: FormContext = { app, caseView: c, inputs, set: (change) => setInputs({ ...inputs, ...change }), errors: form.errors, pool: pool.data ?? [] };
+  const errors = translatedErrors(form.errors, spec, app.t);
+  const context: FormContext = { app, caseView: c, inputs, set: (change) => setInputs({ ...inputs, ...change }), errors, pool: pool.data ?? [] };
   return (
     <form class="action-form" onSubmit={form.submit} noValidate data-testid={`form-${props.type}`}>
       <h3>{app.t(`action.${props.type}`)}</h3>
       {pool.error !== null && <ErrorBanner error={pool.error} onRetry={pool.reload} />}
       {spec.fields(context)}
-      <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={app.t(`action.${props.type}`)} onCancel={props.onCancel} testid={`submit-${props.type}`} />
+      <FormFooter busy={form.busy} error={Object.keys(errors).length > 0 ? null : form.error} errors={errors} label={app.t(`action.${props.type}`)} onCancel={props.onCancel} testid={`submit-${props.type}`} />
     </form>
   );
 }

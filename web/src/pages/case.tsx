@@ -3,6 +3,7 @@ import { api, STAGES, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 import { ActionForm } from './actions';
 import { Moves, ReadOnlyNote } from './moves';
+import { ClocksPanel } from './clocks';
 
 const MAIN_STAGES = STAGES.filter((s) => s !== 'closed');
 
@@ -84,10 +85,14 @@ export function CasePage(props: { id: string }) {
           <dd data-testid="case-holder">
             {centreName(c.centreId)} <span class="muted">({t(`level.${c.level}`)})</span>
           </dd>
-          <dt>{t('case.deadline')}</dt>
-          <dd>
-            <TimeLeft deadline={c.deadline} overdue={c.overdue} status={c.status} />
-          </dd>
+          {!c.clocks.workingTime && (
+            <>
+              <dt>{t('case.deadline')}</dt>
+              <dd>
+                <TimeLeft deadline={c.deadline} overdue={c.overdue} status={c.status} />
+              </dd>
+            </>
+          )}
           <dt>{t('case.category')}</dt>
           <dd>
             {category ? name(category.name) : c.category} · {t(`kind.${c.kind}`)}
@@ -124,6 +129,8 @@ export function CasePage(props: { id: string }) {
           </p>
         )}
       </div>
+
+      <ClocksPanel caseView={c} />
 
       <Moves caseView={c} />
 

@@ -1,7 +1,14 @@
-import { api, LEVELS, type Timeline } from '../api';
-import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, useApp, useLoad } from '../app';
+import { api, LEVELS, type HandlingSpanView, type Timeline, type TimelineEvent } from '../api';
+import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, useApp, useLoad, type AppState } from '../app';
+import { orderReason, policyLabel, spanText } from './clocks';
 
 const ms = (iso: string) => new Date(iso).getTime();
+
+/** The handling limit a visit ran under: the one of its centre that had started by then and not ended. */
+function handlingOf(timeline: Timeline, visit: Timeline['stages'][number]): HandlingSpanView | undefined {
+  const at = ms(visit.enteredAt);
+  return timeline.handling.find((h) => h.centreId === visit.centreId && ms(h.startedAt) <= at && (h.endedAt === null || at < ms(h.endedAt)));
+}
 
 /** One bar per stage visit on a time axis, coloured by level; deadlines as ticks; breaches in red. */
 export function TimelineChart(props: { timeline: Timeline; now: number }) {
@@ -13,7 +20,8 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
   // Deadlines a little past the last bar fit on the chart; far ones are marked at its edge.
   const span = end - start;
   const reach = end + span * 0.5;
-  const domainEnd = Math.max(end + span * 0.05, ...visits.map((v) => (v.deadline && ms(v.deadline) <= reach ? ms(v.deadline) : 0)));
+  const deadlines = [...visits.map((v) => v.deadline), ...props.timeline.handling.map((h) => h.deadline)].filter((d): d is string => d !== null).map(ms);
+  const domainEnd = Math.max(end + span * 0.05, ...deadlines.map((d) => (d <= reach ? d : 0)));
   const labelW = 190;
   const plotW = 620;
   const rowH = 30;
@@ -47,9 +55,13 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
           const bw = Math.max(3, x(to) - bx);
           const deadline = v.deadline ? ms(v.deadline) : null;
           const colour = LEVEL_COLOURS[v.level] ?? '#777';
+          const handling = handlingOf(props.timeline, v);
+          const handlingAt = handling?.deadline ? ms(handling.deadline) : null;
           const title = `${t(`stage.${v.stage}`)} · ${centreName(v.centreId)} · ${formatDate(v.enteredAt, lang)} → ${v.leftAt ? formatDate(v.leftAt, lang) : t('tl.ongoing')}${
             v.durationMs !== null ? ` (${formatDuration(v.durationMs, t)})` : ''
-          }${v.deadline ? ` · ${t('tl.deadline')} ${formatDate(v.deadline, lang)}` : ''}${v.breached ? ` · ${t('tl.breached')}` : ''}`;
+          }${v.deadline ? ` · ${t('tl.deadline')} ${formatDate(v.deadline, lang)}` : ''}${
+            handling && handlingAt !== null ? ` · ${t('tl.handling')} ${spanText(handling.limit, t)} → ${formatDate(handling.deadline, lang)}` : ''
+          }${v.breached ? ` · ${t('tl.breached')}` : ''}`;
           return (
             <g key={i} class={`visit${v.breached ? ' breached' : ''}`} data-stage={v.stage} data-level={v.level} data-breached={String(v.breached)}>
               <title>{title}</title>
@@ -73,6 +85,7 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
                     <title>{t('tl.beyond', { t: formatDuration(deadline - from, t) })}</title>
                   </g>
                 ))}
+              {handlingAt !== null && handlingAt !== deadline && <HandlingMark x={handlingAt <= domainEnd ? x(handlingAt) : null} y={y} rowH={rowH} edge={labelW + plotW} breached={handling?.breached ?? false} />}
               {v.breached && (
                 <text x={Math.min(bx + bw + 4, labelW + plotW - 30)} y={y + 19} class="breach-label">
                   ✕ {t('tl.breached')}
@@ -92,6 +105,9 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
           <i class="legend-deadline" /> {t('tl.deadline')}
         </span>
         <span>
+          <i class="legend-handling" /> {t('tl.handling')}
+        </span>
+        <span>
           <i class="legend-breach" /> {t('tl.breached')}
         </span>
       </div>
@@ -100,28 +116,107 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
   );
 }
 
-const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil']);
+/** The handling deadline of a visit's centre: a dashed line in the row, or an arrow at the edge when it lies far off. */
+function HandlingMark(props: { x: number | null; y: number; rowH: number; edge: number; breached: boolean }) {
+  if (props.x === null) return <path d={`M ${props.edge + 4} ${props.y + 9} l 8 6 l -8 6 z`} class="handling-far" data-testid="handling-mark" />;
+  return <line x1={props.x} x2={props.x} y1={props.y + 1} y2={props.y + props.rowH - 1} class={`handling${props.breached ? ' missed' : ''}`} data-testid="handling-mark" />;
+}
 
-function detailText(detail: Record<string, unknown>, lang: 'zh' | 'en'): string {
+/** Each centre's handling limit as a row: when it started and ended, the limit, the deadline, and whether it held. */
+function HandlingTable(props: { timeline: Timeline }) {
+  const { t, lang, centreName } = useApp();
+  const rows = props.timeline.handling;
+  if (rows.length === 0) return <p class="muted small">{t('tl.noHandling')}</p>;
+  const result = (h: HandlingSpanView) => (h.breached ? 'breached' : h.paused ? 'paused' : h.endedAt === null ? 'running' : 'met');
+  return (
+    <div class="table-wrap">
+      <table class="events handling-table" data-testid="handling-table">
+        <thead>
+          <tr>
+            <th>{t('tl.centre')}</th>
+            <th>{t('tl.limit')}</th>
+            <th>{t('tl.started')}</th>
+            <th>{t('tl.due')}</th>
+            <th>{t('tl.ended')}</th>
+            <th>{t('tl.result')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((h, i) => (
+            <tr key={i} data-result={result(h)} class={h.breached ? 'overdue-row' : ''}>
+              <td data-label={t('tl.centre')}>
+                {centreName(h.centreId)} <span class="muted small">{t(`level.${h.level}`)}</span>
+              </td>
+              <td data-label={t('tl.limit')}>{spanText(h.limit, t)}</td>
+              <td data-label={t('tl.started')}>{formatDate(h.startedAt, lang)}</td>
+              <td data-label={t('tl.due')}>{h.deadline ? formatDate(h.deadline, lang) : '—'}</td>
+              <td data-label={t('tl.ended')}>{h.endedAt ? formatDate(h.endedAt, lang) : '—'}</td>
+              <td data-label={t('tl.result')}>
+                <span class={`badge hs-${result(h)}`}>{t(`tl.hs.${result(h)}`)}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil', 'until', 'replyBy']);
+
+/** Keys that say nothing to a reader, or that the row already shows. */
+const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'reportedById', 'returnStage', 'clock', 'previousMediatorId', 'automatic', 'late']);
+const CENTRE_KEYS = new Set(['byCentreId', 'centreId', 'fromCentreId', 'toCentreId', 'supervisingCentreId']);
+
+/** One detail value in the reader's words: moments as dates, codes as labels, centres by name. */
+function detailValue(event: TimelineEvent, key: string, value: unknown, app: AppState): string | null {
+  const { t, lang } = app;
+  if (TIME_KEYS.has(key) && typeof value === 'number') return formatDate(new Date(value).toISOString(), lang);
+  if (CENTRE_KEYS.has(key) && typeof value === 'string') return app.centreName(value);
+  if (key === 'pausedFor' && typeof value === 'number') return formatDuration(value, t);
+  if (key === 'policyVersion' && (typeof value === 'number' || typeof value === 'string')) return policyLabel(value, t);
+  if (key === 'category' && typeof value === 'string') return app.name(app.categories.find((k) => k.code === value)?.name) || value;
+  if (key === 'limit' && value && typeof value === 'object') return spanText(value as HandlingSpanView['limit'], t);
+  if (key === 'terms' && Array.isArray(value)) return (value as { party: string; obligation: string }[]).map((term) => `${term.party}: ${term.obligation}`).join('; ');
+  if (typeof value === 'object') return null;
+  const text = String(value);
+  if (key === 'reason') return reasonText(event, text, t);
+  const coded: Record<string, string> = { risk: 'risk', previousRisk: 'risk', stageMissed: 'stage', specialty: 'specialty', outcome: 'outcome', referral: 'referral', targetLevel: 'level', kind: 'kind' };
+  const prefix = coded[key];
+  return prefix ? t(`${prefix}.${text}`) : text;
+}
+
+function reasonText(event: TimelineEvent, reason: string, t: AppState['t']): string {
+  if (event.type === 'clock_paused') return t(`pause.${reason}`);
+  if (event.type === 'supervision_issued') return orderReason({ automatic: event.detail.automatic === true, reason }, t);
+  if (event.type === 'escalated' && event.detail.automatic === true) return t(`escalation.${reason}`);
+  return reason;
+}
+
+/** Flags the row's words cannot carry: an automatic step, a late reply. */
+function detailFlags(event: TimelineEvent, t: AppState['t']): string[] {
+  const flags: string[] = [];
+  if (event.detail.automatic === true && event.type !== 'escalated' && event.type !== 'supervision_issued') flags.push(t('detail.automatic'));
+  if (event.detail.late === true) flags.push(t('detail.late'));
+  return flags;
+}
+
+function detailText(event: TimelineEvent, app: AppState): string {
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(detail)) {
-    if (value === null || value === undefined || key === 'factors' || key === 'notify') continue;
-    if (key === 'terms' && Array.isArray(value)) {
-      parts.push((value as { party: string; obligation: string }[]).map((term) => `${term.party}: ${term.obligation}`).join('; '));
-      continue;
-    }
-    if (typeof value === 'object') continue;
-    if (TIME_KEYS.has(key) && typeof value === 'number') {
-      parts.push(`${key}: ${formatDate(new Date(value).toISOString(), lang)}`);
-      continue;
-    }
-    parts.push(`${key}: ${String(value)}`);
+  for (const [key, value] of Object.entries(event.detail)) {
+    if (value === null || value === undefined || HIDDEN_KEYS.has(key)) continue;
+    const text = detailValue(event, key, value, app);
+    if (text === null || text === '') continue;
+ // The policy's label names itself ("时限政策 第 1 版"); other values need theirs.
+    const label = key === 'policyVersion' ? `detail.${key}` : app.t(`detail.${key}`);
+    parts.push(label === `detail.${key}` ? text : `${label}${app.lang === 'zh' ? '：' : ': '}${text}`);
   }
-  return parts.join(' · ');
+  return [...parts, ...detailFlags(event, app.t)].join(' · ');
 }
 
 export function TimelinePage(props: { id: string }) {
-  const { t, lang, session, centreName } = useApp();
+  const app = useApp();
+  const { t, lang, session, centreName } = app;
   const tl = useLoad(() => api<Timeline>('GET', `/api/v1/cases/${props.id}/timeline`), [props.id, session?.token]);
   if (tl.error) return <ErrorBanner error={tl.error} onRetry={tl.reload} />;
   const d = tl.data;
@@ -133,8 +228,15 @@ export function TimelinePage(props: { id: string }) {
         <p>
           <Link href={`/cases/${d.caseId}`}>← {t('case.back')}</Link>
         </p>
-        <h1>{t('tl.title', { number: d.caseNumber })}</h1>
+        <div class="card-head">
+          <h1>{t('tl.title', { number: d.caseNumber })}</h1>
+          <span class="badge policy" data-testid="policy-version">
+            {policyLabel(d.policyVersion, t)}
+          </span>
+        </div>
         <TimelineChart timeline={d} now={Date.now()} />
+        <h2>{t('tl.handlingTitle')}</h2>
+        <HandlingTable timeline={d} />
         <p class="muted small" data-testid="workflow-info">
           {t('tl.workflow', { id: w.workflowId, status: w.status ?? '—', n: w.historyLength ?? '—' })}
         </p>
@@ -175,7 +277,7 @@ export function TimelinePage(props: { id: string }) {
                     {centreName(e.centreId)} <span class="muted small">{t(`level.${e.level}`)}</span>
                   </td>
                   <td data-label={t('tl.detail')} class="detail">
-                    {detailText(e.detail, lang)}
+                    {detailText(e, app)}
                   </td>
                 </tr>
               ))}
