@@ -100,7 +100,7 @@ describe('case 3 through the web UI', () => {
     await row.locator('a').first().click();
     await page.getByTestId('case-page').waitFor();
 
-    expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(['accept', 'escalate']);
+    expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(['accept', 'escalate', 'transfer']);
     await doAction(page, 'accept');
     expect(await text('case-stage')).toBe('研判');
     expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(expect.arrayContaining(['assess', 'escalate', 'request_expert']));
