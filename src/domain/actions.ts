@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SPECIALTIES, type Specialty } from './categories';
 import { needsHigherLevel, requiredLevelFor, RISKS } from './risk';
-import { clockMs, isWorkingTimePolicy, type Span } from './deadline-policy';
+import { clockMs, isWorkingTimePolicy, type DeadlinePolicy, type Span } from './deadline-policy';
 import { findOrder, isAnswerable, issueSupervision, replyToSupervision, supervisingCentreOf } from './supervision';
 import { pause, resume } from './timers';
 import { assignDepartment, endTask, workingTask } from './departments';
@@ -213,7 +213,7 @@ function pauseFits(state: CaseState, until: string, now: number): Check {
   const end = Date.parse(until);
   if (!(end > now)) return invalid('until: a pause must end in the future');
   const asked = pausedClockTime(policy, now, end);
-  if (asked > left) return invalid(`until: the pauses of a case may total at most ${spanText(policy.maxPause)}; ${formatLeft(left, policy.maxPause.unit)} are left`);
+  if (asked > left) return invalid(`until: the pauses of a case may total at most ${spanText(policy.maxPause)}; ${formatLeft(policy, left, policy.maxPause.unit)} are left`);
   return OK;
 }
 
@@ -221,10 +221,10 @@ function spanText(span: Span): string {
   return `${span.amount} ${span.unit.replace('_', ' ')}`;
 }
 
-function formatLeft(ms: number, unit: Span['unit']): string {
-  const perUnit = unit === 'calendar_days' ? DAY_MS : unit === 'working_days' ? 6.5 * 60 * 60 * 1000 : 60_000;
-  const name = unit.replace('_', ' ');
-  return `${Math.max(0, Math.floor(ms / perUnit))} ${name}`;
+/** Clock time in whole units of the span's own clock (a working day is the calendar's service hours of one day). */
+function formatLeft(policy: DeadlinePolicy, ms: number, unit: Span['unit']): string {
+  const perUnit = clockMs(policy, { amount: 1, unit });
+  return `${Math.max(0, Math.floor(ms / perUnit))} ${unit.replace('_', ' ')}`;
 }
 
 function supervisorOf(state: CaseState, actor: ActorOrSystem): boolean {
