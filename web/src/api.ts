@@ -34,6 +34,8 @@ export interface Session {
   personId: string;
   role: Role;
   centreId?: string;
+  /** Department staff: the department they work for. */
+  departmentId?: string;
   name?: string;
   exp?: number;
 }
@@ -53,10 +55,11 @@ export function sessionFromToken(token: string, name?: string): Session | null {
   if (parts.length !== 3 || !parts[1]) return null;
   try {
     const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(decodeURIComponent(escape(json))) as { sub?: string; role?: Role; centreId?: string; exp?: number };
+    const claims = JSON.parse(decodeURIComponent(escape(json))) as { sub?: string; role?: Role; centreId?: string; departmentId?: string; exp?: number };
     if (!claims.sub || !claims.role) return null;
     const session: Session = { token: token.trim(), personId: claims.sub, role: claims.role };
     if (claims.centreId) session.centreId = claims.centreId;
+    if (claims.departmentId) session.departmentId = claims.departmentId;
     if (claims.exp) session.exp = claims.exp;
     if (name) session.name = name;
     return session;

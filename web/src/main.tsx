@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
 import { AppProvider, Boundary, Link, navigate, useApp, usePath } from './app';
+import { useDepartmentName } from './departments';
 import { CasePage } from './pages/case';
 import { DashboardPage } from './pages/dashboard';
 import { InboxPage, MyCasesPage, QueuePage } from './pages/lists';
@@ -12,6 +13,7 @@ import { TimelinePage } from './pages/timeline';
 
 function Header() {
   const { t, lang, setLang, session, signOut, centreName } = useApp();
+  const departmentName = useDepartmentName();
   const [menu, setMenu] = useState(false);
   const role = session?.role;
   const links: [string, string][] = [];
@@ -19,6 +21,8 @@ function Header() {
   if (role === 'resident' || role === 'grid_worker') links.push(['/mine', t('nav.myCases')]);
   if (role === 'grid_worker' || role === 'mediator' || role === 'admin') links.push(['/queue', t('nav.queue')]);
   if (role === 'expert') links.push(['/inbox', t('nav.inbox')]);
+  // Department staff do the task a centre hands them: their list is all they need, no reporting or statistics.
+  if (role === 'department') links.push(['/queue', t('nav.tasks')]);
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/dashboard', t('nav.dashboard')]);
   // Staff who work to the deadlines read them; the city's administrators edit them there.
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/deadline-policy', t('nav.policy')]);
@@ -43,7 +47,7 @@ function Header() {
           <>
             <span class="who" data-testid="who">
               {session.name ?? session.personId} · {t(`role.${session.role}`)}
-              {session.centreId && session.role !== 'resident' ? ` · ${centreName(session.centreId)}` : ''}
+              {session.departmentId ? ` · ${departmentName(session.departmentId)}` : session.centreId && session.role !== 'resident' ? ` · ${centreName(session.centreId)}` : ''}
             </span>
             <button
               class="link"

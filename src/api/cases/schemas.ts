@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { CASE_KINDS, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, MOVE_CAUSES, OUTCOMES, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES, type CaseAction } from '../../domain';
+import { CASE_KINDS, DEPARTMENT_TASK_STATUSES, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, MOVE_CAUSES, OUTCOMES, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
@@ -135,6 +135,19 @@ const stageVisitSchema = z.object({
   breached: z.boolean(),
 });
 
+const personRef = z.object({ id: z.string(), name: z.string().nullable() });
+
+/** What the department was asked to do and what came of it: the department reads its task here, the centre the report. */
+const departmentTaskSchema = z.object({
+  departmentId: z.string(),
+  centreId: z.string().openapi({ description: 'The centre that handed the case over' }),
+  task: z.string(),
+  assignedAt: isoDate,
+  by: personRef,
+  status: z.enum(DEPARTMENT_TASK_STATUSES),
+  result: z.object({ text: z.string(), at: isoDate, by: personRef }).nullable(),
+});
+
 export const caseViewSchema = z
   .object({
     id: z.string(),
@@ -179,6 +192,7 @@ export const caseViewSchema = z
     allowedActions: z.array(z.enum(ACTION_TYPES)),
     moves: z.array(moveSchema).openapi({ description: 'Every move between centres, oldest first: why the case came to each' }),
     stages: z.array(stageVisitSchema).openapi({ description: 'Every stage the case has been through, at which centre, and whether its deadline was missed' }),
+    departmentTasks: z.array(departmentTaskSchema).openapi({ description: 'Every hand-over to a department, oldest first: the task, and the report or the reason for refusing' }),
     expertQuestion: z
       .object({ question: z.string(), specialty: z.enum(SPECIALTIES), requestedAt: isoDate, open: z.boolean() })
       .nullable()
@@ -206,7 +220,7 @@ export const createdCaseSchema = z
   })
   .openapi('CaseCreated');
 
-export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, moves: true, stages: true, expertQuestion: true, clocks: true });
+export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, moves: true, stages: true, departmentTasks: true, expertQuestion: true, clocks: true });
 
 export const caseListSchema = z
   .object({ items: z.array(caseListItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })

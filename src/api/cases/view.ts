@@ -21,6 +21,7 @@ import {
   type CaseMove,
   type CaseParties,
   type CaseState,
+  type DepartmentTask,
   type HandlingClock,
   type PathOf,
 } from '../../domain';
@@ -134,6 +135,12 @@ function moveView(move: CaseMove, names: Map<string, string>): CaseView['moves']
   return { ...move, at: toIso(move.at), deadline: toIsoOrNull(move.deadline), by };
 }
 
+function departmentTaskView(task: DepartmentTask, names: Map<string, string>): CaseView['departmentTasks'][number] {
+  const person = (id: string) => ({ id, name: names.get(id) ?? null });
+  const result = task.result ? { text: task.result.text, at: toIso(task.result.at), by: person(task.result.by) } : null;
+  return { departmentId: task.departmentId, centreId: task.centreId, task: task.task, assignedAt: toIso(task.assignedAt), by: person(task.by), status: task.status, result };
+}
+
 function stagesView(doc: CaseDocument): CaseView['stages'] {
   return doc.visits.map((v) => ({
     stage: v.stage,
@@ -156,7 +163,8 @@ export interface CasePage {
 
 /** The people a case page names: its mediator and expert, and who moved it. */
 export function peopleOf(doc: CaseDocument, events: readonly CaseEvent[]): (string | null)[] {
-  return [doc.mediatorId, doc.expertId, ...movesOf(events).map((move) => move.by?.personId ?? null)];
+  const departmentPeople = doc.departmentTasks.flatMap((task) => [task.by, task.result?.by ?? null]);
+  return [doc.mediatorId, doc.expertId, ...movesOf(events).map((move) => move.by?.personId ?? null), ...departmentPeople];
 }
 
 /**
@@ -173,6 +181,7 @@ export function caseView(page: CasePage, caller: Caller): CaseView {
     allowedActions: allowedActions(doc, caller, now),
     moves: movesOf(events).map((move) => moveView(move, names)),
     stages: stagesView(doc),
+    departmentTasks: doc.departmentTasks.map((task) => departmentTaskView(task, names)),
     expertQuestion: question ? { ...question, requestedAt: toIso(question.requestedAt) } : null,
     clocks: clocksView(doc, now),
   };

@@ -118,6 +118,28 @@ function superviseMessage(field: string, reason: string, t: AppState['t']): stri
   return undefined;
 }
 
+/** The workflow's reasons for refusing a transfer (it looks the centre up), in the reader's words. */
+function transferMessage(field: string, reason: string, t: AppState['t']): string | undefined {
+  if (field === 'reason') return t('err.transferReason');
+  if (field !== 'toCentreId') return undefined;
+  if (/no centre/.test(reason)) return t('err.transferUnknown');
+  if (/outside/.test(reason)) return t('err.transferElsewhere');
+  if (/escalate/.test(reason)) return t('err.transferLevel');
+  if (/already at/.test(reason)) return t('err.transferSame');
+  return t('err.transferTo');
+}
+
+function departmentMessage(field: string, reason: string, t: AppState['t']): string | undefined {
+  if (field === 'task') return t('err.task');
+  if (field !== 'departmentId') return undefined;
+  if (/no department/.test(reason)) return t('err.departmentUnknown');
+  if (/another area/.test(reason)) return t('err.departmentElsewhere');
+  return t('err.department');
+}
+
+/** A form whose one field is the text: any refusal of it gets the one message. */
+const textMessage = (name: string, key: string) => (field: string, _reason: string, t: AppState['t']) => (field === name ? t(key) : undefined);
+
 /** Orders the handling centre still owes a reply to. */
 function openOrders(c: CaseView) {
   return c.clocks.supervisions.filter((order) => order.centreId === c.centreId && (order.status === 'open' || order.status === 'lapsed'));
@@ -350,6 +372,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   },
 
   transfer: {
+    message: transferMessage,
     fields: (form) => (
       <>
         <Field label={form.app.t('field.transferTo')} name="toCentreId" errors={form.errors}>
@@ -368,16 +391,17 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
     body: (inputs) => ({ type: 'transfer', toCentreId: inputs.personId, reason: inputs.text }),
   },
 
-  refuse_transfer: { fields: reason, body: (inputs) => ({ type: 'refuse_transfer', reason: inputs.text }) },
+  refuse_transfer: { message: textMessage('reason', 'err.refuseTransferReason'), fields: reason, body: (inputs) => ({ type: 'refuse_transfer', reason: inputs.text }) },
 
   assign_department: {
+    message: departmentMessage,
     fields: (form) => <DepartmentFields form={form} />,
     body: (inputs) => ({ type: 'assign_department', departmentId: inputs.personId, task: inputs.text }),
   },
 
-  report_disposal: { fields: summary(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text }) },
+  report_disposal: { message: textMessage('summary', 'err.disposalSummary'), fields: summary(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text }) },
 
-  refuse_assignment: { fields: reason, body: (inputs) => ({ type: 'refuse_assignment', reason: inputs.text }) },
+  refuse_assignment: { message: textMessage('reason', 'err.refuseAssignmentReason'), fields: reason, body: (inputs) => ({ type: 'refuse_assignment', reason: inputs.text }) },
 };
 
 /** The departments of the case's centre and of those above it: the ones it may hand the case to. */

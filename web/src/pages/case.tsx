@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, STAGES, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
+import { useDepartmentName } from '../departments';
 import { ActionForm } from './actions';
 import { Moves, ReadOnlyNote } from './moves';
 import { ClocksPanel } from './clocks';
+import { DepartmentTasks } from './department-tasks';
 
 const MAIN_STAGES = STAGES.filter((s) => s !== 'closed');
 
@@ -26,10 +28,15 @@ function Progress(props: { caseView: CaseView }) {
 /** What happened so far, from the case itself (the full event log is the administrators' timeline). */
 function History(props: { caseView: CaseView }) {
   const { t, lang, centreName } = useApp();
+  const departmentName = useDepartmentName();
   const c = props.caseView;
   const items: { at: string; text: string }[] = [{ at: c.receivedAt, text: `${t('event.reported')} · ${centreName(c.location.centreId)}` }];
   if (c.opinion) items.push({ at: c.opinion.at, text: `${t('event.opinion_submitted')} · ${c.expert?.name ?? c.opinion.expertId}` });
   for (const s of c.sessions) items.push({ at: s.at, text: `${t('event.session_recorded')} · ${s.summary}` });
+  for (const task of c.departmentTasks) {
+    items.push({ at: task.assignedAt, text: `${t('event.department_assigned')} · ${departmentName(task.departmentId)}` });
+    if (task.result) items.push({ at: task.result.at, text: `${t(task.status === 'refused' ? 'event.department_refused' : 'event.department_reported')} · ${departmentName(task.departmentId)}` });
+  }
   if (c.closedAt) items.push({ at: c.closedAt, text: t('stage.closed') });
   items.push({ at: c.updatedAt, text: `${t('case.stage')}: ${t(`stage.${c.stage}`)} · ${centreName(c.centreId)}` });
   items.sort((a, b) => a.at.localeCompare(b.at));
@@ -59,6 +66,7 @@ export function CasePage(props: { id: string }) {
   // A centre the case has left follows it: the note says so, and there is nothing to press.
   // Right after sending it on, the card stays to confirm what was done.
   const showActions = !c.readOnly || actions.length > 0 || done !== null;
+  const forDepartment = session?.role === 'department';
 
   return (
     <div class="case" data-testid="case-page" data-stage={c.stage}>
@@ -130,9 +138,14 @@ export function CasePage(props: { id: string }) {
         )}
       </div>
 
+      {/* Department staff come for their task; how the case moved between centres is the centres' business. */}
+      {forDepartment && <DepartmentTasks caseView={c} />}
+
       <ClocksPanel caseView={c} />
 
-      <Moves caseView={c} />
+      {!forDepartment && <Moves caseView={c} />}
+
+      {!forDepartment && <DepartmentTasks caseView={c} />}
 
       {showActions && (
         <div class="card" data-testid="actions">

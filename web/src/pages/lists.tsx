@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, RISKS, STAGES, type CaseList, type CaseListItem } from '../api';
+import { useDepartmentName } from '../departments';
 import { ErrorBanner, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 
 export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
@@ -78,6 +79,7 @@ export function MyCasesPage() {
 
 export function QueuePage() {
   const { t, session, centreName } = useApp();
+  const departmentName = useDepartmentName();
   const params = new URLSearchParams(location.search);
   const [stage, setStage] = useState(params.get('stage') ?? '');
   const [risk, setRisk] = useState(params.get('risk') ?? '');
@@ -98,7 +100,16 @@ export function QueuePage() {
   };
   return (
     <div class="card">
-      <h1>{t('queue.title', { centre: centreName(session?.centreId) })}</h1>
+      {session?.departmentId ? (
+        <>
+          <h1>{t('queue.departmentTitle', { department: departmentName(session.departmentId) })}</h1>
+          <p class="muted" data-testid="queue-intro">
+            {t('queue.departmentIntro')}
+          </p>
+        </>
+      ) : (
+        <h1>{t('queue.title', { centre: centreName(session?.centreId) })}</h1>
+      )}
       <div class="filters" data-testid="filters">
         <label>
           <span class="label">{t('queue.filterStage')}</span>

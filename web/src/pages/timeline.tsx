@@ -1,3 +1,4 @@
+import { useDepartmentName } from '../departments';
 import { api, LEVELS, type HandlingSpanView, type Timeline, type TimelineEvent } from '../api';
 import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, useApp, useLoad, type AppState } from '../app';
 import { orderReason, policyLabel, spanText } from './clocks';
@@ -169,8 +170,9 @@ const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'rep
 const CENTRE_KEYS = new Set(['byCentreId', 'centreId', 'fromCentreId', 'toCentreId', 'supervisingCentreId']);
 
 /** One detail value in the reader's words: moments as dates, codes as labels, centres by name. */
-function detailValue(event: TimelineEvent, key: string, value: unknown, app: AppState): string | null {
+function detailValue(event: TimelineEvent, key: string, value: unknown, app: AppState, departmentName: (id: string) => string): string | null {
   const { t, lang } = app;
+  if (key === 'departmentId' && typeof value === 'string') return departmentName(value);
   if (TIME_KEYS.has(key) && typeof value === 'number') return formatDate(new Date(value).toISOString(), lang);
   if (CENTRE_KEYS.has(key) && typeof value === 'string') return app.centreName(value);
   if (key === 'pausedFor' && typeof value === 'number') return formatDuration(value, t);
@@ -201,11 +203,11 @@ function detailFlags(event: TimelineEvent, t: AppState['t']): string[] {
   return flags;
 }
 
-function detailText(event: TimelineEvent, app: AppState): string {
+function detailText(event: TimelineEvent, app: AppState, departmentName: (id: string) => string): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(event.detail)) {
     if (value === null || value === undefined || HIDDEN_KEYS.has(key)) continue;
-    const text = detailValue(event, key, value, app);
+    const text = detailValue(event, key, value, app, departmentName);
     if (text === null || text === '') continue;
  // The policy's label names itself ("时限政策 第 1 版"); other values need theirs.
     const label = key === 'policyVersion' ? `detail.${key}` : app.t(`detail.${key}`);
@@ -217,6 +219,7 @@ function detailText(event: TimelineEvent, app: AppState): string {
 export function TimelinePage(props: { id: string }) {
   const app = useApp();
   const { t, lang, session, centreName } = app;
+  const departmentName = useDepartmentName();
   const tl = useLoad(() => api<Timeline>('GET', `/api/v1/cases/${props.id}/timeline`), [props.id, session?.token]);
   if (tl.error) return <ErrorBanner error={tl.error} onRetry={tl.reload} />;
   const d = tl.data;
@@ -277,7 +280,7 @@ export function TimelinePage(props: { id: string }) {
                     {centreName(e.centreId)} <span class="muted small">{t(`level.${e.level}`)}</span>
                   </td>
                   <td data-label={t('tl.detail')} class="detail">
-                    {detailText(e, app)}
+                    {detailText(e, app, departmentName)}
                   </td>
                 </tr>
               ))}
