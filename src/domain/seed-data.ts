@@ -213,5 +213,8 @@ function withPhones(people: readonly PersonSpec[]): SeedPerson[] {
   return people.map((person, index) => ({ ...person, phone: `1380000${String(index + 1).padStart(4, '0')}` }));
 }
 
-// Department staff last, so that everyone else keeps the phone number they had.
-export const SEED_PEOPLE: SeedPerson[] = withPhones([...KEY_PEOPLE, ...generatedAdmins(KEY_PEOPLE), ...DEPARTMENT_STAFF]);
+/** Ximen Community, the peer a Dongmen case is transferred to when it was reported to the wrong place. */
+const PEER_STAFF: readonly PersonSpec[] = [p('p-ximen-admin', '郑晓东', 'admin', 'zz-pinghe-xiaoxi-ximen', [], '社区党委书记、网格长')];
+
+// People added since the first release come last, so that everyone else keeps the phone number they had.
+export const SEED_PEOPLE: SeedPerson[] = withPhones([...KEY_PEOPLE, ...generatedAdmins(KEY_PEOPLE), ...DEPARTMENT_STAFF, ...PEER_STAFF]);
