@@ -49,7 +49,13 @@ export function validateClaims(claims: TokenClaims): string | null {
  * was loaded), or in development one generated once into <dataDir>/jwt-secret
  * (mode 0600), so `onedoor token` and the server agree.
  */
+/** Placeholders once printed in docs and compose files: anyone can forge tokens with them. */
+const KNOWN_PLACEHOLDERS = new Set(['change-me-to-a-long-random-secret']);
+
 export function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir' | 'production'>): string {
+  if (config.jwtSecret !== undefined && config.production && KNOWN_PLACEHOLDERS.has(config.jwtSecret)) {
+    throw new Error('ONEDOOR_JWT_SECRET is a published placeholder that anyone could sign tokens with; set a random one (openssl rand -base64 48)');
+  }
   if (config.jwtSecret !== undefined) return config.jwtSecret;
   if (config.production) throw new Error('ONEDOOR_JWT_SECRET must be set in production');
   const { file, text } = devSecret(config.dataDir, SECRET_FILE, () => randomBytes(48).toString('base64url'));

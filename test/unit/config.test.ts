@@ -192,6 +192,11 @@ describe('production (NODE_ENV=production)', () => {
     expect(resolvePayloadKeys(config).current.id).toBe('k1');
   });
 
+  it('refuses in production the placeholder secret an older docker-compose.yml printed', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ONEDOOR_DATA_DIR: dataDir(), ONEDOOR_JWT_SECRET: 'change-me-to-a-long-random-secret' });
+    expect(() => resolveJwtSecret(config)).toThrow(/published placeholder/);
+  });
+
   it('turns development sign-in off, and only production does', () => {
     expect(devSignInEnabled(loadConfig({ NODE_ENV: 'production' }))).toBe(false);
     expect(devSignInEnabled(loadConfig({ NODE_ENV: 'development' }))).toBe(true);

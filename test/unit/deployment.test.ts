@@ -78,6 +78,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives no secret a usable default: compose refuses to start until each is set', () => {
+    const text = read('docker-compose.yml');
+    for (const secret of ['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS']) {
+      expect(text, secret).toMatch(new RegExp(`${secret}: \\$\\{${secret}:\\?`));
+      expect(text, secret).not.toMatch(new RegExp(`\\$\\{${secret}:-`));
+    }
+  });
+
   it('points onedoor at the Temporal and MongoDB services on their real ports', () => {
     const env = services.api?.environment ?? {};
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
