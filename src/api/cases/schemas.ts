@@ -244,16 +244,7 @@ export const timelineSchema = z
       }),
     ),
     stages: z.array(
-      z.object({
-        stage: stageEnum,
-        centreId: z.string(),
-        level: levelEnum,
-        enteredAt: isoDate,
-        leftAt: isoDate.nullable(),
-        deadline: isoDate.nullable(),
-        breached: z.boolean(),
-        durationMs: z.number().nullable(),
-      }),
+      stageVisitSchema.extend({ durationMs: z.number().nullable() }),
     ),
     policyVersion: z.union([z.number(), z.string()]).openapi({ description: 'The deadline policy the case runs under' }),
     handling: z

@@ -3,7 +3,7 @@ import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import { findVisibleCase } from './queries';
 import type { Timeline } from './schemas';
-import { toIso, toIsoOrNull } from './view';
+import { stageVisitView, toIso } from './view';
 import { eventsUpTo } from './history';
 import { handlingHistory } from './handling-history';
 
@@ -27,16 +27,7 @@ export async function getTimeline(ctx: ApiContext, caller: Caller, caseId: strin
       level: e.level,
       detail: e.detail,
     })),
-    stages: doc.visits.map((v) => ({
-      stage: v.stage,
-      centreId: v.centreId,
-      level: v.level,
-      enteredAt: toIso(v.enteredAt),
-      leftAt: toIsoOrNull(v.leftAt),
-      deadline: toIsoOrNull(v.deadline),
-      breached: v.breached,
-      durationMs: v.leftAt === null ? null : v.leftAt - v.enteredAt,
-    })),
+    stages: doc.visits.map((v) => ({ ...stageVisitView(v), durationMs: v.leftAt === null ? null : v.leftAt - v.enteredAt })),
     policyVersion: doc.slaPolicy.version,
     handling: handlingHistory(doc, events),
     workflow: { workflowId: caseId, runId: described?.runId ?? null, status: described?.status ?? null, historyLength: described?.historyLength ?? null, webUiUrl },

@@ -24,6 +24,7 @@ import {
   type DepartmentTask,
   type HandlingClock,
   type PathOf,
+  type StageVisit,
 } from '../../domain';
 import type { ApiContext, Caller } from '../context';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
@@ -141,8 +142,9 @@ function departmentTaskView(task: DepartmentTask, names: Map<string, string>): C
   return { departmentId: task.departmentId, centreId: task.centreId, task: task.task, assignedAt: toIso(task.assignedAt), by: person(task.by), status: task.status, result };
 }
 
-function stagesView(doc: CaseDocument): CaseView['stages'] {
-  return doc.visits.map((v) => ({
+/** A stage visit as the case page and the timeline show it. */
+export function stageVisitView(v: StageVisit): CaseView['stages'][number] {
+  return {
     stage: v.stage,
     centreId: v.centreId,
     level: v.level,
@@ -150,7 +152,11 @@ function stagesView(doc: CaseDocument): CaseView['stages'] {
     leftAt: toIsoOrNull(v.leftAt),
     deadline: toIsoOrNull(v.deadline),
     breached: v.breached,
-  }));
+  };
+}
+
+function stagesView(doc: CaseDocument): CaseView['stages'] {
+  return doc.visits.map(stageVisitView);
 }
 
 /** Everything a case page shows, read from the case and its events. */
