@@ -8,6 +8,7 @@ import { pingTemporal } from '../temporal/client';
 import { caseWorkflows } from '../temporal/cases';
 import type { Config } from '../config';
 import { resolveJwtSecret } from '../auth/tokens';
+import { PersonDirectory } from '../auth/people';
 import { optionalAuth, requireAuth } from './auth';
 import { CentreDirectory, type ApiContext } from './context';
 import { createLogger } from './logger';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
     logger,
     jwtSecret: resolveJwtSecret(deps.config),
     centres: new CentreDirectory(deps.db),
+    people: new PersonDirectory(deps.db.models),
     caseMirror: new CaseMirror(deps.db.models, logger),
   };
   const routes = apiRoutes(ctx);

@@ -5,6 +5,7 @@ import type { Database } from '../db/connection';
 import type { TemporalClient } from '../temporal/client';
 import type { CaseWorkflows } from '../temporal/cases';
 import type { Actor, Level, PathOf, Role } from '../domain';
+import type { PersonDirectory } from '../auth/people';
 
 export interface CentreInfo {
   id: string;
@@ -60,6 +61,8 @@ export interface ApiContext {
   logger: Logger;
   jwtSecret: string;
   centres: CentreDirectory;
+  /** The people behind requests, read from the people collection (cached for seconds). */
+  people: PersonDirectory;
   /** The process's in-memory copy of case_index, for lists and the dashboard. */
   caseMirror: CaseMirror;
 }

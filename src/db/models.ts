@@ -30,6 +30,7 @@ const personSchema = new Schema(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     role: { type: String, required: true, enum: ROLES },
+    /** Staff: the centre they work at. Residents: their home village, or the city for one first known by a sign-in code. */
     centreId: { type: String, required: true },
     centrePath: { type: [String], required: true },
     specialties: { type: [String], default: [] },
@@ -37,8 +38,76 @@ const personSchema = new Schema(
     phone: { type: String, default: null },
     /** Department staff: their department (role `department`). */
     departmentId: { type: String, default: null },
+    /** A deactivated person keeps their history but can no longer sign in or act: every request checks this. */
+    active: { type: Boolean, default: true },
+    /** The name staff sign in with (also the claim single sign-on matches); residents sign in with their phone. */
+    username: { type: String, default: null },
+    updatedAt: { type: Date, default: null },
   },
   { collection: 'people', versionKey: false, strict: 'throw' },
+);
+
+/**
+ * How a person proves who they are, each under a business key: `password:<username>`
+ * (an argon2id hash), `phone:<number>` (a resident's number, for one-time codes),
+ * `oidc:<claim value>`. Keyed by `_id`, so a name is taken once and found by its key.
+ */
+const credentialSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    personId: { type: String, required: true },
+    hash: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'credentials', versionKey: false, strict: 'throw' },
+);
+credentialSchema.index({ personId: 1 });
+
+/**
+ * Signed-in sessions, under the SHA-256 of their secret (the secret itself is only in
+ * the cookie or the client's bearer token). Ended by sign-out or expiry, both checked on
+ * every request; ended ones are swept away later (FerretDB keeps no TTL indexes, so the
+ * sweep is the API's, on both stores).
+ */
+const sessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    personId: { type: String, required: true },
+    /** How the person signed in: password, code, oidc or development. */
+    method: { type: String, required: true },
+    /** Writes made with the cookie carry this in X-CSRF-Token. */
+    csrf: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
+    address: { type: String, default: null },
+  },
+  { collection: 'sessions', versionKey: false, strict: 'throw' },
+);
+sessionSchema.index({ personId: 1 });
+
+/** Counters of failed sign-ins and of code requests, per account or number and per address, each in a window. */
+const attemptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    count: { type: Number, required: true },
+    windowStart: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'sign_in_attempts', versionKey: false, strict: 'throw' },
+);
+
+/** A one-time sign-in code sent to a phone, under the number: its hash, when it ends, the guesses left. */
+const signInCodeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    hash: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    attemptsLeft: { type: Number, required: true },
+    sentAt: { type: Date, required: true },
+  },
+  { collection: 'sign_in_codes', versionKey: false, strict: 'throw' },
 );
 
 /** Departments that own fixes, each registered at the centre it works with. */
@@ -138,6 +207,10 @@ export function registerModels(connection: Connection) {
     Counter: connection.model('Counter', counterSchema),
     DeadlinePolicy: connection.model('DeadlinePolicy', deadlinePolicySchema),
     Department: connection.model('Department', departmentSchema),
+    Credential: connection.model('Credential', credentialSchema),
+    Session: connection.model('Session', sessionSchema),
+    SignInAttempt: connection.model('SignInAttempt', attemptSchema),
+    SignInCode: connection.model('SignInCode', signInCodeSchema),
   };
 }
 

@@ -37,10 +37,11 @@ async function writeSeed(models: Models): Promise<SeedResult> {
   );
   await models.Person.bulkWrite(
     SEED_PEOPLE.map((person) => ({
-      replaceOne: {
+      // $set, not a replacement: seeding again must not reactivate a person an administrator deactivated.
+      updateOne: {
         filter: { _id: person.id },
-        replacement: {
-          _id: person.id,
+        update: {
+          $set: {
           name: person.name,
           role: person.role,
           centreId: person.centreId,
@@ -49,6 +50,8 @@ async function writeSeed(models: Models): Promise<SeedResult> {
           title: person.title ?? null,
           phone: person.phone ?? null,
           departmentId: person.departmentId ?? null,
+          },
+          $setOnInsert: { active: true, username: person.id, updatedAt: null },
         },
         upsert: true,
       },
