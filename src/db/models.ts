@@ -174,6 +174,9 @@ const auditSchema = new Schema(
     outcome: { type: String, required: true },
     status: { type: Number, default: null },
     detail: { type: Schema.Types.Mixed, default: {} },
+    subjectId: { type: String, default: null },
+    scope: { type: [String], default: [] },
+    address: { type: String, default: null },
   },
   { collection: 'audit', versionKey: false, strict: 'throw', minimize: false },
 );

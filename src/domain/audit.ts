@@ -17,6 +17,12 @@ export interface AuditEntry {
   status: number;
   /** Never personal data in clear: phones arrive here masked. */
   detail?: Record<string, unknown>;
+  /** The person acted upon (an administrator's change, a sign-in), when it is a person. */
+  subjectId?: string | null;
+  /** The centres the entry concerns, from the city down: administrators of any of them may read it. */
+  scope?: readonly string[];
+  /** Where the request came from (the client's address as the API saw it). */
+  address?: string | null;
 }
 
 export function auditRecord(entry: AuditEntry, at: Date): Record<string, unknown> {
@@ -31,6 +37,9 @@ export function auditRecord(entry: AuditEntry, at: Date): Record<string, unknown
     outcome: entry.outcome,
     status: entry.status,
     detail: entry.detail ?? {},
+    subjectId: entry.subjectId ?? null,
+    scope: [...(entry.scope ?? [])],
+    address: entry.address ?? null,
   };
 }
 
