@@ -167,7 +167,7 @@ Idempotent: running it twice leaves one copy of everything.`,
       const db = await connectDatabase(uri);
       try {
         await ensureIndexes(db.models);
-        const result = await seedDatabase(db.models);
+        const result = await seedDatabase(db.models, { demoPasswords: !config.production });
         console.log(`Seeded ${result.centres} centres and ${result.people} people into ${uri}`);
       } finally {
         await db.close();

@@ -110,6 +110,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
+  ONEDOOR_SESSION_HOURS: numberSetting('a number of hours between 0.1 and 720', (n) => Number.isFinite(n) && n >= 0.1 && n <= 720).default(12),
   ONEDOOR_WORKER_HEALTH_PORT: portNumber.optional(),
   ONEDOOR_WORKFLOW_BUNDLE: z.string().optional(),
   NODE_ENV: z.string().optional(),
@@ -165,6 +166,8 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
    * Retry-After (a write may still take effect: read before retrying it).
    */
   requestTimeoutMs: env.ONEDOOR_REQUEST_TIMEOUT_MS,
+  /** How long a sign-in lasts before it must be renewed. */
+  sessionTtlMs: Math.round(env.ONEDOOR_SESSION_HOURS * 3600_000),
   /** When set, the worker answers GET /healthz on this port while it polls. */
   workerHealthPort: env.ONEDOOR_WORKER_HEALTH_PORT,
   /** A workflow bundle made ahead of time (`onedoor bundle`), loaded instead of bundling at start. */

@@ -1,4 +1,5 @@
 import { CaseMirror } from '../db/case-mirror';
+import cookieParser from 'cookie-parser';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connection';
@@ -26,6 +27,7 @@ import { departmentRoutes } from './departments/router';
 import { dashboardRoutes } from './dashboard/router';
 import { open311Routes } from './open311/router';
 import { devRoutes } from './dev/router';
+import { sessionRoutes } from './session/router';
 import { serveWeb } from './web';
 
 export interface AppDeps {
@@ -39,7 +41,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...devRoutes(ctx)];
 }
 
 /** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
@@ -73,6 +75,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use(rejectUnsafeInput);
+  app.use(cookieParser());
 
   /** The process is up. */
   app.get('/healthz', (_req, res) => {

@@ -6,6 +6,7 @@ import type { TemporalClient } from '../temporal/client';
 import type { CaseWorkflows } from '../temporal/cases';
 import type { Actor, Level, PathOf, Role } from '../domain';
 import type { PersonDirectory } from '../auth/people';
+import type { OpenSession } from '../auth/sessions';
 
 export interface CentreInfo {
   id: string;
@@ -79,5 +80,7 @@ export interface Caller extends Actor {
 declare module 'express-serve-static-core' {
   interface Request {
     caller?: Caller;
+    /** The server-side session the request came with (cookie or `ods_` token), if any. */
+    session?: OpenSession;
   }
 }

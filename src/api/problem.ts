@@ -19,6 +19,8 @@ export const PROBLEM_TYPES = {
   tooLarge: `${PROBLEM_BASE}/payload-too-large`,
   unsupportedMediaType: `${PROBLEM_BASE}/unsupported-media-type`,
   unavailable: `${PROBLEM_BASE}/service-unavailable`,
+  csrf: `${PROBLEM_BASE}/csrf`,
+  tooManyRequests: `${PROBLEM_BASE}/too-many-requests`,
   internal: `${PROBLEM_BASE}/internal`,
 } as const;
 
@@ -35,11 +37,27 @@ export class HttpProblem extends Error {
   }
 }
 
+const SIGN_IN_AGAIN: Message = { zh: '请重新登录。', en: 'Please sign in again.' };
+
 export const problems = {
   validation: (errors: InvalidParam[], detail = 'The request is not valid') =>
     new HttpProblem({ type: PROBLEM_TYPES.validation, title: 'Invalid request', status: 400, detail, errors }),
-  unauthenticated: (detail: string) =>
-    new HttpProblem({ type: PROBLEM_TYPES.unauthenticated, title: 'Authentication required', status: 401, detail }, { 'WWW-Authenticate': 'Bearer' }),
+  unauthenticated: (detail: string, message: Message = SIGN_IN_AGAIN) =>
+    new HttpProblem({ type: PROBLEM_TYPES.unauthenticated, title: 'Authentication required', status: 401, detail, message }, { 'WWW-Authenticate': 'Bearer' }),
+  /** A cookie-authenticated write without the session's CSRF token: a page of another site may have sent it. */
+  csrf: () =>
+    new HttpProblem({
+      type: PROBLEM_TYPES.csrf,
+      title: 'CSRF token missing or wrong',
+      status: 403,
+      detail: 'A write made with the session cookie must carry the session\'s X-CSRF-Token header',
+      message: { zh: '页面已过期，请刷新后重试。', en: 'This page is out of date: reload it and try again.' },
+    }),
+  tooManyAttempts: (retryAfterSeconds: number, message: Message) =>
+    new HttpProblem(
+      { type: PROBLEM_TYPES.tooManyRequests, title: 'Too many attempts', status: 429, detail: `Try again in ${retryAfterSeconds} s`, message },
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
   // A refusal or a "not found" is read by people: it carries its message in their languages.
   forbidden: (detail: string, message: Message) => new HttpProblem({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status: 403, detail, message }),
   notFound: (detail: string, message: Message) => new HttpProblem({ type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404, detail, message }),

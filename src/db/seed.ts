@@ -1,6 +1,8 @@
 import { Organisation, SEED_CENTRES, SEED_DEPARTMENTS, SEED_PEOPLE } from '../domain';
 import type { Models } from './models';
 import { isDuplicateKeyError } from './errors';
+import { hashPassword, passwordKey } from '../auth/passwords';
+import { phoneKey } from '../auth/codes';
 
 export interface SeedResult {
   centres: number;
@@ -11,12 +13,26 @@ export interface SeedResult {
  * Writes the demo organisation and people. Idempotent: documents are keyed by
  * their ids and replaced, so seeding twice leaves one copy of each.
  */
-export async function seedDatabase(models: Models): Promise<SeedResult> {
+/**
+ * The demonstration password of every seeded staff member (username = their id), written
+ * only outside production: a deployment's people get theirs from an administrator or
+ * `onedoor password`.
+ */
+export const DEMO_PASSWORD = 'onedoor-demo';
+
+export interface SeedOptions {
+  /** Give seeded staff the demonstration password (never in production). */
+  demoPasswords: boolean;
+}
+
+export async function seedDatabase(models: Models, options: SeedOptions = { demoPasswords: false }): Promise<SeedResult> {
   // Two processes seeding at once race on the upserts' inserts; the loser's
   // second pass finds the documents and replaces them.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await writeSeed(models);
+      const result = await writeSeed(models);
+      await writeCredentials(models, options);
+      return result;
     } catch (error) {
       if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
     }
@@ -67,8 +83,33 @@ async function writeSeed(models: Models): Promise<SeedResult> {
   return { centres: SEED_CENTRES.length, people: SEED_PEOPLE.length };
 }
 
+/**
+ * Seeded residents sign in with their phone numbers; seeded staff, outside production,
+ * with the demonstration password. Written only where absent, so a password changed
+ * since is kept.
+ */
+async function writeCredentials(models: Models, options: SeedOptions): Promise<void> {
+  const now = new Date();
+  const keys: { key: string; personId: string; hash: string | null }[] = [];
+  const demoHash = options.demoPasswords ? await hashPassword(DEMO_PASSWORD) : null;
+  for (const person of SEED_PEOPLE) {
+    if (person.role === 'resident') {
+      if (person.phone) keys.push({ key: phoneKey(person.phone), personId: person.id, hash: null });
+    } else if (demoHash) {
+      keys.push({ key: passwordKey(person.id), personId: person.id, hash: demoHash });
+    }
+  }
+  if (keys.length === 0) return;
+  await models.Credential.bulkWrite(
+    keys.map(({ key, personId, hash }) => ({
+      updateOne: { filter: { _id: key }, update: { $setOnInsert: { personId, hash, createdAt: now, updatedAt: now } }, upsert: true },
+    })),
+    { ordered: false },
+  );
+}
+
 /** Seeds a database that has no organisation yet; leaves a populated one alone. */
-export async function seedIfEmpty(models: Models): Promise<SeedResult | null> {
+export async function seedIfEmpty(models: Models, options: SeedOptions = { demoPasswords: false }): Promise<SeedResult | null> {
   const any = await models.Centre.findOne({}, { _id: 1 }).lean();
-  return any ? null : seedDatabase(models);
+  return any ? null : seedDatabase(models, options);
 }

@@ -72,7 +72,7 @@ export interface Stack {
 /** Everything `onedoor up` runs: both servers, the worker and the API, each its own process. */
 export async function startStack(config: Config, progress: ProgressSink): Promise<Stack> {
   const servers = await startServers(config, progress);
-  await prepareDatabase(servers.mongo.uri, progress);
+  await prepareDatabase(servers.mongo.uri, progress, config.production);
   const worker = startAppProcess(config, servers, 'worker');
   const api = startAppProcess(config, servers, 'api', { PORT: String(config.port) });
   const stop = async (): Promise<void> => {
@@ -89,11 +89,11 @@ export async function startStack(config: Config, progress: ProgressSink): Promis
 }
 
 /** Indexes, and the demo organisation on a first start, before the worker and API connect. */
-async function prepareDatabase(uri: string, progress: ProgressSink): Promise<void> {
+async function prepareDatabase(uri: string, progress: ProgressSink, production: boolean): Promise<void> {
   const db = await connectDatabase(uri);
   try {
     await ensureIndexes(db.models);
-    const seeded = await seedIfEmpty(db.models);
+    const seeded = await seedIfEmpty(db.models, { demoPasswords: !production });
     if (seeded) progress(`Empty database: seeded the demo organisation (${seeded.centres} centres, ${seeded.people} people)`);
   } finally {
     await db.close();

@@ -1,7 +1,7 @@
 // Who may do what: every role, own and other centre, against every endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, tokenAs, tokenFor, type ApiEnv } from './helpers';
+import { bearer, startApiEnv, tokenForNewPerson, tokenFor, type ApiEnv } from './helpers';
 import { uniqueId } from '../helpers/temporal';
 
 let api: ApiEnv;
@@ -79,7 +79,7 @@ describe('reading a case: staff of the owning centre, admins above it, the compl
   });
 
   it('a resident with no cases sees an empty list', async () => {
-    const res = await request(api.app).get('/api/v1/cases').set(...bearer(tokenAs(uniqueId('r-'), 'resident')));
+    const res = await request(api.app).get('/api/v1/cases').set(...bearer(await tokenForNewPerson(api, uniqueId('r-'), 'resident')));
     expect(res.body).toMatchObject({ items: [], total: 0, page: 1 });
   });
 

@@ -2,7 +2,7 @@
 // Open311 answers carry the GeoReport v2 fields; docs and metrics are served.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, tokenAs, tokenFor, type ApiEnv } from './helpers';
+import { bearer, startApiEnv, tokenForNewPerson, tokenFor, type ApiEnv } from './helpers';
 import { eventually, uniqueId } from '../helpers/temporal';
 
 let api: ApiEnv;
@@ -196,7 +196,7 @@ describe('reference data and operations', () => {
 
 describe('dashboard figures', () => {
   it('counts, overdue, time to close and satisfaction for a quiet subtree', async () => {
-    const resident = tokenAs(uniqueId('r-'), 'resident');
+    const resident = await tokenForNewPerson(api, uniqueId('r-'), 'resident');
     const admin = tokenFor('p-dongshan-tongling-admin');
     const report = () =>
       request(api.app)

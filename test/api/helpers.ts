@@ -32,7 +32,7 @@ export async function startApiEnv(name: string, settings: Partial<Config> = {}):
 async function seedConcurrently(env: TestEnv): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await seedDatabase(env.db.models);
+      await seedDatabase(env.db.models, { demoPasswords: true });
       return;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000 || attempt >= 5) throw error;
@@ -47,8 +47,15 @@ export function tokenFor(personId: string): string {
   return signToken(TEST_SECRET, { sub: person.id, role: person.role, centreId: person.centreId, ...(person.departmentId ? { departmentId: person.departmentId } : {}) });
 }
 
-export function tokenAs(sub: string, role: Role, centreId?: string): string {
-  return signToken(TEST_SECRET, centreId === undefined ? { sub, role } : { sub, role, centreId });
+/**
+ * A token for a person made for the test: every request is checked against the living
+ * person record, so the person is written to the people collection first.
+ */
+export async function tokenForNewPerson(api: ApiEnv, id: string, role: Role, centreId = 'zz'): Promise<string> {
+  const centre = await api.env.db.models.Centre.findById(centreId).lean();
+  if (!centre) throw new Error(`no centre ${centreId}`);
+  await api.env.db.models.Person.collection.insertOne({ _id: id as never, name: id, role, centreId, centrePath: centre.path, specialties: [], title: null, phone: null, departmentId: null, active: true, username: null, updatedAt: null });
+  return signToken(TEST_SECRET, { sub: id, role, centreId });
 }
 
 export const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];

@@ -2,7 +2,7 @@
 // back with a reason; the sender keeps read-only sight, the receiver sees why it came.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, tokenAs, tokenFor, type ApiEnv } from './helpers';
+import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
 import { eventually } from '../helpers/temporal';
 
 let api: ApiEnv;
@@ -16,7 +16,7 @@ afterAll(async () => {
 const DONGMEN = 'zz-pinghe-xiaoxi-dongmen';
 const XIMEN = 'zz-pinghe-xiaoxi-ximen';
 const DONGMEN_ADMIN = tokenFor('p-dongmen-admin');
-const XIMEN_ADMIN = tokenAs('p-ximen-admin', 'admin', XIMEN);
+const XIMEN_ADMIN = tokenFor('p-ximen-admin');
 
 const act = (token: string, id: string, action: object) => request(api.app).post(`/api/v1/cases/${id}/actions`).set(...bearer(token)).send(action);
 const view = (token: string, id: string) => request(api.app).get(`/api/v1/cases/${id}`).set(...bearer(token));

@@ -27,7 +27,7 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await ensureIndexes(env.db.models);
-      await seedDatabase(env.db.models);
+      await seedDatabase(env.db.models, { demoPasswords: true });
       return;
     } catch (error) {
       if (attempt >= 3) throw error;

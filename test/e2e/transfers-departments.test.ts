@@ -6,7 +6,7 @@
 // the reader's language, names instead of ids, nothing wider than a phone; screenshots zh and en.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { tokenAs, tokenFor } from '../api/helpers';
+import { tokenFor } from '../api/helpers';
 import { actionButtons, apiAct, apiCase, newPage, screenshot, signInAs, startWebEnv, type WebEnv } from './helpers';
 
 let web: WebEnv;
@@ -131,7 +131,7 @@ describe('a transfer to a peer centre', () => {
 
   it('Ximen, on a phone in English, reads why it came and sends it back with a reason', async () => {
     const { page, errors, context } = await newPage(web, PHONE);
-    await signInWithToken(page, tokenAs('p-ximen-admin', 'admin', XIMEN));
+    await signInWithToken(page, tokenFor('p-ximen-admin'));
     await inEnglish(page);
     await openCase(page, id);
     expect(await page.getByTestId('move-from').innerText()).toBe('Dongmen Community');
@@ -167,7 +167,7 @@ describe('a transfer to a peer centre', () => {
     await dongmen.context.close();
 
     const ximen = await newPage(web);
-    await signInWithToken(ximen.page, tokenAs('p-ximen-admin', 'admin', XIMEN));
+    await signInWithToken(ximen.page, tokenFor('p-ximen-admin'));
     await openCase(ximen.page, id);
     expect(await ximen.page.getByTestId('move-reason').innerText()).toContain('经核实，12 号已划入西门社区');
     // The earlier moves are listed by name, with their reasons.

@@ -1,0 +1,164 @@
+import type { Request, Response } from 'express';
+import { z } from '../zod';
+import { defineRoute, type RouteSpec } from '../routes';
+import type { ApiContext } from '../context';
+import { problems, HttpProblem, PROBLEM_TYPES } from '../problem';
+import { writeAudit } from '../audit';
+import { passwordKey, passwordMatches } from '../../auth/passwords';
+import { clearAttempts, countAttempt, LIMITS, longestLockout } from '../../auth/attempts';
+import { createSession, renewSession, revokeSession, SESSION_COOKIE, type OpenSession, type SignInMethod } from '../../auth/sessions';
+import type { LivingPerson } from '../../auth/people';
+import { passwordSignInSchema, sessionViewSchema, type SessionView } from './schemas';
+
+const WRONG_PASSWORD = { zh: '用户名或密码不正确。', en: 'The username or password is wrong.' };
+const TOO_MANY_PASSWORDS = { zh: '尝试次数过多，请稍后再试。', en: 'Too many attempts: wait a while, then try again.' };
+
+/** The client's address: Express's `req.ip` (behind a proxy, only as trusted as `trust proxy` makes it). */
+export function addressOf(req: Request): string | null {
+  return req.ip ?? null;
+}
+
+function personView(person: LivingPerson): NonNullable<SessionView['person']> {
+  return { id: person.id, name: person.name, role: person.role, centreId: person.centreId, departmentId: person.departmentId ?? null };
+}
+
+/** Cookie sessions: HttpOnly, SameSite=Lax, Secure unless this is plain-HTTP development. */
+function setSessionCookie(ctx: ApiContext, req: Request, res: Response, secret: string, expiresAt: Date): void {
+  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: ctx.config.production || req.secure, path: '/', expires: expiresAt });
+}
+
+function clearSessionCookie(ctx: ApiContext, req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: ctx.config.production || req.secure, path: '/' });
+}
+
+/**
+ * A cross-site page can post a form (urlencoded) but not JSON without the browser
+ * asking first: sign-in takes JSON only, so no other site can sign a visitor in.
+ */
+function requireJson(req: Request): void {
+  if (!req.is('application/json')) {
+    throw new HttpProblem({ type: PROBLEM_TYPES.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: 'Send application/json', message: { zh: '请求格式不受支持。', en: 'This request format is not accepted.' } });
+  }
+}
+
+/** Opens a session for a person who proved who they are, as a cookie or as a bearer token. */
+export async function openSessionFor(ctx: ApiContext, req: Request, res: Response, person: LivingPerson, method: SignInMethod, client: 'browser' | 'api'): Promise<SessionView> {
+  const { secret, session } = await createSession(ctx.db.models, { personId: person.id, method, address: addressOf(req), ttlMs: ctx.config.sessionTtlMs });
+  const view: SessionView = { person: personView(person), method, expiresAt: session.expiresAt.toISOString(), csrfToken: client === 'browser' ? session.csrf : null };
+  if (client === 'browser') setSessionCookie(ctx, req, res, secret, session.expiresAt);
+  else view.token = secret;
+  return view;
+}
+
+async function auditSignIn(ctx: ApiContext, req: Request, action: string, outcome: string, status: number, person: LivingPerson | null, detail: Record<string, unknown> = {}): Promise<void> {
+  const centre = person ? await ctx.centres.get(person.centreId) : null;
+  await writeAudit(ctx, {
+    actor: person ? { personId: person.id, role: person.role, centreId: person.centreId } : null,
+    action,
+    outcome,
+    status,
+    subjectId: person?.id ?? null,
+    scope: centre?.path ?? [],
+    address: addressOf(req),
+    detail,
+  });
+}
+
+export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
+  const models = ctx.db.models;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/session',
+      summary: 'Who is signed in (person null when nobody is), and the CSRF token cookie sessions send with writes',
+      tags: ['session'],
+      auth: 'optional',
+      responses: { 200: { description: 'The session', schema: sessionViewSchema } },
+      async handler(req, res) {
+        if (!req.caller) {
+          res.json({ person: null, method: null, expiresAt: null, csrfToken: null } satisfies SessionView);
+          return;
+        }
+        const person = await ctx.people.get(req.caller.personId);
+        const session = req.session;
+        res.set('Cache-Control', 'no-store').json({
+          person: person ? personView(person) : null,
+          method: session?.method ?? null,
+          expiresAt: session?.expiresAt.toISOString() ?? null,
+          csrfToken: session && req.cookies?.[SESSION_COOKIE] ? session.csrf : null,
+        } satisfies SessionView);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/password',
+      summary: 'Sign in with a username and password: a session cookie for browsers, a bearer token for API clients',
+      tags: ['session'],
+      auth: 'none',
+      body: passwordSignInSchema,
+      responses: {
+        200: { description: 'Signed in', schema: sessionViewSchema },
+        401: { description: 'Wrong username or password (the answer never tells which, nor whether the account exists)' },
+        415: { description: 'Not JSON' },
+        429: { description: 'Too many failed attempts for the account or from the address; wait Retry-After seconds' },
+      },
+      async handler(req, res, { body }) {
+        requireJson(req);
+        const accountKey = `password-account:${passwordKey(body.username)}`;
+        const addressKey = `password-address:${addressOf(req) ?? 'unknown'}`;
+        const wait = await longestLockout(models, [[accountKey, LIMITS.passwordPerAccount], [addressKey, LIMITS.passwordPerAddress]]);
+        if (wait > 0) {
+          await auditSignIn(ctx, req, 'sign_in', 'locked_out', 429, null, { method: 'password' });
+          throw problems.tooManyAttempts(wait, TOO_MANY_PASSWORDS);
+        }
+        const credential = await models.Credential.findById(passwordKey(body.username)).lean();
+        const matches = await passwordMatches(credential?.hash ?? null, body.password);
+        const person = credential && matches ? await ctx.people.get(credential.personId) : null;
+        if (!person || !person.active) {
+          await Promise.all([countAttempt(models, accountKey, LIMITS.passwordPerAccount), countAttempt(models, addressKey, LIMITS.passwordPerAddress)]);
+          await auditSignIn(ctx, req, 'sign_in', 'refused', 401, null, { method: 'password' });
+          throw problems.unauthenticated('wrong username or password', WRONG_PASSWORD);
+        }
+        await clearAttempts(models, accountKey);
+        const view = await openSessionFor(ctx, req, res, person, 'password', body.client);
+        await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method: 'password', client: body.client });
+        res.set('Cache-Control', 'no-store').json(view);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/renew',
+      summary: 'Extend the current session (never past 30 days after sign-in)',
+      tags: ['session'],
+      auth: 'required',
+      responses: { 200: { description: 'Renewed', schema: z.object({ expiresAt: z.string() }) }, 400: { description: 'Not a session (a signed JWT cannot be renewed)' } },
+      async handler(req, res) {
+        const session = sessionOf(req);
+        const expiresAt = await renewSession(models, session, ctx.config.sessionTtlMs);
+        if (req.cookies?.[SESSION_COOKIE]) setSessionCookie(ctx, req, res, req.cookies[SESSION_COOKIE] as string, expiresAt);
+        res.json({ expiresAt: expiresAt.toISOString() });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/sign-out',
+      summary: 'End the current session: the cookie or session token stops working at once, in every API process',
+      tags: ['session'],
+      auth: 'required',
+      responses: { 204: { description: 'Signed out' }, 400: { description: 'Not a session (a signed JWT ends when it expires)' } },
+      async handler(req, res) {
+        const session = sessionOf(req);
+        await revokeSession(models, session.id);
+        clearSessionCookie(ctx, req, res);
+        const person = await ctx.people.get(session.personId);
+        await auditSignIn(ctx, req, 'sign_out', 'done', 204, person);
+        res.status(204).end();
+      },
+    }),
+  ];
+}
+
+function sessionOf(req: Request): OpenSession {
+  if (!req.session) throw problems.validation([{ name: 'authorization', reason: 'only a session (cookie or ods_ token) can be renewed or signed out; a signed token ends when it expires' }]);
+  return req.session;
+}
