@@ -33,7 +33,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
  * Variables whose values are credentials: a message about one says what is
  * wrong with it but never repeats it, so it cannot end up in a log.
  */
-const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI']);
+const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI', 'ONEDOOR_SMS_TOKEN']);
 
 /**
  * A number read as Number() reads it (as onedoor always has), kept when `valid`;
@@ -111,6 +111,15 @@ export const environmentSchema = z.object({
   ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
   ONEDOOR_SESSION_HOURS: numberSetting('a number of hours between 0.1 and 720', (n) => Number.isFinite(n) && n >= 0.1 && n <= 720).default(12),
+  ONEDOOR_SMS_URL: z
+    .string()
+    .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
+    .optional(),
+  ONEDOOR_SMS_TOKEN: z.string().optional(),
+  ONEDOOR_SMS_TEMPLATE: z
+    .string()
+    .refine((text) => text.includes('{{to}}') && text.includes('{{text}}'), 'must contain {{to}} and {{text}}')
+    .default('{"to":"{{to}}","text":"{{text}}"}'),
   ONEDOOR_WORKER_HEALTH_PORT: portNumber.optional(),
   ONEDOOR_WORKFLOW_BUNDLE: z.string().optional(),
   NODE_ENV: z.string().optional(),
@@ -168,6 +177,12 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
   requestTimeoutMs: env.ONEDOOR_REQUEST_TIMEOUT_MS,
   /** How long a sign-in lasts before it must be renewed. */
   sessionTtlMs: Math.round(env.ONEDOOR_SESSION_HOURS * 3600_000),
+  /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
+  smsUrl: env.ONEDOOR_SMS_URL,
+  /** Sent as `Authorization: Bearer <token>` to the SMS provider. */
+  smsToken: env.ONEDOOR_SMS_TOKEN,
+  /** The JSON body posted to the provider, with {{to}} and {{text}} filled in. */
+  smsTemplate: env.ONEDOOR_SMS_TEMPLATE,
   /** When set, the worker answers GET /healthz on this port while it polls. */
   workerHealthPort: env.ONEDOOR_WORKER_HEALTH_PORT,
   /** A workflow bundle made ahead of time (`onedoor bundle`), loaded instead of bundling at start. */

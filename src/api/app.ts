@@ -10,6 +10,7 @@ import { caseWorkflows } from '../temporal/cases';
 import type { Config } from '../config';
 import { resolveJwtSecret } from '../auth/tokens';
 import { PersonDirectory } from '../auth/people';
+import { smsGatewayFor } from '../delivery/sms';
 import { optionalAuth, requireAuth } from './auth';
 import { CentreDirectory, type ApiContext } from './context';
 import { createLogger } from './logger';
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
     jwtSecret: resolveJwtSecret(deps.config),
     centres: new CentreDirectory(deps.db),
     people: new PersonDirectory(deps.db.models),
+    sms: smsGatewayFor(deps.config, deps.db.models, logger),
+    oidc: null,
     caseMirror: new CaseMirror(deps.db.models, logger),
   };
   const routes = apiRoutes(ctx);

@@ -7,6 +7,8 @@ import type { CaseWorkflows } from '../temporal/cases';
 import type { Actor, Level, PathOf, Role } from '../domain';
 import type { PersonDirectory } from '../auth/people';
 import type { OpenSession } from '../auth/sessions';
+import type { SmsGateway } from '../delivery/sms';
+import type { OidcSignIn } from '../auth/oidc';
 
 export interface CentreInfo {
   id: string;
@@ -64,6 +66,10 @@ export interface ApiContext {
   centres: CentreDirectory;
   /** The people behind requests, read from the people collection (cached for seconds). */
   people: PersonDirectory;
+  /** Single sign-on, when an OpenID Connect provider is configured. */
+  oidc: OidcSignIn | null;
+  /** Where sign-in codes are sent; null in production without an SMS provider. */
+  sms: SmsGateway | null;
   /** The process's in-memory copy of case_index, for lists and the dashboard. */
   caseMirror: CaseMirror;
 }

@@ -5,8 +5,9 @@ import { hash, verify } from '@node-rs/argon2';
  * library's defaults (19 MiB, 2 passes), which the encoded hash records so later changes
  * still verify old hashes.
  */
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../domain/accounts';
+
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH };
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password);

@@ -9,8 +9,8 @@ import type { Models } from '../db/models';
  */
 export const SESSION_COOKIE = 'onedoor_session';
 export const SESSION_TOKEN_PREFIX = 'ods_';
-export const SIGN_IN_METHODS = ['password', 'code', 'oidc', 'development'] as const;
-export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+export { SIGN_IN_METHODS, type SignInMethod } from '../domain/accounts';
+import type { SignInMethod } from '../domain/accounts';
 
 /** However often it is renewed, a session ends this long after sign-in. */
 export const MAX_SESSION_AGE_MS = 30 * 24 * 3600_000;

@@ -198,6 +198,12 @@ const deadlinePolicySchema = new Schema(
   { collection: 'deadline_policies', versionKey: false, strict: 'throw', minimize: false },
 );
 
+/** Development only: text messages the outbox gateway kept instead of sending (src/delivery/sms.ts). */
+const smsMessageSchema = new Schema(
+  { to: { type: String, required: true }, text: { type: String, required: true }, sentAt: { type: Date, required: true } },
+  { collection: 'sms_outbox', versionKey: false, strict: 'throw' },
+);
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -214,6 +220,7 @@ export function registerModels(connection: Connection) {
     Session: connection.model('Session', sessionSchema),
     SignInAttempt: connection.model('SignInAttempt', attemptSchema),
     SignInCode: connection.model('SignInCode', signInCodeSchema),
+    SmsMessage: connection.model('SmsMessage', smsMessageSchema),
   };
 }
 

@@ -43,14 +43,6 @@ async function inEnglish(page: Page): Promise<void> {
   await page.reload();
 }
 
-/** Signs in on the ordinary page with a token: Ximen has no seeded staff to pick on the development page. */
-async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.goto('/signin');
-  await page.locator('textarea[name=token]').fill(token);
-  await page.locator('form button[type=submit]').click();
-  await page.waitForURL((url) => url.pathname !== '/signin');
-}
-
 /** Nothing wider than the screen, no untranslated key, no raw centre or department id. */
 async function looksRight(page: Page): Promise<void> {
   const wide = await page.evaluate(`[...document.querySelectorAll('body *')]
@@ -131,7 +123,7 @@ describe('a transfer to a peer centre', () => {
 
   it('Ximen, on a phone in English, reads why it came and sends it back with a reason', async () => {
     const { page, errors, context } = await newPage(web, PHONE);
-    await signInWithToken(page, tokenFor('p-ximen-admin'));
+    await signInAs(page, 'p-ximen-admin');
     await inEnglish(page);
     await openCase(page, id);
     expect(await page.getByTestId('move-from').innerText()).toBe('Dongmen Community');
@@ -167,7 +159,7 @@ describe('a transfer to a peer centre', () => {
     await dongmen.context.close();
 
     const ximen = await newPage(web);
-    await signInWithToken(ximen.page, tokenFor('p-ximen-admin'));
+    await signInAs(ximen.page, 'p-ximen-admin');
     await openCase(ximen.page, id);
     expect(await ximen.page.getByTestId('move-reason').innerText()).toContain('经核实，12 号已划入西门社区');
     // The earlier moves are listed by name, with their reasons.

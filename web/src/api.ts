@@ -2,6 +2,7 @@
 import type { Role } from '../../src/domain/lifecycle';
 import type { CaseView, Timeline } from '../../src/api/views';
 import type { ProblemFields } from '../../src/api/problem-body';
+import type { SessionView } from '../../src/api/session/schemas';
 
 export type { InvalidParam } from '../../src/api/problem-body';
 
@@ -29,55 +30,41 @@ export class ApiError extends Error {
   }
 }
 
+/** Who is signed in, as the UI holds it: the session itself is an HttpOnly cookie the page never sees. */
 export interface Session {
-  token: string;
   personId: string;
   role: Role;
   centreId?: string;
   /** Department staff: the department they work for. */
   departmentId?: string;
   name?: string;
-  exp?: number;
+  /** Sent back as X-CSRF-Token with every write. */
+  csrf: string;
+  expiresAt?: string;
 }
 
-
-const TOKEN_KEY = 'onedoor.session';
-let current: Session | null = loadSession();
+let current: Session | null = null;
 let onUnauthenticated: (() => void) | null = null;
 
 export function setUnauthenticatedHandler(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-/** Reads the claims from a JWT without checking it (the server does that). */
-export function sessionFromToken(token: string, name?: string): Session | null {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3 || !parts[1]) return null;
-  try {
-    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(decodeURIComponent(escape(json))) as { sub?: string; role?: Role; centreId?: string; departmentId?: string; exp?: number };
-    if (!claims.sub || !claims.role) return null;
-    const session: Session = { token: token.trim(), personId: claims.sub, role: claims.role };
-    if (claims.centreId) session.centreId = claims.centreId;
-    if (claims.departmentId) session.departmentId = claims.departmentId;
-    if (claims.exp) session.exp = claims.exp;
-    if (name) session.name = name;
-    return session;
-  } catch {
-    return null;
-  }
+/** The session as the API describes it (GET /api/v1/session, or a sign-in's answer). */
+export function sessionFromView(view: SessionView): Session | null {
+  if (!view.person || !view.csrfToken) return null;
+  const session: Session = { personId: view.person.id, role: view.person.role, name: view.person.name, csrf: view.csrfToken };
+  if (view.person.centreId) session.centreId = view.person.centreId;
+  if (view.person.departmentId) session.departmentId = view.person.departmentId;
+  if (view.expiresAt) session.expiresAt = view.expiresAt;
+  return session;
 }
 
-function loadSession(): Session | null {
-  try {
-    const raw = localStorage.getItem(TOKEN_KEY);
-    if (!raw) return null;
-    const session = JSON.parse(raw) as Session;
-    if (session.exp && session.exp * 1000 < Date.now()) return null;
-    return session;
-  } catch {
-    return null;
-  }
+/** Asks the server who the cookie belongs to: the page keeps no credentials of its own. */
+export async function loadSession(): Promise<Session | null> {
+  const view = await api<SessionView>('GET', '/api/v1/session', { auth: false });
+  current = sessionFromView(view);
+  return current;
 }
 
 export function getSession(): Session | null {
@@ -86,12 +73,6 @@ export function getSession(): Session | null {
 
 export function setSession(session: Session | null): void {
   current = session;
-  try {
-    if (session) localStorage.setItem(TOKEN_KEY, JSON.stringify(session));
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage unavailable: the session lives for this page only
-  }
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -101,10 +82,11 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: { bo
   for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.auth !== false && current) headers.Authorization = `Bearer ${current.token}`;
+  // The session cookie goes by itself; a write also carries the token only this page can read.
+  if (method !== 'GET' && current) headers['X-CSRF-Token'] = current.csrf;
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body: options.body === undefined ? undefined : JSON.stringify(options.body) });
   } catch (error) {
     throw new ApiError({ status: 0, title: 'Network error', detail: (error as Error).message }, true);
   }
@@ -130,6 +112,7 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: { bo
 
 // ---- shapes the UI reads: the API's and the domain's own types ------------------------
 
+export type { SessionView } from '../../src/api/session/schemas';
 export type { CaseList, CaseListItem, CaseView, Category, Centre, CreatedCase, Dashboard, DevPerson, PoolMember, Timeline } from '../../src/api/views';
 export type { Channel } from '../../src/domain/intake';
 export { CHANNELS } from '../../src/domain/intake';

@@ -1,6 +1,6 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, getSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session } from './api';
+import { api, ApiError, loadSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session } from './api';
 import { translate, type Key, type Lang } from './i18n';
 
 // ---- language: Chinese unless the reader chose English ---------------------------------
@@ -73,8 +73,10 @@ export interface AppState {
   setLang(lang: Lang): void;
   t(key: Key | string, vars?: Record<string, string | number>): string;
   session: Session | null;
+  /** False until the server has said who the cookie belongs to. */
+  sessionKnown: boolean;
   signIn(session: Session): void;
-  signOut(): void;
+  signOut(): Promise<void>;
   centres: Map<string, Centre>;
   categories: Category[];
   centreName(id: string | undefined | null): string;
@@ -91,7 +93,8 @@ export function useApp(): AppState {
 
 export function AppProvider(props: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(initialLang());
-  const [session, setSessionState] = useState<Session | null>(getSession());
+  const [session, setSessionState] = useState<Session | null>(null);
+  const [sessionKnown, setSessionKnown] = useState(false);
   const [centres, setCentres] = useState<Map<string, Centre>>(new Map());
   const [categories, setCategories] = useState<Category[]>([]);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -100,6 +103,19 @@ export function AppProvider(props: { children: ComponentChildren }) {
   useEffect(() => {
     saveLang(lang);
   }, [lang]);
+
+  useEffect(() => {
+    loadSession()
+      .then((known) => setSessionState(known))
+      .catch((error: unknown) => {
+        setSessionState(null);
+        // A cookie the server no longer honours (signed out elsewhere, expired, deactivated): say so.
+        if (error instanceof ApiError && error.problem.status === 401 && !location.pathname.startsWith('/signin')) {
+          navigate(`/signin?expired=1&next=${encodeURIComponent(location.pathname + location.search)}`, true);
+        }
+      })
+      .finally(() => setSessionKnown(true));
+  }, []);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
@@ -130,11 +146,14 @@ export function AppProvider(props: { children: ComponentChildren }) {
       setLang: setLangState,
       t,
       session,
+      sessionKnown,
       signIn(next) {
         setSession(next);
         setSessionState(next);
       },
-      signOut() {
+      async signOut() {
+        // The server ends the session, so the cookie is worthless even if a copy of it survives.
+        await api('POST', '/api/v1/session/sign-out').catch(() => undefined);
         setSession(null);
         setSessionState(null);
       },
@@ -149,7 +168,7 @@ export function AppProvider(props: { children: ComponentChildren }) {
         return named ? named[lang] : '';
       },
     }),
-    [lang, t, session, centres, categories],
+    [lang, t, session, sessionKnown, centres, categories],
   );
   return (
     <Ctx.Provider value={value}>

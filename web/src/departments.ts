@@ -18,7 +18,7 @@ function load(token: string): Promise<Department[]> {
 /** Departments by id, for staff; residents may not list them, and get none. */
 export function useDepartments(): Map<string, Department> {
   const { session } = useApp();
-  const token = session && session.role !== 'resident' ? session.token : '';
+  const token = session && session.role !== 'resident' ? session.csrf : '';
   const loaded = useLoad(() => (token ? load(token) : Promise.resolve([])), [token]);
   return new Map((loaded.data ?? []).map((d) => [d.id, d]));
 }

@@ -8,7 +8,7 @@ import { DashboardPage } from './pages/dashboard';
 import { InboxPage, MyCasesPage, QueuePage } from './pages/lists';
 import { PolicyPage } from './pages/policy';
 import { ReportPage } from './pages/report';
-import { DevSignInPage, homeFor, SignInPage } from './pages/signin';
+import { DevSignInPage, DevSmsPage, homeFor, SignInPage } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
 
 function Header() {
@@ -53,8 +53,7 @@ function Header() {
               class="link"
               data-testid="signout"
               onClick={() => {
-                signOut();
-                navigate('/signin');
+                void signOut().then(() => navigate('/signin'));
               }}
             >
               {t('nav.signOut')}
@@ -79,7 +78,8 @@ function Redirect(props: { to: string }) {
 }
 
 function Home() {
-  const { t, session } = useApp();
+  const { t, session, sessionKnown } = useApp();
+  if (!sessionKnown) return null;
   if (session) return <Redirect to={homeFor(session)} />;
   return (
     <div class="card hero">
@@ -103,7 +103,8 @@ function Home() {
 }
 
 function NeedsSignIn(props: { children: preact.ComponentChildren }) {
-  const { session } = useApp();
+  const { session, sessionKnown } = useApp();
+  if (!sessionKnown) return <div class="card muted" data-testid="session-loading">…</div>;
   if (!session) return <Redirect to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />;
   return <>{props.children}</>;
 }
@@ -117,6 +118,7 @@ function Page() {
   if (pathname === '/' || pathname === '') page = <Home />;
   else if (pathname === '/signin') page = <SignInPage />;
   else if (pathname === '/dev') page = <DevSignInPage />;
+  else if (pathname === '/dev/sms') page = <DevSmsPage />;
   else if (pathname === '/report') page = <ReportPage />;
   else if (pathname === '/mine') page = <NeedsSignIn><MyCasesPage /></NeedsSignIn>;
   else if (pathname === '/queue') page = <NeedsSignIn><QueuePage /></NeedsSignIn>;

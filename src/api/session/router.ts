@@ -8,9 +8,28 @@ import { passwordKey, passwordMatches } from '../../auth/passwords';
 import { clearAttempts, countAttempt, LIMITS, longestLockout } from '../../auth/attempts';
 import { createSession, renewSession, revokeSession, SESSION_COOKIE, type OpenSession, type SignInMethod } from '../../auth/sessions';
 import type { LivingPerson } from '../../auth/people';
-import { passwordSignInSchema, sessionViewSchema, type SessionView } from './schemas';
+import { codeRequestSchema, codeSignInSchema, passwordSignInSchema, sessionViewSchema, type SessionView } from './schemas';
+import { checkCode, CODE_TTL_MS, issueCode, normalisePhone, type CodeCheck } from '../../auth/codes';
+import { residentForPhone } from './residents';
+import { maskPhone } from '../../domain';
+import type { Message } from '../problem';
 
 const WRONG_PASSWORD = { zh: '用户名或密码不正确。', en: 'The username or password is wrong.' };
+const TOO_MANY_CODES = { zh: '验证码请求过于频繁，请稍后再试。', en: 'Too many codes asked for: wait a while, then try again.' };
+const CODE_REFUSED: Record<Exclude<CodeCheck, 'ok'>, Message> = {
+  wrong: { zh: '验证码不正确，请核对短信后重新输入。', en: 'The code is wrong: check the text message and enter it again.' },
+  expired: { zh: '验证码已过期，请重新获取。', en: 'The code has expired: ask for a new one.' },
+  none: { zh: '没有有效的验证码（可能已使用），请重新获取。', en: 'There is no valid code for this number (it may have been used): ask for a new one.' },
+  exhausted: { zh: '错误次数过多，此验证码已失效，请重新获取。', en: 'Too many wrong tries: this code no longer works; ask for a new one.' },
+};
+const BAD_PHONE = 'a phone number: 6 to 15 digits, optionally with +86';
+
+/** The text of a sign-in code message. */
+function codeText(code: string, lang: 'zh' | 'en'): string {
+  const minutes = Math.round(CODE_TTL_MS / 60_000);
+  return lang === 'zh' ? `【一门通】您的登录验证码是 ${code}，${minutes} 分钟内有效。请勿告诉他人。` : `onedoor: your sign-in code is ${code}. It works for ${minutes} minutes. Do not share it.`;
+}
+
 const TOO_MANY_PASSWORDS = { zh: '尝试次数过多，请稍后再试。', en: 'Too many attempts: wait a while, then try again.' };
 
 /** The client's address: Express's `req.ip` (behind a proxy, only as trusted as `trust proxy` makes it). */
@@ -75,8 +94,9 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       auth: 'optional',
       responses: { 200: { description: 'The session', schema: sessionViewSchema } },
       async handler(req, res) {
+        const ways = { password: true, code: ctx.sms !== null, sso: ctx.oidc !== null, development: !ctx.config.production };
         if (!req.caller) {
-          res.json({ person: null, method: null, expiresAt: null, csrfToken: null } satisfies SessionView);
+          res.set('Cache-Control', 'no-store').json({ person: null, method: null, expiresAt: null, csrfToken: null, ways } satisfies SessionView);
           return;
         }
         const person = await ctx.people.get(req.caller.personId);
@@ -86,6 +106,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
           method: session?.method ?? null,
           expiresAt: session?.expiresAt.toISOString() ?? null,
           csrfToken: session && req.cookies?.[SESSION_COOKIE] ? session.csrf : null,
+          ways,
         } satisfies SessionView);
       },
     }),
@@ -122,6 +143,73 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
         await clearAttempts(models, accountKey);
         const view = await openSessionFor(ctx, req, res, person, 'password', body.client);
         await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method: 'password', client: body.client });
+        res.set('Cache-Control', 'no-store').json(view);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/code/request',
+      summary: 'Residents: send a six-digit sign-in code to a phone number by SMS (5 minutes, 5 tries; at most 5 an hour per number)',
+      tags: ['session'],
+      auth: 'none',
+      body: codeRequestSchema,
+      responses: {
+        202: { description: 'Sent', schema: z.object({ sentTo: z.string(), expiresAt: z.string() }) },
+        429: { description: 'Too many codes for the number or from the address; wait Retry-After seconds' },
+        503: { description: 'No SMS provider is configured' },
+      },
+      async handler(req, res, { body }) {
+        requireJson(req);
+        const phone = normalisePhone(body.phone);
+        if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
+        if (!ctx.sms) throw problems.unavailable('no SMS provider is configured (ONEDOOR_SMS_URL)', 3600);
+        const numberKey = `codes-number:${phone}`;
+        const addressKey = `codes-address:${addressOf(req) ?? 'unknown'}`;
+        const wait = await longestLockout(models, [[numberKey, LIMITS.codesPerNumber], [addressKey, LIMITS.codesPerAddress]]);
+        if (wait > 0) {
+          await auditSignIn(ctx, req, 'sign_in_code_request', 'refused', 429, null, { phone: maskPhone(phone) });
+          throw problems.tooManyAttempts(wait, TOO_MANY_CODES);
+        }
+        await Promise.all([countAttempt(models, numberKey, LIMITS.codesPerNumber), countAttempt(models, addressKey, LIMITS.codesPerAddress)]);
+        const { code, expiresAt } = await issueCode(models, ctx.jwtSecret, phone);
+        try {
+          await ctx.sms.send(phone, codeText(code, body.lang));
+        } catch (error) {
+          ctx.logger.error({ err: error, phone: maskPhone(phone) }, 'sign-in code not sent');
+          await auditSignIn(ctx, req, 'sign_in_code_request', 'failed', 503, null, { phone: maskPhone(phone) });
+          throw problems.unavailable('the SMS provider did not take the message; try again shortly', 30);
+        }
+        await auditSignIn(ctx, req, 'sign_in_code_request', 'done', 202, null, { phone: maskPhone(phone) });
+        res.status(202).json({ sentTo: maskPhone(phone), expiresAt: expiresAt.toISOString() });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/code',
+      summary: 'Residents: sign in with the phone number and the code sent to it; a first sign-in registers the resident',
+      tags: ['session'],
+      auth: 'none',
+      body: codeSignInSchema,
+      responses: {
+        200: { description: 'Signed in', schema: sessionViewSchema },
+        401: { description: 'Wrong, expired, used or exhausted code (the message says which and what to do)' },
+      },
+      async handler(req, res, { body }) {
+        requireJson(req);
+        const phone = normalisePhone(body.phone);
+        if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
+        const check = await checkCode(models, ctx.jwtSecret, phone, body.code);
+        if (check !== 'ok') {
+          await auditSignIn(ctx, req, 'sign_in', 'refused', 401, null, { method: 'code', phone: maskPhone(phone), reason: check });
+          throw problems.unauthenticated(`code ${check}`, CODE_REFUSED[check]);
+        }
+        const person = await residentForPhone(ctx, phone);
+        if (!person.active) {
+          await auditSignIn(ctx, req, 'sign_in', 'refused', 401, person, { method: 'code', reason: 'inactive' });
+          throw problems.unauthenticated('account deactivated', { zh: '此账号已停用，请联系所在中心。', en: 'This account is not active: contact your centre.' });
+        }
+        const view = await openSessionFor(ctx, req, res, person, 'code', body.client);
+        await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method: 'code', client: body.client });
         res.set('Cache-Control', 'no-store').json(view);
       },
     }),

@@ -1,7 +1,6 @@
 import { z } from '../zod';
 import { ROLES } from '../../domain';
-import { MAX_PASSWORD_LENGTH } from '../../auth/passwords';
-import { SIGN_IN_METHODS } from '../../auth/sessions';
+import { MAX_PASSWORD_LENGTH, SIGN_IN_METHODS } from '../../domain/accounts';
 
 export const signedInPersonSchema = z
   .object({
@@ -22,6 +21,8 @@ export const sessionViewSchema = z
     csrfToken: z.string().nullable(),
     /** For `client: "api"` sign-ins only, once: the bearer token. */
     token: z.string().optional(),
+    /** The ways in this deployment offers (the sign-in page shows only these). */
+    ways: z.object({ password: z.boolean(), code: z.boolean(), sso: z.boolean(), development: z.boolean() }).optional(),
   })
   .openapi('SessionView');
 export type SessionView = z.output<typeof sessionViewSchema>;
@@ -32,5 +33,19 @@ export const clientSchema = z.enum(['browser', 'api']).default('browser');
 export const passwordSignInSchema = z.strictObject({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  client: clientSchema,
+});
+
+const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'a phone number');
+
+export const codeRequestSchema = z.strictObject({
+  phone,
+  /** The language of the text message. */
+  lang: z.enum(['zh', 'en']).default('zh'),
+});
+
+export const codeSignInSchema = z.strictObject({
+  phone,
+  code: z.string().trim().regex(/^[0-9]{6}$/, 'six digits'),
   client: clientSchema,
 });

@@ -53,7 +53,7 @@ function History(props: { caseView: CaseView }) {
 
 export function CasePage(props: { id: string }) {
   const { t, lang, session, centreName, name, categories } = useApp();
-  const loaded = useLoad(() => api<CaseView>('GET', `/api/v1/cases/${props.id}`), [props.id, session?.token]);
+  const loaded = useLoad(() => api<CaseView>('GET', `/api/v1/cases/${props.id}`), [props.id, session?.personId]);
   const [open, setOpen] = useState<ActionType | null>(null);
   const [done, setDone] = useState<ActionType | null>(null);
 

@@ -48,7 +48,7 @@ function Stat(props: { label: string; value: string; testid?: string; tone?: str
 export function DashboardPage() {
   const { t, session, centres, centreName, name } = useApp();
   const [centreId, setCentreId] = useState(session?.centreId ?? '');
-  const dash = useLoad(() => api<Dashboard>('GET', '/api/v1/dashboard', { query: { centreId: centreId || undefined } }), [centreId, session?.token]);
+  const dash = useLoad(() => api<Dashboard>('GET', '/api/v1/dashboard', { query: { centreId: centreId || undefined } }), [centreId, session?.personId]);
   const mine = session?.centreId;
   const subtree = session?.role === 'admin' && mine ? [...centres.values()].filter((c) => c.path.includes(mine)).sort((a, b) => a.path.length - b.path.length || a.id.localeCompare(b.id)) : [];
   const d = dash.data;

@@ -56,7 +56,7 @@ export function MyCasesPage() {
   const { t, session } = useApp();
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
-  const list = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { q: query || undefined, pageSize: 50 } }), [query, session?.token]);
+  const list = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { q: query || undefined, pageSize: 50 } }), [query, session?.personId]);
   return (
     <div class="card">
       <h1>{t('mine.title')}</h1>
@@ -92,7 +92,7 @@ export function QueuePage() {
       api<CaseList>('GET', '/api/v1/cases', {
         query: { stage: stage || undefined, risk: risk || undefined, overdue: overdue ? 'true' : undefined, status: status || undefined, page, pageSize },
       }),
-    [stage, risk, overdue, status, page, session?.token],
+    [stage, risk, overdue, status, page, session?.personId],
   );
   const set = (fn: (v: string) => void) => (e: Event) => {
     fn((e.currentTarget as HTMLSelectElement).value);
@@ -184,8 +184,8 @@ export function QueuePage() {
 
 export function InboxPage() {
   const { t, session } = useApp();
-  const waiting = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { stage: 'expert_consultation', pageSize: 100 } }), [session?.token]);
-  const all = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { pageSize: 100 } }), [session?.token]);
+  const waiting = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { stage: 'expert_consultation', pageSize: 100 } }), [session?.personId]);
+  const all = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { pageSize: 100 } }), [session?.personId]);
   const mine = (waiting.data?.items ?? []).filter((c) => c.expert?.id === session?.personId);
   const answered = (all.data?.items ?? []).filter((c) => c.stage !== 'expert_consultation' || c.expert?.id !== session?.personId);
   return (

@@ -386,7 +386,7 @@ export function PolicyPage() {
   const loaded = useLoad(async () => {
     const [current, versions] = await Promise.all([api<PolicyVersionView>('GET', '/api/v1/deadline-policy'), api<{ items: PolicyVersionView[] }>('GET', '/api/v1/deadline-policy/versions')]);
     return { current, versions: versions.items };
-  }, [session?.token]);
+  }, [session?.personId]);
   if (loaded.error instanceof ApiError && loaded.error.problem.status === 403) return <div class="card banner warn">{t('policy.forbidden')}</div>;
   if (loaded.error && !loaded.data) return <ErrorBanner error={loaded.error} onRetry={loaded.reload} />;
   const d = loaded.data;

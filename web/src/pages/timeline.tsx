@@ -220,7 +220,7 @@ export function TimelinePage(props: { id: string }) {
   const app = useApp();
   const { t, lang, session, centreName } = app;
   const departmentName = useDepartmentName();
-  const tl = useLoad(() => api<Timeline>('GET', `/api/v1/cases/${props.id}/timeline`), [props.id, session?.token]);
+  const tl = useLoad(() => api<Timeline>('GET', `/api/v1/cases/${props.id}/timeline`), [props.id, session?.personId]);
   if (tl.error) return <ErrorBanner error={tl.error} onRetry={tl.reload} />;
   const d = tl.data;
   if (!d) return <p class="muted">{t('common.loading')}</p>;
