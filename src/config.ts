@@ -111,6 +111,8 @@ export const environmentSchema = z.object({
   ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
   ONEDOOR_SESSION_HOURS: numberSetting('a number of hours between 0.1 and 720', (n) => Number.isFinite(n) && n >= 0.1 && n <= 720).default(12),
+  ONEDOOR_SIGN_IN_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(30),
+  ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
   ONEDOOR_SMS_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
@@ -177,6 +179,10 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
   requestTimeoutMs: env.ONEDOOR_REQUEST_TIMEOUT_MS,
   /** How long a sign-in lasts before it must be renewed. */
   sessionTtlMs: Math.round(env.ONEDOOR_SESSION_HOURS * 3600_000),
+  /** Sign-in and code requests a minute from one address (failures are also counted per account). */
+  signInRatePerMinute: env.ONEDOOR_SIGN_IN_RATE_PER_MINUTE,
+  /** New cases (API and Open311) a minute from one address. */
+  intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
   smsUrl: env.ONEDOOR_SMS_URL,
   /** Sent as `Authorization: Bearer <token>` to the SMS provider. */

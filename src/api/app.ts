@@ -30,6 +30,7 @@ import { open311Routes } from './open311/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { serveWeb } from './web';
+import { perMinuteLimit, securityHeaders } from './hardening';
 
 export interface AppDeps {
   config: Config;
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   app.locals.caseMirror = ctx.caseMirror;
   app.use(metrics.middleware);
   app.use(requestLog(logger));
+  app.use(securityHeaders(DOCS_HTML));
   app.use(requestDeadline(deps.config.requestTimeoutMs));
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
@@ -103,6 +105,11 @@ export function createApp(deps: AppDeps): OnedoorApp {
   });
 
   const auth: Record<AuthMode, RequestHandler[]> = { required: [requireAuth(ctx)], optional: [optionalAuth(ctx)], none: [] };
+  // Writes that anyone may attempt, each limited per address (sign-in also counts failures per account: src/auth/attempts.ts).
+  const signInLimit = perMinuteLimit(deps.config.signInRatePerMinute, { zh: '登录请求', en: 'sign-in requests' });
+  const writeLimit = perMinuteLimit(deps.config.intakeRatePerMinute, { zh: '提交', en: 'submissions' });
+  app.post(['/api/v1/session/password', '/api/v1/session/code', '/api/v1/session/code/request'], signInLimit);
+  app.post(['/api/v1/cases', '/open311/v2/requests.json'], writeLimit);
   const router = Router();
   for (const route of routes) mountRoute(router, route, auth);
   app.use(router);

@@ -44,7 +44,7 @@ export async function startWebEnv(name: string, options: { timeScale?: number } 
   await ensureWebBuilt();
   const env = await startTestEnv(name);
   await seedWithRetry(env);
-  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent' };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0 };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -75,6 +75,10 @@ export async function newPage(web: WebEnv, viewport = { width: 1280, height: 900
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // The Content-Security-Policy must let the UI do all it does: a refusal fails the test.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   page.setDefaultTimeout(15_000);
   return { context, page, errors };
 }
