@@ -3,7 +3,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, type CaseDocument, type CategoryCode } from '../../domain';
+import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, publicReport, type CaseDocument, type CategoryCode } from '../../domain';
 import { createCase } from '../cases/intake';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { IntakeBody } from '../cases/schemas';
@@ -11,7 +11,8 @@ import type { IntakeBody } from '../cases/schemas';
 /**
  * Open311 GeoReport v2 (JSON only): other systems file and track requests with
  * the standard fields. service_request_id is the case number a resident quotes.
- * Public reads carry no personal data: no names, no phones, no free text.
+ * Public reads carry no personal data: no names, no phones, and of a dispute no
+ * place and no free text (`requestView`).
  */
 export const GEOREPORT_SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'] as const;
 export const GEOREPORT_REQUEST_FIELDS = [
@@ -56,17 +57,17 @@ const requestSchema = z
     status_notes: z.string().nullable(),
     service_name: z.string(),
     service_code: z.string(),
-    description: z.string().nullable(),
-    agency_responsible: z.string().nullable(),
+    description: z.string().nullable().openapi({ description: "A hazard's description as reported, phone numbers masked; null for a dispute" }),
+    agency_responsible: z.string().nullable().openapi({ description: 'The centre handling the case' }),
     service_notice: z.string().nullable(),
     requested_datetime: z.string(),
     updated_datetime: z.string().nullable(),
     expected_datetime: z.string().nullable(),
-    address: z.string().nullable(),
-    address_id: z.string().nullable(),
+    address: z.string().nullable().openapi({ description: "A hazard's address; null for a dispute" }),
+    address_id: z.string().nullable().openapi({ description: 'The village or community centre the case was reported to' }),
     zipcode: z.string().nullable(),
-    lat: z.number().nullable(),
-    long: z.number().nullable(),
+    lat: z.number().nullable().openapi({ description: "A hazard's latitude; null for a dispute" }),
+    long: z.number().nullable().openapi({ description: "A hazard's longitude; null for a dispute" }),
     media_url: z.string().nullable(),
   })
   .openapi('Open311Request');
@@ -108,26 +109,35 @@ const createSchema = z
 
 const paramsSchema = z.strictObject({ service_request_id: z.string().regex(CASE_NUMBER, 'a case number such as ZZ-20261125-000042') });
 
+/**
+ * One request as anyone may read it (docs/domain.md, "What is public"): the same for
+ * every caller, signed in or not. A dispute shows its category, status, dates, the
+ * village or community it was reported to (`address_id`) and the centre handling it;
+ * a hazard also its address, coordinates and description (`publicReport`). Never a
+ * name, a phone, a party, a note or a picture.
+ */
 function requestView(doc: CaseDocument, agency: string | null) {
   const category = CATEGORIES[doc.category as CategoryCode];
+  const kind = category?.kind ?? doc.kind;
+  const report = publicReport(kind, { description: doc.description, location: { address: doc.location?.address ?? '', lat: doc.location?.lat ?? null, lng: doc.location?.lng ?? null } });
   return {
     service_request_id: doc.caseNumber,
     status: doc.status === 'closed' ? ('closed' as const) : ('open' as const),
+    // Enumerations only: the stage it is in, or how it ended.
     status_notes: doc.status === 'closed' ? (doc.outcome ? `closed: ${doc.outcome}` : 'closed') : `stage: ${doc.stage}`,
     service_name: category?.name.en ?? doc.category,
     service_code: doc.category,
-    // The complainant's own words stay inside onedoor; the public sees the category.
-    description: category?.name.en ?? null,
+    description: report.description,
     agency_responsible: agency,
     service_notice: null,
     requested_datetime: new Date(doc.receivedAt).toISOString(),
     updated_datetime: doc.updatedAt ? new Date(doc.updatedAt).toISOString() : null,
     expected_datetime: doc.deadline ? new Date(doc.deadline).toISOString() : null,
-    address: doc.location?.address ?? null,
+    address: report.address,
     address_id: doc.location?.centreId ?? null,
     zipcode: null,
-    lat: doc.location?.lat ?? null,
-    long: doc.location?.lng ?? null,
+    lat: report.lat,
+    long: report.lng,
     media_url: null,
   };
 }
