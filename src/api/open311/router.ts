@@ -1,8 +1,11 @@
+import type { Request } from 'express';
 import { z } from '../zod';
 import { defineRoute, type RouteSpec } from '../routes';
-import { callerOf } from '../auth';
-import type { ApiContext } from '../context';
-import { problems } from '../problem';
+import type { ApiContext, Caller } from '../context';
+import { HttpProblem, PROBLEM_TYPES, problems, type Message } from '../problem';
+import { writeAudit } from '../audit';
+import { checkOpen311Key, type Open311Key } from '../../db/open311-keys';
+import { open311KeyRoutes } from './keys';
 import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, publicReport, type CaseDocument, type CategoryCode } from '../../domain';
 import { createCase } from '../cases/intake';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
@@ -103,7 +106,7 @@ const createSchema = z
     account_id: z.string().max(200).optional(),
     media_url: z.string().max(2000).optional(),
     jurisdiction_id: z.string().max(100).optional(),
-    api_key: z.string().max(200).optional(),
+    api_key: z.string().max(200).optional().openapi({ description: 'The key issued to your client system (onedoor open311-key, or POST /api/v1/open311/keys); required unless a bearer token is sent' }),
   })
   .openapi('Open311CreateRequest');
 
@@ -144,10 +147,64 @@ function requestView(doc: CaseDocument, agency: string | null) {
 
 const DAY_MS = 86_400_000;
 
+/** A problem about the api_key, with the words a client's operator reads. */
+function keyProblem(status: 401 | 403, detail: string, message: Message): HttpProblem {
+  return status === 401
+    ? new HttpProblem({ type: PROBLEM_TYPES.unauthenticated, title: 'Authentication required', status, detail, message }, { 'WWW-Authenticate': 'Bearer' })
+    : new HttpProblem({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status, detail, message });
+}
+
+/**
+ * A client system files as itself: a person id no token can carry (a token's subject
+ * has no ":"), in the role of a member of the public reporting, with no centre. The
+ * case's complainant and reporter are this id; the reporter's own name and phone
+ * are the intake's.
+ */
+function clientCaller(client: Open311Key): Caller {
+  return { kind: 'person', personId: `open311:${client.id}`, role: 'resident' };
+}
+
 export function open311Routes(ctx: ApiContext): RouteSpec[] {
   async function agencies(docs: CaseDocument[]): Promise<Map<string, string>> {
     const all = await ctx.centres.all();
     return new Map(docs.map((d) => [d.centreId, all.get(d.centreId)?.name.zh ?? d.centreId]));
+  }
+
+  /** The client system of each write request that presented a valid api_key. */
+  const clients = new WeakMap<Request, Open311Key>();
+
+  /** Every refused write is audited: who tried (a person, a key, or nobody), from where, and why. */
+  async function refuse(req: Request, status: number, detail: Record<string, unknown>): Promise<void> {
+    const caller = req.caller;
+    const city = [...(await ctx.centres.all()).values()].find((centre) => centre.parentId === null)?.id;
+    await writeAudit(ctx, {
+      actor: caller ? { personId: caller.personId, role: caller.role, centreId: caller.centreId } : null,
+      action: 'open311.create_request',
+      outcome: 'refused',
+      status,
+      detail,
+      scope: city ? [city] : [],
+      address: req.ip ?? null,
+    });
+  }
+
+  /** The client system behind the request's api_key: none sent (or empty), or a refusal for a key never issued or revoked. */
+  async function clientOf(req: Request, presented: string | undefined): Promise<Open311Key | null> {
+    if (presented === undefined || presented.trim() === '') return null;
+    const check = await checkOpen311Key(ctx.db.models, presented.trim());
+    if (check.ok) return check.key;
+    if (check.reason === 'revoked') {
+      await refuse(req, 403, { reason: 'api_key revoked', keyId: check.key.id, client: check.key.name });
+      throw keyProblem(403, `This api_key was revoked on ${check.key.revokedAt?.toISOString() ?? 'an earlier day'}`, {
+        zh: '此接入密钥（api_key）已被停用，请向市级中心申请新的密钥。',
+        en: 'This api_key has been revoked; ask the city centre for a new one.',
+      });
+    }
+    await refuse(req, 401, { reason: 'api_key unknown' });
+    throw keyProblem(401, 'This api_key was not issued by onedoor', {
+      zh: '接入密钥（api_key）无效，请检查后重试，或向市级中心申请密钥。',
+      en: 'This api_key is not valid; check it, or ask the city centre for one.',
+    });
   }
 
   return [
@@ -226,13 +283,35 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
     defineRoute({
       method: 'post',
       path: `${BASE}/requests.json`,
-      summary: 'GeoReport v2: file a service request (JSON or form-encoded); opens a case',
+      summary: 'GeoReport v2: file a service request (JSON or form-encoded) with the client system\'s api_key, or a bearer token; opens a case',
       tags: ['open311'],
-      auth: 'required',
+      auth: 'optional',
       body: createSchema,
-      responses: { 201: { description: 'Created', schema: z.array(z.object({ service_request_id: z.string(), service_notice: z.string().nullable(), account_id: z.string().nullable() })) } },
+      responses: {
+        201: { description: 'Created', schema: z.array(z.object({ service_request_id: z.string(), service_notice: z.string().nullable(), account_id: z.string().nullable() })) },
+        401: { description: 'Neither an api_key nor a bearer token, an api_key that was never issued, or a bad bearer token' },
+        403: { description: 'The api_key has been revoked' },
+      },
+      before: [
+        async (req, _res, next) => {
+          // Before the body is parsed: a caller who may not write learns nothing of the rules.
+          const presented = (req.body as Record<string, unknown> | undefined)?.api_key;
+          const client = await clientOf(req, typeof presented === 'string' ? presented : undefined);
+          if (!client && !req.caller) {
+            await refuse(req, 401, { reason: 'no api_key and no bearer token' });
+            throw keyProblem(401, 'An api_key (the key issued to your system) or a bearer token is required', {
+              zh: '请提供接入密钥（api_key）或登录令牌。',
+              en: 'Send the api_key issued to your system, or a bearer token.',
+            });
+          }
+          if (client) clients.set(req, client);
+          next();
+        },
+      ],
       async handler(req, res, { body }) {
-        const caller = callerOf(req);
+        const client = clients.get(req) ?? null;
+        const caller = req.caller ?? (client ? clientCaller(client) : null);
+        if (!caller) throw problems.unauthenticated('A bearer token or an api_key is required');
         const name = [body.first_name, body.last_name].filter((part) => part && part.length > 0).join(' ') || '(Open311)';
         const description = body.description;
         const intake: IntakeBody = {
@@ -248,9 +327,10 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
           },
           complainant: { name, phone: body.phone ?? '' },
         };
-        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'));
+        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'), client ? { name: client.name, keyId: client.id } : undefined);
         res.status(201).json([{ service_request_id: String(result.body.caseNumber), service_notice: `Case ${String(result.body.id)} opened`, account_id: body.account_id ?? null }]);
       },
     }),
+    ...open311KeyRoutes(ctx),
   ];
 }
