@@ -13,6 +13,8 @@ import { startApi } from './api/server';
 import { formatPayloadKey, newPayloadKey, resolvePayloadKeys } from './temporal/payload-codec';
 import { connectDatabase, ensureIndexes } from './db/connection';
 import { seedDatabase } from './db/seed';
+import { createOpen311Key, type Open311Key } from './db/open311-keys';
+import { open311KeyNameSchema } from './api/open311/schemas';
 import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
 import { ROLES, SEED_PEOPLE, type Role } from './domain';
 
@@ -280,6 +282,36 @@ as the databases.`,
     },
   },
 
+  'open311-key': {
+    summary: 'issue a key to an Open311 client system (prints the key once) and store its hash',
+    usage: `onedoor open311-key --name <system>
+
+Issues a key for a system that files requests through Open311 (a
+FixMyStreet-style client sends it as "api_key" with every POST to
+/open311/v2/requests.json). The key is printed once, on stdout, and nothing
+else is; the database named by MONGODB_URI (or the embedded one under
+ONEDOOR_DATA_DIR) keeps only its SHA-256. Its id (fingerprint) goes to stderr:
+the city's administrators revoke it with POST /api/v1/open311/keys/<id>/revoke.`,
+    async run(args, config) {
+      let values: { name?: string };
+      try {
+        ({ values } = parseArgs({ args, options: { name: { type: 'string' } }, strict: true, allowPositionals: false }));
+      } catch (error) {
+        console.error(`onedoor open311-key: ${(error as Error).message}`);
+        return 2;
+      }
+      const name = open311KeyNameSchema.safeParse(values.name ?? '');
+      if (!name.success) {
+        console.error(`onedoor open311-key: --name (the client system's name): ${name.error.issues[0]?.message ?? 'not valid'}`);
+        return 2;
+      }
+      const issued = await issueOpen311Key(config, name.data);
+      process.stdout.write(`${issued.key}\n`);
+      progress(`Open311 key ${issued.record.id} issued to "${issued.record.name}"; it is shown only now.`);
+      return 0;
+    },
+  },
+
   token: {
     summary: 'print a bearer token for the API (one line on stdout)',
     usage: `onedoor token --role <role> [--centre <id>] [--department <id>] [--person <id>] [--ttl 12h]
@@ -349,6 +381,22 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
     },
   },
 };
+
+/** A new Open311 client key, stored in the configured (or embedded) database. */
+export async function issueOpen311Key(config: Config, name: string): Promise<{ key: string; record: Open311Key }> {
+  const mongo = await startMongo(config, progress);
+  try {
+    const db = await connectDatabase(mongo.uri);
+    try {
+      await ensureIndexes(db.models);
+      return await createOpen311Key(db.models, name, 'cli');
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await mongo.stop();
+  }
+}
 
 /** Best effort: the person's role and centre, or null when the database does not answer quickly. */
 async function lookUpPerson(uri: string, personId: string): Promise<{ role: string; centreId: string; departmentId?: string } | null> {

@@ -35,6 +35,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** Extra request headers to document (e.g. Idempotency-Key). */
   headers?: AnyObjectSchema;
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+  /** Checks that run after authentication and before the input is parsed (Open311's api_key: a 401 comes before a 400). */
+  before?: RequestHandler[];
   handler(req: Request, res: Response, input: RouteInput<P, Q, B>): Promise<void> | void;
 }
 
@@ -102,5 +104,5 @@ export function mountRoute(router: Router, route: RouteSpec, auth: Record<AuthMo
     };
     await route.handler(req, res, input);
   };
-  router[route.method](expressPath(route.path), ...auth[route.auth], handler);
+  router[route.method](expressPath(route.path), ...auth[route.auth], ...(route.before ?? []), handler);
 }

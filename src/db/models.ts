@@ -204,6 +204,25 @@ const smsMessageSchema = new Schema(
   { collection: 'sms_outbox', versionKey: false, strict: 'throw' },
 );
 
+/**
+ * The keys of the client systems that file requests through Open311 (its `api_key`),
+ * each under the SHA-256 of the key, hex: a request's key is found by one `_id` read,
+ * and the key itself is kept nowhere. A revoked key stays, with when and by whom.
+ */
+const open311KeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** The client system the key was issued to. */
+    name: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    /** Person id of the administrator, or `cli` for `onedoor open311-key`. */
+    createdBy: { type: String, required: true },
+    revokedAt: { type: Date, default: null },
+    revokedBy: { type: String, default: null },
+  },
+  { collection: 'open311_keys', versionKey: false, strict: 'throw' },
+);
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -221,6 +240,7 @@ export function registerModels(connection: Connection) {
     SignInAttempt: connection.model('SignInAttempt', attemptSchema),
     SignInCode: connection.model('SignInCode', signInCodeSchema),
     SmsMessage: connection.model('SmsMessage', smsMessageSchema),
+    Open311Key: connection.model('Open311Key', open311KeySchema),
   };
 }
 

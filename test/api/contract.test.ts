@@ -140,7 +140,9 @@ describe('Open311 GeoReport v2', () => {
     expect(item.updated_datetime).toMatch(ISO);
     expect(item.expected_datetime).toMatch(ISO);
     expect(item.agency_responsible).toBe('六安村');
-    expect(JSON.stringify(item)).not.toMatch(/13600004444|沈|leaning/);
+    // A hazard shows its place and description; no name or phone, of the reporter or anyone.
+    expect(item.description).toBe('Street light pole leaning over the road');
+    expect(JSON.stringify(item)).not.toMatch(/13600004444|沈|桂英/);
     const channel = await api.env.db.models.Case.findOne({ caseNumber: number }, { channel: 1 }).lean();
     expect(channel?.channel).toBe('open311');
   });

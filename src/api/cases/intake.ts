@@ -95,7 +95,15 @@ async function resolveComplainant(ctx: ApiContext, caller: Caller, body: IntakeB
   return named;
 }
 
-export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined): Promise<IntakeResult> {
+/** The client system an Open311 request came through, named on the intake's audit record. */
+export interface IntakeClient {
+  /** The system's name, as its key was issued. */
+  name: string;
+  /** The key's fingerprint. */
+  keyId: string;
+}
+
+export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined, client?: IntakeClient): Promise<IntakeResult> {
   const centre = await ctx.centres.get(body.location.centreId);
   if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
   if (centre.level !== 'village') {
@@ -136,7 +144,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       action: 'intake',
       outcome: 'ok',
       status: 201,
-      detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
+      detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined, ...(client ? { client: client.name, clientKeyId: client.keyId } : {}) },
     },
   };
 
