@@ -16,7 +16,9 @@ import { seedDatabase } from './db/seed';
 import { createOpen311Key, type Open311Key } from './db/open311-keys';
 import { open311KeyNameSchema } from './api/open311/schemas';
 import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
-import { ROLES, SEED_PEOPLE, type Role } from './domain';
+import { setPassword } from './auth/accounts';
+import { passwordProblem } from './auth/passwords';
+import { SEED_PEOPLE, type Role } from './domain';
 
 /**
  * The `onedoor` command. Each subcommand is a function returning an exit
@@ -313,57 +315,36 @@ the city's administrators revoke it with POST /api/v1/open311/keys/<id>/revoke.`
   },
 
   token: {
-    summary: 'print a bearer token for the API (one line on stdout)',
-    usage: `onedoor token --role <role> [--centre <id>] [--department <id>] [--person <id>] [--ttl 12h]
+    summary: 'print a bearer token for a person of the people collection (one line on stdout)',
+    usage: `onedoor token --person <id> [--ttl 12h]
 
-Prints a signed HS256 token and nothing else on stdout. Roles: ${ROLES.join(', ')}.
-Staff roles need --centre; department staff also --department. With --person
-and a reachable database (MONGODB_URI) or a person of the demo organisation, a
-missing --role, --centre or --department is taken from that person.
-The secret is ONEDOOR_JWT_SECRET or, in development, the one kept in
-ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
+Prints a signed HS256 token for the person and nothing else on stdout. Every
+request is checked against the people collection, so the token acts with the
+person's role and centre as they are at that moment, and stops working when the
+person is deactivated. The person is looked up in the database named by
+MONGODB_URI; outside production, the demo organisation that \`up\` seeds is used
+when no database is named. The secret is ONEDOOR_JWT_SECRET or, in development,
+the one kept in ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
     async run(args, config) {
-      let values: { role?: string; centre?: string; department?: string; person?: string; ttl?: string };
+      let values: { person?: string; ttl?: string };
       try {
-        ({ values } = parseArgs({
-          args,
-          options: { role: { type: 'string' }, centre: { type: 'string' }, department: { type: 'string' }, person: { type: 'string' }, ttl: { type: 'string' } },
-          strict: true,
-          allowPositionals: false,
-        }));
+        ({ values } = parseArgs({ args, options: { person: { type: 'string' }, ttl: { type: 'string' } }, strict: true, allowPositionals: false }));
       } catch (error) {
         console.error(`onedoor token: ${(error as Error).message}`);
         return 2;
       }
-      let role = values.role;
-      let centreId = values.centre;
-      let departmentId = values.department;
-      if (values.person !== undefined && (role === undefined || centreId === undefined || departmentId === undefined)) {
-        // The database when it is named, else the demo organisation that `up` seeds.
-        const person =
-          (config.mongodbUri ? await lookUpPerson(config.mongodbUri, values.person) : null) ??
-          SEED_PEOPLE.find((p) => p.id === values.person) ??
-          null;
-        if (person) {
-          role ??= person.role;
-          centreId ??= person.centreId;
-          departmentId ??= person.departmentId ?? undefined;
-        }
-      }
-      if (role === undefined) {
-        console.error(`onedoor token: --role is required (one of ${ROLES.join(', ')})`);
+      if (values.person === undefined) {
+        console.error('onedoor token: --person is required (a token names a person of the people collection)');
         return 2;
       }
-      if (!(ROLES as readonly string[]).includes(role)) {
-        console.error(`onedoor token: unknown role "${role}"; use one of ${ROLES.join(', ')}`);
+      const person =
+        (config.mongodbUri ? await lookUpPerson(config.mongodbUri, values.person) : null) ??
+        (config.production ? null : (SEED_PEOPLE.find((p) => p.id === values.person) ?? null));
+      if (!person) {
+        console.error(`onedoor token: no person "${values.person}"${config.mongodbUri ? ' in the database' : config.production ? ' (set MONGODB_URI)' : ' in the demo organisation (set MONGODB_URI for another database)'}`);
         return 2;
       }
-      const claims: TokenClaims = {
-        sub: values.person ?? (centreId ? `dev-${role}-${centreId}` : `dev-${role}`),
-        role: role as Role,
-        ...(centreId !== undefined ? { centreId } : {}),
-        ...(departmentId !== undefined ? { departmentId } : {}),
-      };
+      const claims: TokenClaims = { sub: values.person, role: person.role as Role, centreId: person.centreId, ...(person.departmentId ? { departmentId: person.departmentId } : {}) };
       const problem = validateClaims(claims);
       if (problem) {
         console.error(`onedoor token: ${problem}`);
@@ -380,7 +361,59 @@ ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the token.`,
       return 0;
     },
   },
+
+  password: {
+    summary: 'set a person\'s sign-in password (read from standard input), e.g. the first administrator\'s',
+    usage: `onedoor password --person <id> [--username <name>] < password-file
+
+Reads the new password from standard input (its first line), hashes it with
+argon2id and stores it for the person (username: --username, else the one the
+person has, else the person id), in the database named by MONGODB_URI or the
+embedded one under ONEDOOR_DATA_DIR. The person's open sessions end. Use it for
+the first city administrator of a deployment; administrators manage the rest.`,
+    async run(args, config) {
+      let values: { person?: string; username?: string };
+      try {
+        ({ values } = parseArgs({ args, options: { person: { type: 'string' }, username: { type: 'string' } }, strict: true, allowPositionals: false }));
+      } catch (error) {
+        console.error(`onedoor password: ${(error as Error).message}`);
+        return 2;
+      }
+      if (values.person === undefined) {
+        console.error('onedoor password: --person is required');
+        return 2;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+      const problem = passwordProblem(password);
+      if (problem) {
+        console.error(`onedoor password: ${problem.en}`);
+        return 2;
+      }
+      const mongo = await startMongo(config, progress);
+      const db = await connectDatabase(mongo.uri);
+      try {
+        const person = await db.models.Person.findById(values.person).lean();
+        if (!person) {
+          console.error(`onedoor password: no person "${values.person}"`);
+          return 2;
+        }
+        const username = values.username ?? person.username ?? person._id;
+        await setPassword(db.models, person._id, username, password);
+        progress(`Password set for ${person._id} (username "${username}"); their open sessions have ended.`);
+        return 0;
+      } catch (error) {
+        console.error(`onedoor password: ${(error as Error).message}`);
+        return 2;
+      } finally {
+        await db.close();
+        await mongo.stop();
+      }
+    },
+  },
 };
+
 
 /** A new Open311 client key, stored in the configured (or embedded) database. */
 export async function issueOpen311Key(config: Config, name: string): Promise<{ key: string; record: Open311Key }> {
