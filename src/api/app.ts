@@ -30,7 +30,7 @@ import { open311Routes } from './open311/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { serveWeb } from './web';
-import { perMinuteLimit, securityHeaders } from './hardening';
+import { onPosts, perMinuteLimit, securityHeaders } from './hardening';
 
 export interface AppDeps {
   config: Config;
@@ -108,8 +108,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
   // Writes that anyone may attempt, each limited per address (sign-in also counts failures per account: src/auth/attempts.ts).
   const signInLimit = perMinuteLimit(deps.config.signInRatePerMinute, { zh: '登录请求', en: 'sign-in requests' });
   const writeLimit = perMinuteLimit(deps.config.intakeRatePerMinute, { zh: '提交', en: 'submissions' });
-  app.post(['/api/v1/session/password', '/api/v1/session/code', '/api/v1/session/code/request'], signInLimit);
-  app.post(['/api/v1/cases', '/open311/v2/requests.json'], writeLimit);
+  app.use(onPosts(['/api/v1/session/password', '/api/v1/session/code', '/api/v1/session/code/request'], signInLimit));
+  app.use(onPosts(['/api/v1/cases', '/open311/v2/requests.json'], writeLimit));
   const router = Router();
   for (const route of routes) mountRoute(router, route, auth);
   app.use(router);

@@ -61,3 +61,12 @@ export function perMinuteLimit(limit: number, what: { zh: string; en: string }):
     },
   });
 }
+
+/**
+ * A limit on POSTs to the given paths, as plain middleware rather than routes, so the
+ * routes Express serves stay exactly the ones the OpenAPI document lists.
+ */
+export function onPosts(paths: readonly string[], limit: RequestHandler): RequestHandler {
+  const set = new Set(paths);
+  return (req, res, next) => (req.method === 'POST' && set.has(req.path) ? limit(req, res, next) : next());
+}

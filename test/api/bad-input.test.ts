@@ -183,10 +183,16 @@ describe('tokens', () => {
     ['expired', `Bearer ${jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, TEST_SECRET, { algorithm: 'HS256', subject: 'p-zz-admin', issuer: 'onedoor' })}`],
     ['unknown role', `Bearer ${jwt.sign({ role: 'god', centreId: 'zz' }, TEST_SECRET, { algorithm: 'HS256', subject: 'p-zz-admin', issuer: 'onedoor' })}`],
     ['staff without centre', `Bearer ${jwt.sign({ role: 'admin' }, TEST_SECRET, { algorithm: 'HS256', subject: 'p-zz-admin', issuer: 'onedoor' })}`],
-    ['unknown centre', `Bearer ${jwt.sign({ role: 'admin', centreId: 'zz-atlantis' }, TEST_SECRET, { algorithm: 'HS256', subject: 'p-zz-admin', issuer: 'onedoor' })}`],
     ['operator in sub', `Bearer ${jwt.sign({ role: 'resident' }, TEST_SECRET, { algorithm: 'HS256', subject: '{"$ne":null}', issuer: 'onedoor' })}`],
   ])('%s → 401', async (_label, authorization) => {
     expectProblem(await get(authorization), 401);
+  });
+
+  it('a token’s role and centre are not trusted: the person record decides', async () => {
+    const claimsCityForVillager = `Bearer ${jwt.sign({ role: 'admin', centreId: 'zz-atlantis' }, TEST_SECRET, { algorithm: 'HS256', subject: 'p-dongmen-resident', issuer: 'onedoor' })}`;
+    const res = await request(api.app).get('/api/v1/dashboard').set('Authorization', claimsCityForVillager);
+    expect(res.status).toBe(403);
+    expect(res.body.message.en).toBe('Dashboards are for centre staff.');
   });
 
   it.each([

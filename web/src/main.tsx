@@ -78,8 +78,7 @@ function Redirect(props: { to: string }) {
 }
 
 function Home() {
-  const { t, session, sessionKnown } = useApp();
-  if (!sessionKnown) return null;
+  const { t, session } = useApp();
   if (session) return <Redirect to={homeFor(session)} />;
   return (
     <div class="card hero">
@@ -103,15 +102,16 @@ function Home() {
 }
 
 function NeedsSignIn(props: { children: preact.ComponentChildren }) {
-  const { session, sessionKnown } = useApp();
-  if (!sessionKnown) return <div class="card muted" data-testid="session-loading">…</div>;
+  const { session } = useApp();
   if (!session) return <Redirect to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />;
   return <>{props.children}</>;
 }
 
 function Page() {
   const path = usePath();
-  const { t } = useApp();
+  const { t, sessionKnown } = useApp();
+  // Pages start from who is signed in (a report form prefills the resident's name): wait for the server to say.
+  if (!sessionKnown) return <div class="card muted" data-testid="session-loading">…</div>;
   const pathname = path.split('?')[0] ?? '/';
   let match: RegExpMatchArray | null;
   let page;
