@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { inTurns } from '../db/in-turns';
 import { auditRecord, type AuditEntry } from '../domain';
 import type { ApiContext } from './context';
@@ -14,6 +15,19 @@ export async function writeAudit(ctx: ApiContext, entry: AuditEntry): Promise<vo
   } catch (error) {
     ctx.logger.error({ err: error, action: entry.action, caseId: entry.caseId, outcome: entry.outcome }, 'audit write failed');
   }
+}
+
+/**
+ * The client's address for the audit record: `req.ip`, the peer of the TCP connection.
+ * The app does not set Express's `trust proxy`, so behind a reverse proxy or load
+ * balancer this is the proxy's address; such a deployment must set `trust proxy` to the
+ * proxy's addresses for `X-Forwarded-For` to be read (and only then: a client could
+ * otherwise write its own). IPv4 clients of a dual-stack socket come as `::ffff:a.b.c.d`.
+ */
+export function requestAddress(req: Request): string | null {
+  const ip = req.ip ?? req.socket.remoteAddress;
+  if (!ip) return null;
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
 const writers = new WeakMap<object, (record: Record<string, unknown>) => Promise<void>>();

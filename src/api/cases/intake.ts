@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
 import { findCaseDocument } from '../../db/models';
 import { isDuplicateKeyError } from '../../db/errors';
-import { CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
+import { auditScope, CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
 import { policyForNewCase } from '../../db/deadline-policies';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
@@ -95,7 +95,7 @@ async function resolveComplainant(ctx: ApiContext, caller: Caller, body: IntakeB
   return named;
 }
 
-export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined): Promise<IntakeResult> {
+export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined, address: string | null = null): Promise<IntakeResult> {
   const centre = await ctx.centres.get(body.location.centreId);
   if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
   if (centre.level !== 'village') {
@@ -137,6 +137,9 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       outcome: 'ok',
       status: 201,
       detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined },
+      // The village reported on and the reporter's centre; the worker adds the centre the case opened at.
+      scope: auditScope(centre.path, caller.centrePath),
+      address,
     },
   };
 
