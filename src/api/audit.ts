@@ -18,16 +18,14 @@ export async function writeAudit(ctx: ApiContext, entry: AuditEntry): Promise<vo
 }
 
 /**
- * The client's address for the audit record: `req.ip`, the peer of the TCP connection.
- * The app does not set Express's `trust proxy`, so behind a reverse proxy or load
- * balancer this is the proxy's address; such a deployment must set `trust proxy` to the
- * proxy's addresses for `X-Forwarded-For` to be read (and only then: a client could
- * otherwise write its own). IPv4 clients of a dual-stack socket come as `::ffff:a.b.c.d`.
+ * The client's address for the audit record: Express's `req.ip`, the peer of the TCP
+ * connection (an IPv4 client of a dual-stack socket shows as `::ffff:a.b.c.d`). The app
+ * does not set Express's `trust proxy`, so behind a reverse proxy or load balancer this
+ * is the proxy's address: such a deployment must set `trust proxy` to the proxy's
+ * addresses for `X-Forwarded-For` to be read (and only then, or a client could write its own).
  */
 export function requestAddress(req: Request): string | null {
-  const ip = req.ip ?? req.socket.remoteAddress;
-  if (!ip) return null;
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+  return req.ip ?? req.socket.remoteAddress ?? null;
 }
 
 const writers = new WeakMap<object, (record: Record<string, unknown>) => Promise<void>>();
