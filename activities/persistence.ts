@@ -1,4 +1,4 @@
-import { auditRecord, intakeAuditId, notificationsFor, openingDocument, stateFields, type AuditEntry, type CaseEvent, type CaseState, type IntakeDetails } from '../src/domain';
+import { auditRecord, auditScope, intakeAuditId, notificationsFor, openingDocument, stateFields, type AuditEntry, type CaseEvent, type CaseState, type IntakeDetails } from '../src/domain';
 import type { Document } from 'mongodb';
 import type { Models, StoredCaseEvent } from '../src/db/models';
 import { isDuplicateKeyError } from '../src/db/errors';
@@ -115,7 +115,7 @@ export function createPersistenceActivities(models: Models) {
       const { _id, ...document } = openingDocument(state, intake, at);
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
-        retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId }, new Date(at)) }])),
+        retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId, scope: auditScope(audit.scope, state.centrePath) }, new Date(at)) }])),
         writeProjectionAndIndex(state, document, caseIndexEntry({ _id, ...document })),
       ]);
     },

@@ -27,6 +27,7 @@ import { deadlinePolicyRoutes } from './deadline-policy/router';
 import { departmentRoutes } from './departments/router';
 import { dashboardRoutes } from './dashboard/router';
 import { open311Routes } from './open311/router';
+import { auditLogRoutes } from './audit-log/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { serveWeb } from './web';
@@ -43,7 +44,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
 }
 
 /** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { inTurns } from '../db/in-turns';
 import { auditRecord, type AuditEntry } from '../domain';
 import type { ApiContext } from './context';
@@ -14,6 +15,17 @@ export async function writeAudit(ctx: ApiContext, entry: AuditEntry): Promise<vo
   } catch (error) {
     ctx.logger.error({ err: error, action: entry.action, caseId: entry.caseId, outcome: entry.outcome }, 'audit write failed');
   }
+}
+
+/**
+ * The client's address for the audit record: Express's `req.ip`, the peer of the TCP
+ * connection (an IPv4 client of a dual-stack socket shows as `::ffff:a.b.c.d`). The app
+ * does not set Express's `trust proxy`, so behind a reverse proxy or load balancer this
+ * is the proxy's address: such a deployment must set `trust proxy` to the proxy's
+ * addresses for `X-Forwarded-For` to be read (and only then, or a client could write its own).
+ */
+export function requestAddress(req: Request): string | null {
+  return req.ip ?? req.socket.remoteAddress ?? null;
 }
 
 const writers = new WeakMap<object, (record: Record<string, unknown>) => Promise<void>>();

@@ -9,3 +9,4 @@ export type { CentreView as Centre } from './centres/schemas';
 export type { Dashboard } from './dashboard/schemas';
 export type { DevPerson } from './dev/schemas';
 export type { PoolMember } from './people/schemas';
+export type { AuditEntryView, AuditPage } from './audit-log/schemas';

@@ -180,6 +180,19 @@ const auditSchema = new Schema(
   },
   { collection: 'audit', versionKey: false, strict: 'throw', minimize: false },
 );
+/**
+ * For MongoDB, the reads of the audit log (src/api/audit-log): each filter an index
+ * range read newest first. `scope` is an array, so its index is multikey (one key per
+ * centre the entry concerns): an administrator's log is the range of their centre. A
+ * person's entries are those they made or were the subject of: the two indexes serve
+ * the two halves of the `$or`. The city's administrators read with no scope clause: `at`.
+ * FerretDB keeps them and scans.
+ */
+auditSchema.index({ scope: 1, at: -1 });
+auditSchema.index({ caseId: 1, at: -1 });
+auditSchema.index({ 'actor.personId': 1, at: -1 });
+auditSchema.index({ subjectId: 1, at: -1 });
+auditSchema.index({ at: -1 });
 
 const counterSchema = new Schema(
   { _id: { type: String, required: true }, value: { type: Number, required: true } },

@@ -47,3 +47,29 @@ export function auditRecord(entry: AuditEntry, at: Date): Record<string, unknown
 export function intakeAuditId(caseId: string): string {
   return `intake:${caseId}`;
 }
+
+/**
+ * The `scope` of an entry from the centre paths it concerns (each city first): every
+ * centre named once, in the order first met, so the city comes first.
+ */
+export function auditScope(...paths: readonly (readonly string[] | null | undefined)[]): string[] {
+  const scope: string[] = [];
+  for (const path of paths) for (const id of path ?? []) if (!scope.includes(id)) scope.push(id);
+  return scope;
+}
+
+/**
+ * The centres an action on a case concerns: the case's centre (and those above it), the
+ * actor's, and the centre a transfer sends the case to or a refused transfer sends it
+ * back to, so the administrators there read what came to them and why.
+ */
+export function caseActionScope(
+  casePath: readonly string[],
+  actorPath: readonly string[] | undefined,
+  action: { type: string; toCentreId?: string },
+  pendingTransferFrom: readonly string[] | null | undefined,
+  pathOf: (centreId: string) => readonly string[] | undefined,
+): string[] {
+  const target = action.type === 'transfer' && action.toCentreId !== undefined ? pathOf(action.toCentreId) : action.type === 'refuse_transfer' ? pendingTransferFrom : undefined;
+  return auditScope(casePath, actorPath, target);
+}

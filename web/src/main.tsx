@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import './style.css';
 import { AppProvider, Boundary, Link, navigate, useApp, usePath } from './app';
 import { useDepartmentName } from './departments';
+import { AuditPage } from './pages/audit';
 import { CasePage } from './pages/case';
 import { DashboardPage } from './pages/dashboard';
 import { InboxPage, MyCasesPage, QueuePage } from './pages/lists';
@@ -26,6 +27,7 @@ function Header() {
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/dashboard', t('nav.dashboard')]);
   // Staff who work to the deadlines read them; the city's administrators edit them there.
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/deadline-policy', t('nav.policy')]);
+  if (role === 'admin') links.push(['/audit', t('nav.audit')]);
   return (
     <header class="top">
       <div class="brand">
@@ -125,6 +127,7 @@ function Page() {
   else if (pathname === '/inbox') page = <NeedsSignIn><InboxPage /></NeedsSignIn>;
   else if (pathname === '/dashboard') page = <NeedsSignIn><DashboardPage /></NeedsSignIn>;
   else if (pathname === '/deadline-policy') page = <NeedsSignIn><PolicyPage /></NeedsSignIn>;
+  else if (pathname === '/audit') page = <NeedsSignIn><AuditPage /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})\/timeline$/.exec(pathname))) page = <NeedsSignIn><TimelinePage id={match[1] as string} /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})$/.exec(pathname))) page = <NeedsSignIn><CasePage id={match[1] as string} /></NeedsSignIn>;
   else page = <div class="card"><h1>{t('err.notFound')}</h1><Link href="/">⌂</Link></div>;

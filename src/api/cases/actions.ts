@@ -1,5 +1,5 @@
 /** Acting on a case: a quick local check, then the workflow decides; every attempt is audited. */
-import { checkAction, whoMayTake, type CaseAction, type CaseDocument, type PathOf, type Refusal } from '../../domain';
+import { caseActionScope, checkAction, whoMayTake, type CaseAction, type CaseDocument, type PathOf, type Refusal } from '../../domain';
 import { findCaseDocument } from '../../db/models';
 import { CaseActionRefused, CaseWorkflowGone } from '../../temporal/cases';
 import type { ApiContext, Caller } from '../context';
@@ -45,16 +45,26 @@ async function forbiddenProblem(ctx: ApiContext, doc: CaseDocument, caller: Call
   return refusalProblem('forbidden', reason, { zh: `只有${who.zh}可以办理此操作。`, en: `Only ${who.en} can take this action.` });
 }
 
+/** The person an action names (the mediator assigned, the expert asked), the record's subject. */
+function personNamedBy(action: CaseAction): string | null {
+  if (action.type === 'assign_mediator') return action.mediatorId ?? null;
+  if (action.type === 'request_expert') return action.expertId ?? null;
+  return null;
+}
+
 /**
  * Runs an action through the workflow (the authority) and answers with the case as
  * GET shows it. A fast local check answers 403 without touching Temporal.
  */
-export async function performAction(ctx: ApiContext, caller: Caller, caseId: string, body: ActionBody): Promise<CaseView> {
+export async function performAction(ctx: ApiContext, caller: Caller, caseId: string, body: ActionBody, address: string | null = null): Promise<CaseView> {
   const action: CaseAction = body;
+  // The centres the record concerns: the case's (as it was when asked), the actor's, and a transfer's other end.
+  let scope: string[] = [...(caller.centrePath ?? [])];
   const audit = (outcome: string, status: number, detail: Record<string, unknown> = {}) =>
-    writeAudit(ctx, { actor: caller, action: action.type, caseId, outcome, status, detail });
+    writeAudit(ctx, { actor: caller, action: action.type, caseId, outcome, status, detail, subjectId: personNamedBy(action), scope, address });
 
   const [doc, pathOf] = await Promise.all([loadProjection(ctx, caseId), ctx.centres.paths()]);
+  if (doc) scope = caseActionScope(doc.centrePath, caller.centrePath, action, doc.transfer?.fromCentrePath, pathOf);
   if (!doc) {
     await audit('not_found', 404);
     throw problems.notFound(`No case ${caseId}`, NO_SUCH_CASE);

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
 import { findCaseDocument } from '../../db/models';
 import { isDuplicateKeyError } from '../../db/errors';
-import { CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
+import { auditScope, CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
 import { policyForNewCase } from '../../db/deadline-policies';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
@@ -103,7 +103,14 @@ export interface IntakeClient {
   keyId: string;
 }
 
-export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined, client?: IntakeClient): Promise<IntakeResult> {
+/** Where an intake came from: the client address, and for Open311 the client system. */
+export interface IntakeOrigin {
+  address?: string | null;
+  client?: IntakeClient;
+}
+
+export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined, origin: IntakeOrigin = {}): Promise<IntakeResult> {
+  const { client, address = null } = origin;
   const centre = await ctx.centres.get(body.location.centreId);
   if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
   if (centre.level !== 'village') {
@@ -145,6 +152,9 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       outcome: 'ok',
       status: 201,
       detail: { channel: body.channel, category: body.category, centreId: centre.id, risk, complainantPhone: maskPhone(body.complainant.phone), idempotent: idempotencyKey !== undefined, ...(client ? { client: client.name, clientKeyId: client.keyId } : {}) },
+      // The village reported on and the reporter's centre; the worker adds the centre the case opened at.
+      scope: auditScope(centre.path, caller.centrePath),
+      address,
     },
   };
 

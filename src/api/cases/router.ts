@@ -3,6 +3,7 @@ import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { actionSchema, caseListSchema, caseParamsSchema, caseViewSchema, createdCaseSchema, idempotencyHeaders, intakeSchema, listQuerySchema, timelineSchema } from './schemas';
+import { requestAddress } from '../audit';
 import { performAction } from './actions';
 import { createCase } from './intake';
 import { getCase, listCases } from './queries';
@@ -30,7 +31,7 @@ export function caseRoutes(ctx: ApiContext): RouteSpec[] {
         if (key !== undefined && (key.length === 0 || key.length > 200)) {
           throw problems.validation([{ name: 'header.Idempotency-Key', reason: 'must be 1 to 200 characters' }]);
         }
-        const result = await createCase(ctx, callerOf(req), body, key);
+        const result = await createCase(ctx, callerOf(req), body, key, { address: requestAddress(req) });
         if (result.replayed) res.set('Idempotent-Replayed', 'true');
         res.status(result.status).location(`/api/v1/cases/${String(result.body.id)}`).json(result.body);
       },
@@ -74,7 +75,7 @@ export function caseRoutes(ctx: ApiContext): RouteSpec[] {
         409: { description: "Permitted for the caller but not in the case's current stage, or the case is closed" },
       },
       async handler(req, res, { params, body }) {
-        res.json(await performAction(ctx, callerOf(req), params.id, body));
+        res.json(await performAction(ctx, callerOf(req), params.id, body, requestAddress(req)));
       },
     }),
     defineRoute({

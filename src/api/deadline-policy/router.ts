@@ -3,7 +3,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { HttpProblem, problems } from '../problem';
-import { writeAudit } from '../audit';
+import { requestAddress, writeAudit } from '../audit';
 import { addedYearsProblem, deadlinePolicyProblem, type PolicySettings } from '../../domain';
 import { chinaCalendar } from '../../domain/china-calendar';
 import { addPolicyVersion, currentPolicyVersion, policyOf, policyVersions, PolicyVersionTaken, type PolicyVersion } from '../../db/deadline-policies';
@@ -89,7 +89,7 @@ export function deadlinePolicyRoutes(ctx: ApiContext): RouteSpec[] {
       async handler(req, res, { body }) {
         const caller = callerOf(req);
         const actor = { personId: caller.personId, role: caller.role, centreId: caller.centreId };
-        const audit = (outcome: string, status: number, detail: Record<string, unknown>) => writeAudit(ctx, { actor, action: 'deadline_policy.add_version', outcome, status, detail });
+        const audit = (outcome: string, status: number, detail: Record<string, unknown>) => writeAudit(ctx, { actor, action: 'deadline_policy.add_version', outcome, status, detail, scope: caller.centrePath ?? [], address: requestAddress(req) });
         try {
           cityAdminOnly(caller);
           const current = await currentPolicyVersion(ctx.db.models);

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { requestAddress } from '../audit';
 import { z } from '../zod';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext, Caller } from '../context';
@@ -327,7 +328,7 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
           },
           complainant: { name, phone: body.phone ?? '' },
         };
-        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'), client ? { name: client.name, keyId: client.id } : undefined);
+        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'), { address: requestAddress(req), ...(client ? { client: { name: client.name, keyId: client.id } } : {}) });
         res.status(201).json([{ service_request_id: String(result.body.caseNumber), service_notice: `Case ${String(result.body.id)} opened`, account_id: body.account_id ?? null }]);
       },
     }),

@@ -3,7 +3,7 @@ import { z } from '../zod';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
 import { problems, HttpProblem, PROBLEM_TYPES } from '../problem';
-import { writeAudit } from '../audit';
+import { requestAddress, writeAudit } from '../audit';
 import { passwordKey, passwordMatches } from '../../auth/passwords';
 import { clearAttempts, countAttempt, LIMITS, longestLockout } from '../../auth/attempts';
 import { createSession, renewSession, revokeSession, SESSION_COOKIE, type OpenSession, type SignInMethod } from '../../auth/sessions';
@@ -32,10 +32,6 @@ function codeText(code: string, lang: 'zh' | 'en'): string {
 
 const TOO_MANY_PASSWORDS = { zh: '尝试次数过多，请稍后再试。', en: 'Too many attempts: wait a while, then try again.' };
 
-/** The client's address: Express's `req.ip` (behind a proxy, only as trusted as `trust proxy` makes it). */
-export function addressOf(req: Request): string | null {
-  return req.ip ?? null;
-}
 
 function personView(person: LivingPerson): NonNullable<SessionView['person']> {
   return { id: person.id, name: person.name, role: person.role, centreId: person.centreId, departmentId: person.departmentId ?? null };
@@ -62,7 +58,7 @@ function requireJson(req: Request): void {
 
 /** Opens a session for a person who proved who they are, as a cookie or as a bearer token. */
 export async function openSessionFor(ctx: ApiContext, req: Request, res: Response, person: LivingPerson, method: SignInMethod, client: 'browser' | 'api'): Promise<SessionView> {
-  const { secret, session } = await createSession(ctx.db.models, { personId: person.id, method, address: addressOf(req), ttlMs: ctx.config.sessionTtlMs });
+  const { secret, session } = await createSession(ctx.db.models, { personId: person.id, method, address: requestAddress(req), ttlMs: ctx.config.sessionTtlMs });
   const view: SessionView = { person: personView(person), method, expiresAt: session.expiresAt.toISOString(), csrfToken: client === 'browser' ? session.csrf : null };
   if (client === 'browser') setSessionCookie(ctx, req, res, secret, session.expiresAt);
   else view.token = secret;
@@ -78,7 +74,7 @@ async function auditSignIn(ctx: ApiContext, req: Request, action: string, outcom
     status,
     subjectId: person?.id ?? null,
     scope: centre?.path ?? [],
-    address: addressOf(req),
+    address: requestAddress(req),
     detail,
   });
 }
@@ -126,7 +122,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       async handler(req, res, { body }) {
         requireJson(req);
         const accountKey = `password-account:${passwordKey(body.username)}`;
-        const addressKey = `password-address:${addressOf(req) ?? 'unknown'}`;
+        const addressKey = `password-address:${requestAddress(req) ?? 'unknown'}`;
         const wait = await longestLockout(models, [[accountKey, LIMITS.passwordPerAccount], [addressKey, LIMITS.passwordPerAddress]]);
         if (wait > 0) {
           await auditSignIn(ctx, req, 'sign_in', 'locked_out', 429, null, { method: 'password' });
@@ -164,7 +160,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
         if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
         if (!ctx.sms) throw problems.unavailable('no SMS provider is configured (ONEDOOR_SMS_URL)', 3600);
         const numberKey = `codes-number:${phone}`;
-        const addressKey = `codes-address:${addressOf(req) ?? 'unknown'}`;
+        const addressKey = `codes-address:${requestAddress(req) ?? 'unknown'}`;
         const wait = await longestLockout(models, [[numberKey, LIMITS.codesPerNumber], [addressKey, LIMITS.codesPerAddress]]);
         if (wait > 0) {
           await auditSignIn(ctx, req, 'sign_in_code_request', 'refused', 429, null, { phone: maskPhone(phone) });

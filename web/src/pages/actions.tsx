@@ -504,3 +504,6 @@ export function ActionForm<T extends ActionType>(props: { caseView: CaseView; ty
     </form>
   );
 }
+
+/** Every action a case can take, in the order of the forms: the audit log's filter offers them. */
+export const CASE_ACTION_TYPES = Object.keys(FORMS) as ActionType[];
