@@ -98,6 +98,7 @@ async function resolveComplainant(ctx: ApiContext, caller: Caller, body: IntakeB
 export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined): Promise<IntakeResult> {
   const centre = await ctx.centres.get(body.location.centreId);
   if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
+  if (centre.closedAt !== null) throw problems.validation([{ name: 'body.location.centreId', reason: 'this centre is closed' }]);
   if (centre.level !== 'village') {
     throw problems.validation([{ name: 'body.location.centreId', reason: `must be a village or community centre, not a ${centre.level}` }]);
   }

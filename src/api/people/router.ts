@@ -35,7 +35,8 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
           ctx.caseMirror.current(), // the API's in-memory case_index: no scan of the collection
         ]);
         const loads = { mediator: loadsOf('mediator', cases), expert: loadsOf('expert', cases) };
-        const items = people.map((p) => ({
+        // Deactivated people are no longer offered for assignment.
+        const items = people.filter((p) => p.active !== false).map((p) => ({
           id: p._id,
           name: p.name,
           role: p.role,
