@@ -3,6 +3,7 @@ import { centreSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
 import { LEVELS } from '../../domain';
+import { adminCentreRoutes } from './admin';
 
 
 const querySchema = z.strictObject({
@@ -28,5 +29,6 @@ export function centreRoutes(ctx: ApiContext): RouteSpec[] {
         res.json({ items: all.map((c) => ({ id: c.id, name: c.name, level: c.level, parentId: c.parentId, path: c.path, closedAt: c.closedAt })), total: all.length });
       },
     }),
+    ...adminCentreRoutes(ctx),
   ];
 }
