@@ -60,6 +60,7 @@ export function isCityAdmin(seat: AdminSeat): boolean {
 export const ADMIN_REASONS = {
   username: 'use 3 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit',
   usernameTaken: 'this username is taken',
+  roleChoose: 'choose a role',
   roleResident: 'residents are not managed here',
   gridWorkerVillage: 'grid workers work at villages and communities only',
   departmentMissing: 'department staff need their department',
@@ -68,6 +69,7 @@ export const ADMIN_REASONS = {
   departmentOnly: 'only department staff have a department',
   specialtiesMissing: 'mediators and experts need at least one specialty',
   specialtiesOnly: 'only mediators and experts have specialties',
+  centreChoose: 'choose a centre',
   centreUnknown: 'no such centre',
   centreOutside: 'this centre is outside your area',
   centreClosed: 'this centre is closed',

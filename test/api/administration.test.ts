@@ -277,7 +277,7 @@ describe('administration', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.openCases).toBe(1);
     expect(refused.body.message.zh).toContain('1 件未办结案件');
-    expect(refused.body.message.en).toContain('1 open cases');
+    expect(refused.body.message.en).toContain('1 open case is still held');
     await audited('centre.close', 'refused', { 'detail.id': village2 });
   });
 

@@ -147,17 +147,17 @@ export function adminCentreRoutes(ctx: ApiContext): RouteSpec[] {
           const openCases = await openCasesAt(centre.id);
           if (openCases > 0) {
             note.detail.openCases = openCases;
-            throw conflict(`${openCases} open cases are held at the centre or below it`, { zh: `该中心及其下级仍有 ${openCases} 件未办结案件，请先办结或转交后再撤销。`, en: `${openCases} open cases are still held at this centre or below it; close or transfer them first.` }, { openCases });
+            throw conflict(`${openCases} open cases are held at the centre or below it`, { zh: `该中心及其下级仍有 ${openCases} 件未办结案件，请先办结或转交后再撤销。`, en: `${openCases} open ${openCases === 1 ? 'case is' : 'cases are'} still held at this centre or below it; close or transfer ${openCases === 1 ? 'it' : 'them'} first.` }, { openCases });
           }
           const children = [...(await ctx.centres.all()).values()].filter((c) => c.parentId === centre.id && c.closedAt === null).length;
           if (children > 0) {
             note.detail.openChildren = children;
-            throw conflict(`${children} centres below it are open`, { zh: `其下仍有 ${children} 个未撤销的中心，请先调整或撤销。`, en: `${children} centres below it are still open; move or close them first.` }, { openChildren: children });
+            throw conflict(`${children} centres below it are open`, { zh: `其下仍有 ${children} 个未撤销的中心，请先调整或撤销。`, en: `${children} ${children === 1 ? 'centre' : 'centres'} below it ${children === 1 ? 'is' : 'are'} still open; move or close ${children === 1 ? 'it' : 'them'} first.` }, { openChildren: children });
           }
           const staff = (await models.Person.find({ centreId: centre.id }, { role: 1, active: 1 }).lean()).filter((person) => isManagedRole(person.role) && person.active !== false).length;
           if (staff > 0) {
             note.detail.activeStaff = staff;
-            throw conflict(`${staff} active staff work at the centre`, { zh: `该中心仍有 ${staff} 名在岗人员，请先调走或停用。`, en: `${staff} active staff still work at this centre; move or deactivate them first.` }, { activeStaff: staff });
+            throw conflict(`${staff} active staff work at the centre`, { zh: `该中心仍有 ${staff} 名在岗人员，请先调走或停用。`, en: `${staff} active staff ${staff === 1 ? 'member still works' : 'members still work'} at this centre; move or deactivate them first.` }, { activeStaff: staff });
           }
           const closedAt = new Date();
           await models.Centre.updateOne({ _id: centre.id }, { $set: { closedAt } });

@@ -17,7 +17,8 @@ export type PoolMember = z.output<typeof poolMemberSchema>;
 // ---- administration: the people of an administrator's subtree ---------------------------
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const centreIdField = z.string().regex(idPattern, ADMIN_REASONS.centreUnknown);
+const centreIdField = z.string({ error: ADMIN_REASONS.centreChoose }).min(1, ADMIN_REASONS.centreChoose).regex(idPattern, ADMIN_REASONS.centreUnknown);
+const roleField = z.enum(ROLES, { error: ADMIN_REASONS.roleChoose });
 const nameField = z.string().trim().min(1).max(100);
 const titleField = z.string().trim().max(100);
 const phoneField = z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number');
@@ -57,8 +58,8 @@ export const adminPeopleQuerySchema = z.strictObject({
 export const newPersonSchema = z
   .strictObject({
     name: nameField,
-    username: z.string().trim().regex(USERNAME, ADMIN_REASONS.username),
-    role: z.enum(ROLES),
+    username: z.string({ error: ADMIN_REASONS.username }).trim().regex(USERNAME, ADMIN_REASONS.username),
+    role: roleField,
     centreId: centreIdField,
     specialties: specialtiesField.optional(),
     title: titleField.optional(),
@@ -74,7 +75,7 @@ export const personEditSchema = z
     name: nameField.optional(),
     title: titleField.nullable().optional(),
     phone: phoneField.nullable().optional(),
-    role: z.enum(ROLES).optional(),
+    role: roleField.optional(),
     centreId: centreIdField.optional(),
     specialties: specialtiesField.optional(),
     departmentId: departmentField.nullable().optional(),
