@@ -30,12 +30,21 @@ async function centre(id: string, level: string, parentId: string, zh: string, e
   expect(res.status).toBe(201);
 }
 
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 812 };
+const CASES: { tag: string; lang: Lang; viewport: { width: number; height: number } }[] = [
+  { tag: 'desktop-zh', lang: 'zh', viewport: DESKTOP },
+  { tag: 'desktop-en', lang: 'en', viewport: DESKTOP },
+  { tag: 'phone-zh', lang: 'zh', viewport: PHONE },
+  { tag: 'phone-en', lang: 'en', viewport: PHONE },
+];
+
 beforeAll(async () => {
   web = await startWebEnv('e2e-administration');
   await centre(county, 'county', 'zz', '测试管理县', 'Admin Test County');
   await centre(town, 'town', county, '测试镇', 'Test Town');
   await centre(town2, 'town', county, '第二镇', 'Second Town');
-  for (const tag of ['desktop-zh', 'phone-en']) {
+  for (const { tag } of CASES) {
     await centre(`${town}-${tag}-a`, 'village', town, `甲村 ${tag}`, `Village A ${tag}`);
     await centre(`${town}-${tag}-b`, 'village', town, `乙村 ${tag}`, `Village B ${tag}`);
     await centre(`${town}-${tag}-c`, 'village', town, `丙村 ${tag}`, `Village C ${tag}`);
@@ -64,14 +73,12 @@ async function noHorizontalScroll(page: Page): Promise<void> {
   expect(overflow).toBeLessThanOrEqual(1);
 }
 
+/** The reader's language, as the language button leaves it; the page is loaded again in it. */
 async function setLang(page: Page, lang: Lang): Promise<void> {
   await page.evaluate(`localStorage.setItem('onedoor.lang', '${lang}')`);
+  await page.reload();
 }
 
-const CASES: { tag: 'desktop-zh' | 'phone-en'; lang: Lang; viewport: { width: number; height: number } }[] = [
-  { tag: 'desktop-zh', lang: 'zh', viewport: { width: 1280, height: 900 } },
-  { tag: 'phone-en', lang: 'en', viewport: { width: 375, height: 812 } },
-];
 
 describe.each(CASES)('administration at $tag', ({ tag, lang, viewport }) => {
   const d = DICTIONARIES[lang];

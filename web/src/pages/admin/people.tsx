@@ -93,7 +93,7 @@ export function AdminPeoplePage() {
       {list.data && (
         <>
           <p class="muted small" data-testid="admin-count">
-            {t('admin.people.count', { n: list.data.total })}
+            {list.data.total === 1 ? t('admin.people.countOne') : t('admin.people.count', { n: list.data.total })}
           </p>
           {list.data.items.length === 0 ? (
             <p class="muted">{t('admin.people.empty')}</p>
