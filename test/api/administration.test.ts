@@ -209,6 +209,19 @@ describe('administration', () => {
     expect(edit.some((e) => (e.detail as { centreId?: { to: string } }).centreId?.to === village2)).toBe(true);
   });
 
+  it('a change to an administrator takes effect at their next request: demoted or deactivated, their token administers nothing', async () => {
+    const t = countyAdmin.token;
+    const other = await createPerson(t, { username: `ta2${run}`, role: 'admin', centreId: town });
+    const token = tokenAs(other.body.id, 'admin', town);
+    expect((await get(token, '/api/v1/admin/people')).status).toBe(200);
+    expect((await post(t, `/api/v1/admin/people/${other.body.id}`, { role: 'mediator', specialties: ['legal'] })).status).toBe(200);
+    expect((await get(token, '/api/v1/admin/people')).status).toBe(403);
+    expect((await post(t, `/api/v1/admin/people/${other.body.id}`, { role: 'admin' })).status).toBe(200);
+    expect((await get(token, '/api/v1/admin/people')).status).toBe(200);
+    expect((await post(t, `/api/v1/admin/people/${other.body.id}/deactivate`)).status).toBe(200);
+    expect((await get(token, '/api/v1/admin/people')).status).toBe(403);
+  });
+
   it('deactivates and reactivates: an inactive person keeps their record, loses their sessions and leaves the pool', async () => {
     const t = countyAdmin.token;
     const exp = (await get(t, '/api/v1/admin/people', { role: 'expert' })).body.items[0];
@@ -219,7 +232,8 @@ describe('administration', () => {
     expect(off.body.active).toBe(false);
     expect(await api.env.db.models.Session.countDocuments({ personId: exp.id })).toBe(0);
     expect((await get(t, '/api/v1/people', { centreId: county, role: 'expert' })).body.items).toEqual([]);
-    expect((await get(t, '/api/v1/admin/people', { active: 'false' })).body.items.map((p: { id: string }) => p.id)).toEqual([exp.id]);
+    expect((await get(t, '/api/v1/admin/people', { active: 'false', role: 'expert' })).body.items.map((p: { id: string }) => p.id)).toEqual([exp.id]);
+    expect((await get(t, '/api/v1/admin/people', { active: 'true', role: 'expert' })).body.items).toEqual([]);
     const on = await post(t, `/api/v1/admin/people/${exp.id}/reactivate`);
     expect(on.body.active).toBe(true);
     expect((await get(t, '/api/v1/people', { centreId: county, role: 'expert' })).body.items.map((p: { id: string }) => p.id)).toEqual([exp.id]);

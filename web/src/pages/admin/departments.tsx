@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { ErrorBanner, useApp, useLoad } from '../../app';
+import { forgetDepartments } from '../../departments';
 import { Field, FormFooter } from '../../forms';
 import type { AdminDepartment } from '../../../../src/api/departments/schemas';
 import { AdminTabs, indented, subtreeOf, useAdminSubmit, useCentres } from './common';
@@ -19,6 +20,7 @@ export function AdminDepartmentsPage() {
     (created) => {
       setDraft({ zh: '', en: '', centreId: draft.centreId });
       setNotice(t('admin.department.created', { name: name(created.name) }));
+      forgetDepartments();
       list.reload();
     },
   );
@@ -51,6 +53,7 @@ export function AdminDepartmentsPage() {
                 {list.data.map((d) => (
                   <DepartmentRow key={d.id} department={d} centreName={name(centres.byId.get(d.centreId)?.name) || d.centreId} onRenamed={() => {
                     setNotice(t('admin.department.renamed'));
+                    forgetDepartments();
                     list.reload();
                   }} />
                 ))}
