@@ -26,10 +26,11 @@ export function createAssignmentActivities(models: Models) {
   async function choose(role: AssigneeRole, input: ChooseAssigneeInput): Promise<string | null> {
     if (input.preferredId !== null) {
       const person = await models.Person.findById(input.preferredId).lean();
-      const eligible = person !== null && person.role === role && input.centrePath.includes(person.centreId);
+      const eligible = person !== null && person.active !== false && person.role === role && input.centrePath.includes(person.centreId);
       return eligible ? input.preferredId : null;
     }
-    const pool = await models.Person.find({ role, centreId: { $in: input.centrePath } }).lean();
+    // A deactivated person is no longer given cases (filtered here: `$ne` is no cheaper on FerretDB).
+    const pool = (await models.Person.find({ role, centreId: { $in: input.centrePath } }).lean()).filter((p) => p.active !== false);
     if (pool.length === 0) return null;
     const candidates = pool.map((p) => ({ id: p._id, centreId: p.centreId, specialties: p.specialties }));
     const loads = await loadsOfCandidates(role, candidates.map((p) => p.id));
@@ -44,10 +45,11 @@ export function createAssignmentActivities(models: Models) {
       const department = await models.Department.findById(input.departmentId, { centreId: 1 }).lean();
       return department ? { centreId: department.centreId } : null;
     },
-    /** A centre's path from the city down, or null when there is no such centre: where a transfer goes. */
+    /** A centre's path from the city down, or null when there is no such open centre: where a transfer goes. */
     async centrePathOf(input: { centreId: string }): Promise<string[] | null> {
-      const centre = await models.Centre.findById(input.centreId, { path: 1 }).lean();
-      return centre ? [...centre.path] : null;
+      const centre = await models.Centre.findById(input.centreId, { path: 1, closedAt: 1 }).lean();
+      // A closed centre takes no new cases: it is no transfer target.
+      return centre && !centre.closedAt ? [...centre.path] : null;
     },
   };
 }

@@ -16,9 +16,17 @@ export interface CentreInfo {
   level: Level;
   parentId: string | null;
   path: string[];
+  /** When it was closed (ISO); a closed centre takes no new cases and no new people. */
+  closedAt: string | null;
 }
 
-/** Centres change rarely (seeding); a short-lived in-memory copy spares a query per request. */
+type CentreDoc = { _id: string; name: { zh: string; en: string }; level: string; parentId?: string | null; path: string[]; closedAt?: Date | null };
+
+function infoOf(doc: CentreDoc): CentreInfo {
+  return { id: doc._id, name: { zh: doc.name.zh, en: doc.name.en }, level: doc.level as Level, parentId: doc.parentId ?? null, path: [...doc.path], closedAt: doc.closedAt ? doc.closedAt.toISOString() : null };
+}
+
+/** Centres change rarely (seeding, the city's administrators); a short-lived in-memory copy spares a query per request. */
 export class CentreDirectory {
   private cache: { at: number; byId: Map<string, CentreInfo> } | null = null;
   constructor(
@@ -30,9 +38,7 @@ export class CentreDirectory {
     if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache.byId;
     const docs = await this.db.models.Centre.find({}).lean();
     const byId = new Map<string, CentreInfo>();
-    for (const doc of docs) {
-      byId.set(doc._id, { id: doc._id, name: { zh: doc.name.zh, en: doc.name.en }, level: doc.level as Level, parentId: doc.parentId ?? null, path: [...doc.path] });
-    }
+    for (const doc of docs) byId.set(doc._id, infoOf(doc));
     this.cache = { at: Date.now(), byId };
     return byId;
   }
@@ -51,7 +57,15 @@ export class CentreDirectory {
     const doc = await this.db.models.Centre.findById(id).lean();
     if (!doc) return null;
     this.cache = null;
-    return { id: doc._id, name: { zh: doc.name.zh, en: doc.name.en }, level: doc.level as Level, parentId: doc.parentId ?? null, path: [...doc.path] };
+    return infoOf(doc);
+  }
+
+  /**
+   * After a change to a centre made through this process: the next read loads them all
+   * again. Other API processes see the change when their copy expires (`ttlMs`).
+   */
+  forget(): void {
+    this.cache = null;
   }
 }
 

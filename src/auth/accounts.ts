@@ -9,7 +9,8 @@ export class UsernameTakenError extends Error {}
  * so a name held by someone else is refused, and the person's open sessions end (a
  * reset password must lock out whoever knew the old one).
  */
-export async function setPassword(models: Models, personId: string, username: string, password: string): Promise<void> {
+/** Returns how many open sessions it ended. */
+export async function setPassword(models: Models, personId: string, username: string, password: string): Promise<number> {
   const key = passwordKey(username);
   const existing = await models.Credential.findById(key, { personId: 1 }).lean();
   if (existing && existing.personId !== personId) throw new UsernameTakenError(`the username "${username}" belongs to someone else`);
@@ -19,5 +20,5 @@ export async function setPassword(models: Models, personId: string, username: st
   // A person signs in under one username: an older one stops working.
   await models.Credential.deleteMany({ personId, _id: { $ne: key, $regex: '^password:' } });
   await models.Person.updateOne({ _id: personId }, { $set: { username: username.trim(), updatedAt: now } });
-  await revokeSessionsOf(models, personId, now);
+  return revokeSessionsOf(models, personId, now);
 }

@@ -21,6 +21,8 @@ const centreSchema = new Schema(
     parentId: { type: String, default: null },
     /** Ancestor ids from the city down to and including this centre. */
     path: { type: [String], required: true },
+    /** A closed centre stays for the history of its cases; it takes no new cases and no new people. */
+    closedAt: { type: Date, default: null },
   },
   { collection: 'centres', versionKey: false, strict: 'throw' },
 );

@@ -43,9 +43,10 @@ async function writeSeed(models: Models): Promise<SeedResult> {
   const organisation = new Organisation(SEED_CENTRES);
   await models.Centre.bulkWrite(
     SEED_CENTRES.map((centre) => ({
-      replaceOne: {
+      // $set, not a replacement: seeding again must not reopen a centre an administrator closed.
+      updateOne: {
         filter: { _id: centre.id },
-        replacement: { _id: centre.id, name: centre.name, level: centre.level, parentId: centre.parentId, path: organisation.pathOf(centre.id) },
+        update: { $set: { name: centre.name, level: centre.level, parentId: centre.parentId, path: organisation.pathOf(centre.id) }, $setOnInsert: { closedAt: null } },
         upsert: true,
       },
     })),

@@ -24,3 +24,4 @@ export type { HandlingClock } from './handling-clock';
 export { nextTimer, onTimer, type Timer, type TimerKind } from './timers';
 export { AUTOMATIC_SUPERVISION_REASONS, unansweredOrders, type AutomaticSupervisionReason } from './supervision';
 export * from './departments';
+export * from './administration';

@@ -47,6 +47,11 @@ export function tokenFor(personId: string): string {
   return signToken(TEST_SECRET, { sub: person.id, role: person.role, centreId: person.centreId, ...(person.departmentId ? { departmentId: person.departmentId } : {}) });
 }
 
+/** A token with any claims, for a person who must exist: the API reads the person's role and centre from the record, whatever the token says. */
+export function tokenAs(sub: string, role: Role, centreId?: string): string {
+  return signToken(TEST_SECRET, centreId === undefined ? { sub, role } : { sub, role, centreId });
+}
+
 /**
  * A token for a person made for the test: every request is checked against the living
  * person record, so the person is written to the people collection first.

@@ -15,6 +15,11 @@ function load(token: string): Promise<Department[]> {
   return cached.items;
 }
 
+/** After an administrator registers or renames a department: the next page that names departments reads them again. */
+export function forgetDepartments(): void {
+  cached = null;
+}
+
 /** Departments by id, for staff; residents may not list them, and get none. */
 export function useDepartments(): Map<string, Department> {
   const { session } = useApp();

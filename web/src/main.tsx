@@ -11,6 +11,9 @@ import { PolicyPage } from './pages/policy';
 import { ReportPage } from './pages/report';
 import { DevSignInPage, DevSmsPage, homeFor, SignInPage } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
+import { AdminPeoplePage, AdminPersonPage } from './pages/admin/people';
+import { AdminCentresPage } from './pages/admin/centres';
+import { AdminDepartmentsPage } from './pages/admin/departments';
 
 function Header() {
   const { t, lang, setLang, session, signOut, centreName } = useApp();
@@ -28,6 +31,7 @@ function Header() {
   // Staff who work to the deadlines read them; the city's administrators edit them there.
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/deadline-policy', t('nav.policy')]);
   if (role === 'admin') links.push(['/audit', t('nav.audit')]);
+  if (role === 'admin') links.push(['/admin', t('nav.admin')]);
   return (
     <header class="top">
       <div class="brand">
@@ -128,6 +132,11 @@ function Page() {
   else if (pathname === '/dashboard') page = <NeedsSignIn><DashboardPage /></NeedsSignIn>;
   else if (pathname === '/deadline-policy') page = <NeedsSignIn><PolicyPage /></NeedsSignIn>;
   else if (pathname === '/audit') page = <NeedsSignIn><AuditPage /></NeedsSignIn>;
+  else if (pathname === '/admin') page = <NeedsSignIn><AdminPeoplePage /></NeedsSignIn>;
+  else if (pathname === '/admin/people/new') page = <NeedsSignIn><AdminPersonPage id={null} /></NeedsSignIn>;
+  else if ((match = /^\/admin\/people\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.exec(pathname))) page = <NeedsSignIn><AdminPersonPage id={match[1] as string} /></NeedsSignIn>;
+  else if (pathname === '/admin/centres') page = <NeedsSignIn><AdminCentresPage /></NeedsSignIn>;
+  else if (pathname === '/admin/departments') page = <NeedsSignIn><AdminDepartmentsPage /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})\/timeline$/.exec(pathname))) page = <NeedsSignIn><TimelinePage id={match[1] as string} /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})$/.exec(pathname))) page = <NeedsSignIn><CasePage id={match[1] as string} /></NeedsSignIn>;
   else page = <div class="card"><h1>{t('err.notFound')}</h1><Link href="/">⌂</Link></div>;

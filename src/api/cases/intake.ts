@@ -113,6 +113,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   const { client, address = null } = origin;
   const centre = await ctx.centres.get(body.location.centreId);
   if (!centre) throw problems.validation([{ name: 'body.location.centreId', reason: 'unknown centre' }]);
+  if (centre.closedAt !== null) throw problems.validation([{ name: 'body.location.centreId', reason: 'this centre is closed' }]);
   if (centre.level !== 'village') {
     throw problems.validation([{ name: 'body.location.centreId', reason: `must be a village or community centre, not a ${centre.level}` }]);
   }

@@ -3,6 +3,7 @@ import { centreSchema } from './schemas';
 import { defineRoute, type RouteSpec } from '../routes';
 import type { ApiContext } from '../context';
 import { LEVELS } from '../../domain';
+import { adminCentreRoutes } from './admin';
 
 
 const querySchema = z.strictObject({
@@ -10,7 +11,7 @@ const querySchema = z.strictObject({
   parentId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
 });
 
-/** Public: residents pick their village from the tree before they sign in. */
+/** Public: residents pick their village from the tree before they sign in (closed centres are listed for the names of old cases, marked by `closedAt`). */
 export function centreRoutes(ctx: ApiContext): RouteSpec[] {
   return [
     defineRoute({
@@ -25,8 +26,9 @@ export function centreRoutes(ctx: ApiContext): RouteSpec[] {
         const all = [...(await ctx.centres.all()).values()]
           .filter((c) => (query.level === undefined || c.level === query.level) && (query.parentId === undefined || c.parentId === query.parentId))
           .sort((a, b) => a.path.length - b.path.length || a.id.localeCompare(b.id));
-        res.json({ items: all.map((c) => ({ id: c.id, name: c.name, level: c.level, parentId: c.parentId, path: c.path })), total: all.length });
+        res.json({ items: all.map((c) => ({ id: c.id, name: c.name, level: c.level, parentId: c.parentId, path: c.path, closedAt: c.closedAt })), total: all.length });
       },
     }),
+    ...adminCentreRoutes(ctx),
   ];
 }

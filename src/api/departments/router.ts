@@ -5,6 +5,7 @@ import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { departmentListSchema } from './schemas';
+import { adminDepartmentRoutes } from './admin';
 
 const querySchema = z.strictObject({
   forCentre: z
@@ -37,5 +38,6 @@ export function departmentRoutes(ctx: ApiContext): RouteSpec[] {
         res.json({ items });
       },
     }),
+    ...adminDepartmentRoutes(ctx),
   ];
 }

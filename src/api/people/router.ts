@@ -5,6 +5,7 @@ import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
 import { ASSIGNEE_ROLES, loadsOf, SPECIALTIES } from '../../domain';
+import { adminPeopleRoutes } from './admin';
 
 
 const querySchema = z.strictObject({
@@ -13,7 +14,7 @@ const querySchema = z.strictObject({
   specialty: z.enum(SPECIALTIES).optional(),
 });
 
-/** The mediator pool and the experts, with their current load. Staff only. */
+/** The mediator pool and the experts, with their current load (staff only); and the administration of people. */
 export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
   return [
     defineRoute({
@@ -35,7 +36,8 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
           ctx.caseMirror.current(), // the API's in-memory case_index: no scan of the collection
         ]);
         const loads = { mediator: loadsOf('mediator', cases), expert: loadsOf('expert', cases) };
-        const items = people.map((p) => ({
+        // Deactivated people are no longer offered for assignment.
+        const items = people.filter((p) => p.active !== false).map((p) => ({
           id: p._id,
           name: p.name,
           role: p.role,
@@ -47,5 +49,6 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
         res.json({ items, total: items.length });
       },
     }),
+    ...adminPeopleRoutes(ctx),
   ];
 }

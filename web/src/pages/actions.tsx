@@ -425,12 +425,12 @@ function DepartmentFields({ form }: { form: FormContext }) {
   );
 }
 
-/** Centres a case can be transferred to: the others at its level in the city, its own town's first. */
+/** Centres a case can be transferred to: the other open ones at its level in the city, its own town's first. */
 function peersOf(form: FormContext) {
   const c = form.caseView;
   const parentId = c.centrePath[c.centrePath.length - 2];
   return [...form.app.centres.values()]
-    .filter((centre) => centre.level === c.level && centre.id !== c.centreId && centre.path[0] === c.centrePath[0])
+    .filter((centre) => centre.level === c.level && centre.id !== c.centreId && centre.path[0] === c.centrePath[0] && centre.closedAt === null)
     .sort((a, b) => Number(b.parentId === parentId) - Number(a.parentId === parentId) || a.path.join('/').localeCompare(b.path.join('/')));
 }
 

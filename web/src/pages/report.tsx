@@ -8,8 +8,9 @@ const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: '
 /** What staff may pick: Open311 is the channel of reports that come in through that API. */
 const STAFF_CHANNELS = CHANNELS.filter((c) => c !== 'open311');
 
+/** The open centres under a parent: a closed centre takes no new reports. */
 function children(centres: Map<string, Centre>, parentId: string | null): Centre[] {
-  return [...centres.values()].filter((c) => c.parentId === parentId).sort((a, b) => a.id.localeCompare(b.id));
+  return [...centres.values()].filter((c) => c.parentId === parentId && c.closedAt === null).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 export function ReportPage() {
