@@ -219,7 +219,8 @@ describe('administration', () => {
     expect((await post(t, `/api/v1/admin/people/${other.body.id}`, { role: 'admin' })).status).toBe(200);
     expect((await get(token, '/api/v1/admin/people')).status).toBe(200);
     expect((await post(t, `/api/v1/admin/people/${other.body.id}/deactivate`)).status).toBe(200);
-    expect((await get(token, '/api/v1/admin/people')).status).toBe(403);
+    // A deactivated person is no longer signed in at all.
+    expect((await get(token, '/api/v1/admin/people')).status).toBe(401);
   });
 
   it('deactivates and reactivates: an inactive person keeps their record, loses their sessions and leaves the pool', async () => {
@@ -230,7 +231,7 @@ describe('administration', () => {
     const off = await post(t, `/api/v1/admin/people/${exp.id}/deactivate`);
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
-    expect(await api.env.db.models.Session.countDocuments({ personId: exp.id })).toBe(0);
+    expect(await api.env.db.models.Session.countDocuments({ personId: exp.id, revokedAt: null })).toBe(0);
     expect((await get(t, '/api/v1/people', { centreId: county, role: 'expert' })).body.items).toEqual([]);
     expect((await get(t, '/api/v1/admin/people', { active: 'false', role: 'expert' })).body.items.map((p: { id: string }) => p.id)).toEqual([exp.id]);
     expect((await get(t, '/api/v1/admin/people', { active: 'true', role: 'expert' })).body.items).toEqual([]);
