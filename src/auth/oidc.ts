@@ -56,13 +56,20 @@ export class OidcSignIn {
   ) {}
 
   private discover(): Promise<client.Configuration> {
+    const { issuer, clientId, clientSecret } = this.settings;
+    // Plain http only reaches here outside production (src/config.ts refuses it there).
+    const insecure = issuer.startsWith('http:');
     this.configuration ??= client
-      .discovery(new URL(this.settings.issuer), this.settings.clientId, this.settings.clientSecret, undefined, {
+      .discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
         timeout: this.options.timeoutSeconds,
-        // Plain http only reaches here outside production (src/config.ts refuses it there).
-        execute: this.settings.issuer.startsWith('http:') ? [client.allowInsecureRequests] : [],
+        execute: insecure ? [client.allowInsecureRequests] : [],
       })
-      .then((configuration) => {
+      .then((found) => {
+        // HTTP Basic, OpenID Connect's default for a registered client; a provider that offers only form posts gets those.
+        const methods = found.serverMetadata().token_endpoint_auth_methods_supported;
+        const postOnly = methods !== undefined && !methods.includes('client_secret_basic') && methods.includes('client_secret_post');
+        const configuration = postOnly ? new client.Configuration(found.serverMetadata(), clientId, clientSecret, client.ClientSecretPost(clientSecret)) : found;
+        if (postOnly && insecure) client.allowInsecureRequests(configuration);
         configuration.timeout = this.options.timeoutSeconds;
         return configuration;
       })
