@@ -47,9 +47,13 @@ export function apiRoutes(ctx: ApiContext): RouteSpec[] {
   return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...devRoutes(ctx)];
 }
 
-/** Each call to the provider gets half of the request's deadline (at most 10 s), so a slow provider still ends in the sign-in page's message. */
+/**
+ * Each call to the provider gets a quarter of the request's deadline (at most 10 s): a
+ * callback makes up to three (token, keys, userinfo), so a slow provider still ends
+ * in the sign-in page's message rather than the deadline's 503.
+ */
 function oidcTimeoutSeconds(requestTimeoutMs: number): number {
-  return Math.max(1, Math.min(10, Math.floor(requestTimeoutMs / 2000)));
+  return Math.max(1, Math.min(10, Math.floor(requestTimeoutMs / 4000)));
 }
 
 /** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
