@@ -33,7 +33,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
  * Variables whose values are credentials: a message about one says what is
  * wrong with it but never repeats it, so it cannot end up in a log.
  */
-const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI', 'ONEDOOR_SMS_TOKEN']);
+const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI', 'ONEDOOR_SMS_TOKEN', 'ONEDOOR_OIDC_CLIENT_SECRET']);
 
 /**
  * A number read as Number() reads it (as onedoor always has), kept when `valid`;
@@ -122,6 +122,20 @@ export const environmentSchema = z.object({
     .string()
     .refine((text) => text.includes('{{to}}') && text.includes('{{text}}'), 'must contain {{to}} and {{text}}')
     .default('{"to":"{{to}}","text":"{{text}}"}'),
+  ONEDOOR_PUBLIC_URL: z
+    .string()
+    .refine((text) => isUrlWithScheme(text, ['http:', 'https:']) && !/[?#]/.test(text), 'must be an http:// or https:// address without a query or fragment')
+    .optional(),
+  ONEDOOR_OIDC_ISSUER: z
+    .string()
+    .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address (the provider\'s issuer identifier)')
+    .optional(),
+  ONEDOOR_OIDC_CLIENT_ID: z.string().optional(),
+  ONEDOOR_OIDC_CLIENT_SECRET: z.string().optional(),
+  ONEDOOR_OIDC_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be a claim name such as preferred_username')
+    .default('preferred_username'),
   ONEDOOR_WORKER_HEALTH_PORT: portNumber.optional(),
   ONEDOOR_WORKFLOW_BUNDLE: z.string().optional(),
   NODE_ENV: z.string().optional(),
@@ -136,7 +150,21 @@ function withoutEmptyValues(env: unknown): unknown {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
-const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transform((env) => ({
+const OIDC_CLIENT_VARIABLES = ['ONEDOOR_OIDC_ISSUER', 'ONEDOOR_OIDC_CLIENT_ID', 'ONEDOOR_OIDC_CLIENT_SECRET'] as const;
+
+/** Settings that only make sense together. */
+function checkTogether(env: z.output<typeof environmentSchema>, ctx: z.RefinementCtx): void {
+  const missing = OIDC_CLIENT_VARIABLES.filter((name) => env[name] === undefined);
+  if (missing.length > 0 && missing.length < OIDC_CLIENT_VARIABLES.length) {
+    for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: `must be set with ${OIDC_CLIENT_VARIABLES.filter((other) => !missing.includes(other)).join(' and ')} (single sign-on needs all three, or none)` });
+  }
+  if (env.NODE_ENV === 'production' && env.ONEDOOR_OIDC_ISSUER !== undefined) {
+    if (!env.ONEDOOR_OIDC_ISSUER.startsWith('https://')) ctx.addIssue({ code: 'custom', path: ['ONEDOOR_OIDC_ISSUER'], message: 'must be an https:// address in production' });
+    if (env.ONEDOOR_PUBLIC_URL === undefined) ctx.addIssue({ code: 'custom', path: ['ONEDOOR_PUBLIC_URL'], message: 'must be set in production when ONEDOOR_OIDC_ISSUER is (the redirect URI registered with the provider is made from it)' });
+  }
+}
+
+const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRefine(checkTogether)).transform((env) => ({
   /** HTTP API port. */
   port: env.PORT,
   /** Where embedded servers keep their data (Temporal SQLite file, FerretDB files, dev secrets). */
@@ -189,6 +217,17 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema).transfo
   smsToken: env.ONEDOOR_SMS_TOKEN,
   /** The JSON body posted to the provider, with {{to}} and {{text}} filled in. */
   smsTemplate: env.ONEDOOR_SMS_TEMPLATE,
+  /** The address people reach onedoor at (no trailing slash); unset in development: the address a request came to. */
+  publicUrl: env.ONEDOOR_PUBLIC_URL?.replace(/\/+$/, ''),
+  /**
+   * Single sign-on through an OpenID Connect provider, when its issuer and the
+   * client registered there are set: the `claim` of the signed-in user names the
+   * person by their username.
+   */
+  oidc:
+    env.ONEDOOR_OIDC_ISSUER !== undefined && env.ONEDOOR_OIDC_CLIENT_ID !== undefined && env.ONEDOOR_OIDC_CLIENT_SECRET !== undefined
+      ? { issuer: env.ONEDOOR_OIDC_ISSUER, clientId: env.ONEDOOR_OIDC_CLIENT_ID, clientSecret: env.ONEDOOR_OIDC_CLIENT_SECRET, claim: env.ONEDOOR_OIDC_CLAIM }
+      : undefined,
   /** When set, the worker answers GET /healthz on this port while it polls. */
   workerHealthPort: env.ONEDOOR_WORKER_HEALTH_PORT,
   /** A workflow bundle made ahead of time (`onedoor bundle`), loaded instead of bundling at start. */
@@ -221,7 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const issue of parsed.error.issues) {
     const name = String(issue.path[0] ?? 'the environment');
     if (problems.has(name)) continue; // the first thing wrong with a variable is enough to fix it
-    const shown = SECRET_VARIABLES.has(name) ? '' : `, got ${JSON.stringify(env[name])}`;
+    const shown = SECRET_VARIABLES.has(name) || env[name] === undefined || env[name] === '' ? '' : `, got ${JSON.stringify(env[name])}`;
     problems.set(name, `${name} ${issue.message}${shown}`);
   }
   throw new ConfigError([...problems.values()]);

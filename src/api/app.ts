@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { resolveJwtSecret } from '../auth/tokens';
 import { PersonDirectory } from '../auth/people';
 import { smsGatewayFor } from '../delivery/sms';
+import { OidcSignIn } from '../auth/oidc';
 import { optionalAuth, requireAuth } from './auth';
 import { CentreDirectory, type ApiContext } from './context';
 import { createLogger } from './logger';
@@ -30,6 +31,7 @@ import { open311Routes } from './open311/router';
 import { auditLogRoutes } from './audit-log/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
+import { oidcRoutes } from './session/oidc';
 import { serveWeb } from './web';
 import { onPosts, perMinuteLimit, securityHeaders } from './hardening';
 
@@ -44,7 +46,16 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
+}
+
+/**
+ * Each call to the provider gets a quarter of the request's deadline (at most 10 s): a
+ * callback makes up to three (token, keys, userinfo), so a slow provider still ends
+ * in the sign-in page's message rather than the deadline's 503.
+ */
+function oidcTimeoutSeconds(requestTimeoutMs: number): number {
+  return Math.max(1, Math.min(10, Math.floor(requestTimeoutMs / 4000)));
 }
 
 /** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
@@ -62,7 +73,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
     centres: new CentreDirectory(deps.db),
     people: new PersonDirectory(deps.db.models),
     sms: smsGatewayFor(deps.config, deps.db.models, logger),
-    oidc: null,
+    oidc: deps.config.oidc ? new OidcSignIn(deps.config.oidc, { timeoutSeconds: oidcTimeoutSeconds(deps.config.requestTimeoutMs) }) : null,
     caseMirror: new CaseMirror(deps.db.models, logger),
   };
   const routes = apiRoutes(ctx);

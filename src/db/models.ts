@@ -48,11 +48,16 @@ const personSchema = new Schema(
   },
   { collection: 'people', versionKey: false, strict: 'throw' },
 );
+/**
+ * Single sign-on finds staff by username. Not unique: residents have none (null), and
+ * FerretDB has no partial indexes; the sign-in refuses a name two people share.
+ */
+personSchema.index({ username: 1 });
 
 /**
  * How a person proves who they are, each under a business key: `password:<username>`
- * (an argon2id hash), `phone:<number>` (a resident's number, for one-time codes),
- * `oidc:<claim value>`. Keyed by `_id`, so a name is taken once and found by its key.
+ * (an argon2id hash), `phone:<number>` (a resident's number, for one-time codes).
+ * Keyed by `_id`, so a name is taken once and found by its key.
  */
 const credentialSchema = new Schema(
   {

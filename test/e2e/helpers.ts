@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ensureWebBuilt } from '../../web/build';
@@ -36,22 +36,27 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
   }
 }
 
-/** The built UI, the real API on a free port over a real worker, and headless Debian Chromium. */
-export async function startWebEnv(name: string, options: { timeScale?: number } = {}): Promise<WebEnv> {
+/**
+ * The built UI, the real API on a free port over a real worker, and headless Debian Chromium.
+ * `settings(baseUrl)` replaces test defaults; the port is taken first, so settings can name the address.
+ */
+export async function startWebEnv(name: string, options: { timeScale?: number; settings?: (baseUrl: string) => Partial<Config> } = {}): Promise<WebEnv> {
   // The global setup checks this for the whole run; this covers a run it could not tell included browser tests.
   const blocker = testRunBlockerOnThisMachine(loadConfig().binDir, { servers: [], browser: true });
   if (blocker) throw new Error(blocker);
   await ensureWebBuilt();
   const env = await startTestEnv(name);
   await seedWithRetry(env);
-  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0 };
-  const app = createApp({ config, db: env.db, temporal: env.temporal });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
     s.on('error', reject);
   });
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, ...options.settings?.(baseUrl) };
+  server.on('request', createApp({ config, db: env.db, temporal: env.temporal }));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -59,7 +64,7 @@ export async function startWebEnv(name: string, options: { timeScale?: number } 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     env,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     browser,
     stop: async () => {
       await browser.close().catch(() => undefined);

@@ -52,6 +52,8 @@ describe('loadConfig', () => {
       smsUrl: undefined,
       smsToken: undefined,
       smsTemplate: '{"to":"{{to}}","text":"{{text}}"}',
+      publicUrl: undefined,
+      oidc: undefined,
       workerHealthPort: undefined,
       workflowBundle: undefined,
       production: false,
@@ -85,6 +87,11 @@ describe('loadConfig', () => {
       ONEDOOR_SMS_URL: 'https://sms.example.gov.cn/send',
       ONEDOOR_SMS_TOKEN: 'sms-secret',
       ONEDOOR_SMS_TEMPLATE: '{"mobile":"{{to}}","content":"{{text}}"}',
+      ONEDOOR_PUBLIC_URL: 'https://onedoor.example.gov.cn/',
+      ONEDOOR_OIDC_ISSUER: 'https://sso.example.gov.cn/realms/staff',
+      ONEDOOR_OIDC_CLIENT_ID: 'onedoor',
+      ONEDOOR_OIDC_CLIENT_SECRET: 'oidc-secret',
+      ONEDOOR_OIDC_CLAIM: 'employee_id',
       ONEDOOR_WORKER_HEALTH_PORT: '9464',
       ONEDOOR_WORKFLOW_BUNDLE: 'dist/bundle.js',
       NODE_ENV: 'production',
@@ -115,11 +122,35 @@ describe('loadConfig', () => {
       smsUrl: 'https://sms.example.gov.cn/send',
       smsToken: 'sms-secret',
       smsTemplate: '{"mobile":"{{to}}","content":"{{text}}"}',
+      publicUrl: 'https://onedoor.example.gov.cn',
+      oidc: { issuer: 'https://sso.example.gov.cn/realms/staff', clientId: 'onedoor', clientSecret: 'oidc-secret', claim: 'employee_id' },
       workerHealthPort: 9464,
       workflowBundle: path.resolve('dist/bundle.js'),
       production: true,
     });
     expect(loadConfig({ ONEDOOR_BIN_DIR: 'bin', XDG_CACHE_HOME: '/var/cache' }).binDir).toBe(path.resolve('bin'));
+  });
+
+  it('takes single sign-on’s issuer, client id and secret together or not at all', () => {
+    expect(loadConfig({ ONEDOOR_OIDC_ISSUER: 'http://127.0.0.1:4000', ONEDOOR_OIDC_CLIENT_ID: 'onedoor', ONEDOOR_OIDC_CLIENT_SECRET: 's' }).oidc).toEqual({ issuer: 'http://127.0.0.1:4000', clientId: 'onedoor', clientSecret: 's', claim: 'preferred_username' });
+    expect(problemsOf({ ONEDOOR_OIDC_ISSUER: 'https://sso.example.gov.cn' })).toEqual([
+      'ONEDOOR_OIDC_CLIENT_ID must be set with ONEDOOR_OIDC_ISSUER (single sign-on needs all three, or none)',
+      'ONEDOOR_OIDC_CLIENT_SECRET must be set with ONEDOOR_OIDC_ISSUER (single sign-on needs all three, or none)',
+    ]);
+    const [problem] = problemsOf({ ONEDOOR_OIDC_CLIENT_ID: 'onedoor', ONEDOOR_OIDC_CLIENT_SECRET: 'the-oidc-secret' });
+    expect(problem).toBe('ONEDOOR_OIDC_ISSUER must be set with ONEDOOR_OIDC_CLIENT_ID and ONEDOOR_OIDC_CLIENT_SECRET (single sign-on needs all three, or none)');
+    expect(problemsOf({ ONEDOOR_OIDC_ISSUER: 'sso.example.gov.cn', ONEDOOR_OIDC_CLIENT_ID: 'onedoor', ONEDOOR_OIDC_CLIENT_SECRET: 's' })).toEqual([
+      'ONEDOOR_OIDC_ISSUER must be an http:// or https:// address (the provider\'s issuer identifier), got "sso.example.gov.cn"',
+    ]);
+  });
+
+  it('wants single sign-on over https and a public address in production', () => {
+    const oidc = { ONEDOOR_OIDC_ISSUER: 'http://sso.example.gov.cn', ONEDOOR_OIDC_CLIENT_ID: 'onedoor', ONEDOOR_OIDC_CLIENT_SECRET: 's', NODE_ENV: 'production' };
+    expect(problemsOf(oidc)).toEqual([
+      'ONEDOOR_OIDC_ISSUER must be an https:// address in production, got "http://sso.example.gov.cn"',
+      'ONEDOOR_PUBLIC_URL must be set in production when ONEDOOR_OIDC_ISSUER is (the redirect URI registered with the provider is made from it)',
+    ]);
+    expect(loadConfig({ ...oidc, ONEDOOR_OIDC_ISSUER: 'https://sso.example.gov.cn', ONEDOOR_PUBLIC_URL: 'https://onedoor.example.gov.cn' }).oidc?.issuer).toBe('https://sso.example.gov.cn');
   });
 
   it('takes an empty variable for an unset one', () => {

@@ -65,7 +65,8 @@ export async function openSessionFor(ctx: ApiContext, req: Request, res: Respons
   return view;
 }
 
-async function auditSignIn(ctx: ApiContext, req: Request, action: string, outcome: string, status: number, person: LivingPerson | null, detail: Record<string, unknown> = {}): Promise<void> {
+/** The audit entry of a sign-in (or sign-out) attempt, named after the person when known. */
+export async function auditSignIn(ctx: ApiContext, req: Request, action: string, outcome: string, status: number, person: LivingPerson | null, detail: Record<string, unknown> = {}): Promise<void> {
   const centre = person ? await ctx.centres.get(person.centreId) : null;
   await writeAudit(ctx, {
     actor: person ? { personId: person.id, role: person.role, centreId: person.centreId } : null,

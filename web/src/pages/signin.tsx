@@ -21,6 +21,12 @@ function nextPath(session: Session): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session);
 }
 
+/** Single sign-on leaves the app for the provider; the server brings the browser back to the page it was going to. */
+function ssoHref(): string {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? `/api/v1/session/oidc/start?next=${encodeURIComponent(next)}` : '/api/v1/session/oidc/start';
+}
+
 /** After any sign-in: the session the server opened, then the page the person was going to. */
 function useFinishSignIn(): (view: SessionView) => void {
   const { signIn } = useApp();
@@ -81,7 +87,7 @@ function PasswordForm(props: { sso: boolean }) {
       <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={t('signin.submit')} testid="password-submit" />
       {props.sso && (
         <p class="small">
-          <a href="/api/v1/session/oidc/start" data-testid="sso-link">
+          <a href={ssoHref()} data-testid="sso-link">
             {t('signin.sso')} →
           </a>
         </p>
