@@ -59,7 +59,7 @@ function oidcTimeoutSeconds(requestTimeoutMs: number): number {
 }
 
 /** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
-export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMirror: CaseMirror } };
+export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMirror: CaseMirror; logger: Logger } };
 
 export function createApp(deps: AppDeps): OnedoorApp {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   app.set('query parser', 'simple');
   app.locals.openapi = openapi;
   app.locals.caseMirror = ctx.caseMirror;
+  app.locals.logger = logger;
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders(DOCS_HTML));

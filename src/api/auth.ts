@@ -3,6 +3,7 @@ import { verifyToken } from '../auth/tokens';
 import { findSession, SESSION_COOKIE, SESSION_TOKEN_PREFIX, type OpenSession } from '../auth/sessions';
 import type { ApiContext, Caller } from './context';
 import { problems } from './problem';
+import { phoneKeyOf } from '../db/phone-key';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*|ods_[A-Za-z0-9_-]+)$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,7 +26,11 @@ export async function authenticate(ctx: ApiContext, req: Request): Promise<Calle
   const centre = await ctx.centres.get(person.centreId);
   if (!centre) throw problems.unauthenticated('the person’s centre is unknown', INACTIVE);
   const caller: Caller = { kind: 'person', personId: person.id, role: person.role, centreId: centre.id, centrePath: centre.path };
-  return person.departmentId === undefined ? caller : { ...caller, departmentId: person.departmentId };
+  if (person.departmentId !== undefined) caller.departmentId = person.departmentId;
+  // A resident's cases are also those filed with their number, by a grid worker or at a centre's desk.
+  const phoneKey = person.role === 'resident' ? phoneKeyOf(person.phone) : null;
+  if (phoneKey) caller.phoneKey = phoneKey;
+  return caller;
 }
 
 async function personIdOf(ctx: ApiContext, req: Request): Promise<string | null> {

@@ -95,6 +95,8 @@ export interface Caller extends Actor {
   centreId?: string;
   centrePath?: string[];
   departmentId?: string;
+  /** Residents: their phone number's stand-in (src/db/phone-key.ts). */
+  phoneKey?: string;
 }
 
 declare module 'express-serve-static-core' {

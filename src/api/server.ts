@@ -4,6 +4,7 @@ import { connectDatabase, ensureIndexes } from '../db/connection';
 import { connectTemporalClient } from '../temporal/client';
 import { resolvePayloadKeys } from '../temporal/payload-codec';
 import { createApp, type OnedoorApp } from './app';
+import { sweepEveryHour } from '../auth/sessions';
 
 export interface RunningApi {
   server: Server;
@@ -23,6 +24,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
   // Read case_index into memory now, not at the first list or dashboard request,
   // which would otherwise wait for it (a second or more at 10,000 cases).
   app.locals.caseMirror.warm();
+  const stopSweeping = sweepEveryHour(db.models, (error) => app.locals.logger.warn({ err: error }, 'sweep of ended sign-ins failed'));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
     s.on('error', reject);
@@ -42,6 +44,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
       await closed;
       clearTimeout(grace);
       app.locals.caseMirror.stop();
+      stopSweeping();
       await temporal.close();
       await db.close();
     },

@@ -10,11 +10,9 @@ export const CODE_TTL_MS = 5 * 60_000;
 export const CODE_GUESSES = 5;
 export const CODE_DIGITS = 6;
 
-/** `+86 138-0000-0001`, `0086 13800000001` and `13800000001` are one number. */
-export function normalisePhone(phone: string): string | null {
-  const digits = phone.trim().replace(/[\s()-]/g, '').replace(/^(\+|00)86/, '');
-  return /^\+?[0-9]{6,15}$/.test(digits) ? digits : null;
-}
+import { normalisePhone } from '../domain/privacy';
+
+export { normalisePhone };
 
 /** The credential key under which a phone number names its resident. */
 export function phoneKey(phone: string): string {

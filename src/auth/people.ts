@@ -9,6 +9,8 @@ export interface LivingPerson {
   centreId: string;
   departmentId?: string;
   active: boolean;
+  /** Residents: the number they sign in with, whose cases they see. */
+  phone?: string;
 }
 
 /**
@@ -27,9 +29,9 @@ export class PersonDirectory {
   async get(personId: string): Promise<LivingPerson | null> {
     const hit = this.cache.get(personId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.person;
-    const doc = await this.models.Person.findById(personId, { name: 1, role: 1, centreId: 1, departmentId: 1, active: 1 }).lean();
+    const doc = await this.models.Person.findById(personId, { name: 1, role: 1, centreId: 1, departmentId: 1, active: 1, phone: 1 }).lean();
     const person: LivingPerson | null = doc
-      ? { id: doc._id, name: doc.name, role: doc.role as Role, centreId: doc.centreId, ...(doc.departmentId ? { departmentId: doc.departmentId } : {}), active: doc.active !== false }
+      ? { id: doc._id, name: doc.name, role: doc.role as Role, centreId: doc.centreId, ...(doc.departmentId ? { departmentId: doc.departmentId } : {}), ...(doc.phone ? { phone: doc.phone } : {}), active: doc.active !== false }
       : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(personId, { at: Date.now(), person });

@@ -70,8 +70,23 @@ export async function revokeSessionsOf(models: Models, personId: string, now = n
   return result.modifiedCount;
 }
 
-/** Sessions past their end are only history: removed now and then (FerretDB has no TTL indexes). */
-export async function sweepEndedSessions(models: Models, now = new Date()): Promise<number> {
-  const result = await models.Session.deleteMany({ expiresAt: { $lt: now } });
-  return result.deletedCount;
+/**
+ * What sign-in leaves behind once it has ended (sessions, failure counters and codes
+ * past their end) is removed now and then: FerretDB has no TTL indexes, and every
+ * reader checks the end time anyway, so a late sweep changes no answer.
+ */
+export async function sweepEndedSignIns(models: Models, now = new Date()): Promise<number> {
+  const results = await Promise.all([
+    models.Session.deleteMany({ expiresAt: { $lt: now } }),
+    models.SignInAttempt.deleteMany({ expiresAt: { $lt: now } }),
+    models.SignInCode.deleteMany({ expiresAt: { $lt: now } }),
+  ]);
+  return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
+/** Sweeps every hour, in the background; a failed sweep is logged and tried at the next. */
+export function sweepEveryHour(models: Models, onError: (error: unknown) => void): () => void {
+  const timer = setInterval(() => void sweepEndedSignIns(models).catch(onError), 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,3 +1,4 @@
+import { phoneKeyOf } from './phone-key';
 import { centresThatHeld, departmentsOf, unansweredOrders, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
 
 /**
@@ -27,6 +28,8 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   unansweredOrders: UnansweredOrder[];
   /** Every department the case was handed to: their staff see it. */
   departmentIds: string[];
+  /** The complainant's phone number as its stand-in, set at opening (entries written before it lack it). */
+  complainantPhoneKey?: string | null;
 };
 
 /** The entry a transition writes: everything but the fields set once at opening. */
@@ -74,6 +77,6 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };
-  if ('title' in doc) return { ...entry, title: doc.title, receivedAt: doc.receivedAt };
+  if ('title' in doc) return { ...entry, title: doc.title, receivedAt: doc.receivedAt, complainantPhoneKey: phoneKeyOf(doc.complainant.phone) };
   return entry;
 }

@@ -49,3 +49,9 @@ export function publicReport(kind: CaseKind, report: { description: string; loca
     description: maskPhonesIn(report.description),
   };
 }
+
+/** `+86 138-0000-0001`, `0086 13800000001` and `13800000001` are one number. */
+export function normalisePhone(phone: string): string | null {
+  const digits = phone.trim().replace(/[\s()-]/g, '').replace(/^(\+|00)86/, '');
+  return /^\+?[0-9]{6,15}$/.test(digits) ? digits : null;
+}

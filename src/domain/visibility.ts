@@ -14,6 +14,8 @@ export interface CaseParties {
   opinionExpertId: string | null;
   /** Every department the case was handed to: their staff keep seeing it. */
   departmentIds: string[];
+  /** A stand-in for the complainant's phone number (src/db/phone-key.ts): the resident with that number sees the case. */
+  complainantPhoneKey?: string | null;
 }
 
 export interface Viewer {
@@ -21,6 +23,8 @@ export interface Viewer {
   role: Role;
   centreId?: string;
   departmentId?: string;
+  /** A resident's phone number, as its stand-in: cases filed with it are theirs, whoever filed them. */
+  phoneKey?: string;
 }
 
 /**
@@ -40,6 +44,7 @@ function isPartyOf(c: CaseParties, viewer: Viewer): boolean {
   const me = viewer.personId;
   switch (viewer.role) {
     case 'resident':
+      return c.complainantId === me || c.reportedById === me || (viewer.phoneKey !== undefined && c.complainantPhoneKey === viewer.phoneKey);
     case 'grid_worker':
       return c.complainantId === me || c.reportedById === me;
     case 'mediator':

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, startApiEnv, TEST_SECRET, type ApiEnv } from './helpers';
+import { bearer, startApiEnv, TEST_SECRET, tokenFor, type ApiEnv } from './helpers';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/api/app';
 import { HttpSmsGateway, renderSmsBody } from '../../src/delivery/sms';
@@ -106,6 +106,31 @@ describe('a resident with a code from the development outbox', () => {
     const res = await request(api.app).post('/api/v1/session/code').send({ phone: newNumber(), code: '12ab' });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].name).toBe('body.code');
+  });
+});
+
+describe('a resident sees the cases filed with their number', () => {
+  it('including one a grid worker filed for them before they ever signed in', async () => {
+    const phone = newNumber();
+    const filed = await request(api.app)
+      .post('/api/v1/cases')
+      .set(...bearer(tokenFor('p-dongmen-grid')))
+      .send({ category: 'neighbour_dispute', title: '邻里漏水纠纷', description: '楼上漏水，协商未果', channel: 'grid', location: { centreId: 'zz-pinghe-xiaoxi-dongmen', address: '5 号楼' }, complainant: { name: '陈阿婆', phone: `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` } });
+    expect(filed.status).toBe(201);
+    await requestCode(`+86${phone}`);
+    const resident = (await signIn(phone, await codeSentTo(phone))).body.token as string;
+    await expect
+      .poll(async () => (await request(api.app).get('/api/v1/cases').set(...bearer(resident))).body.items.map((c: { id: string }) => c.id), { timeout: 15_000 })
+      .toContain(filed.body.id);
+    const page = await request(api.app).get(`/api/v1/cases/${filed.body.id}`).set(...bearer(resident));
+    expect(page.status).toBe(200);
+    expect(page.body.complainant.phone.replace(/\s/g, '')).toBe(phone);
+
+    const someoneElse = newNumber();
+    await requestCode(someoneElse);
+    const other = (await signIn(someoneElse, await codeSentTo(someoneElse))).body.token as string;
+    expect((await request(api.app).get(`/api/v1/cases/${filed.body.id}`).set(...bearer(other))).status).toBe(404);
+    expect((await request(api.app).get('/api/v1/cases').set(...bearer(other))).body.items).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import { bearer, startApiEnv, tokenForNewPerson, TEST_SECRET, type ApiEnv } from
 import { uniqueId } from '../helpers/temporal';
 import { DEMO_PASSWORD } from '../../src/db/seed';
 import { hashPassword, passwordKey } from '../../src/auth/passwords';
-import { SESSION_COOKIE } from '../../src/auth/sessions';
+import { SESSION_COOKIE, sweepEndedSignIns } from '../../src/auth/sessions';
 
 let api: ApiEnv;
 beforeAll(async () => {
@@ -169,5 +169,25 @@ describe('the living person record', () => {
       const res = await request(api.app).get('/api/v1/cases').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe('the sweep of ended sign-ins', () => {
+  it('removes ended sessions, counters and codes and keeps open ones', async () => {
+    const models = api.env.db.models;
+    const past = new Date(Date.now() - 60_000);
+    const future = new Date(Date.now() + 3600_000);
+    const id = uniqueId('sweep-');
+    await models.Session.collection.insertMany([
+      { _id: `${id}-old` as never, personId: 'p-zz-admin', method: 'password', csrf: 'x', createdAt: past, expiresAt: past, revokedAt: null, address: null },
+      { _id: `${id}-open` as never, personId: 'p-zz-admin', method: 'password', csrf: 'x', createdAt: past, expiresAt: future, revokedAt: null, address: null },
+    ]);
+    await models.SignInAttempt.collection.insertOne({ _id: `${id}-attempt` as never, count: 3, windowStart: past, expiresAt: past });
+    await models.SignInCode.collection.insertOne({ _id: `${id}-code` as never, hash: 'x', expiresAt: past, attemptsLeft: 5, sentAt: past });
+    expect(await sweepEndedSignIns(models)).toBeGreaterThanOrEqual(3);
+    expect(await models.Session.findById(`${id}-old`).lean()).toBeNull();
+    expect(await models.Session.findById(`${id}-open`).lean()).not.toBeNull();
+    expect(await models.SignInAttempt.findById(`${id}-attempt`).lean()).toBeNull();
+    expect(await models.SignInCode.findById(`${id}-code`).lean()).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { phoneKeyOf } from '../../src/db/phone-key';
 import { describe, expect, it } from 'vitest';
 import { caseIndexEntry } from '../../src/db/case-index';
 import { openingDocument, stateFields, type IntakeDetails } from '../../src/domain';
@@ -56,7 +57,11 @@ describe('caseIndexEntry', () => {
       opinionExpertId: 'p-expert-law',
       seq: 4,
       updatedAt: T0,
+      complainantPhoneKey: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
+    // The number itself is not in the entry; its stand-in is the same for the same number however written.
+    expect(JSON.stringify(caseIndexEntry(doc))).not.toContain(INTAKE.complainant.phone);
+    expect(phoneKeyOf(`+86 ${INTAKE.complainant.phone}`)).toBe(caseIndexEntry(doc).complainantPhoneKey);
   });
 
   it('is breached when any visit breached, and names the centre of each breach', () => {

@@ -27,6 +27,7 @@ import {
   type StageVisit,
 } from '../../domain';
 import type { ApiContext, Caller } from '../context';
+import { phoneKeyOf } from '../../db/phone-key';
 import type { CaseListItem, CaseView, CreatedCase } from './schemas';
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
@@ -34,7 +35,7 @@ export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? 
 
 /** A stored case as the visibility rule reads it. */
 function partiesOf(doc: CaseDocument): CaseParties {
-  return { ...doc, heldBy: centresThatHeld(doc.visits), opinionExpertId: doc.opinion?.expertId ?? null, departmentIds: departmentsOf(doc) };
+  return { ...doc, heldBy: centresThatHeld(doc.visits), opinionExpertId: doc.opinion?.expertId ?? null, departmentIds: departmentsOf(doc), complainantPhoneKey: phoneKeyOf(doc.complainant.phone) };
 }
 
 /** The visibility rule (visibleTo in src/domain/visibility.ts) on a stored case. */
@@ -48,8 +49,8 @@ export function seesReadOnly(doc: CaseDocument, caller: Caller, pathOf: PathOf):
 }
 
 /** Staff of the case and the complainant see the phone number; everyone else its masked form. */
-function seesFullPhone(state: CaseState, caller: Caller): boolean {
-  return isStaffOf(state, caller) || caller.personId === state.complainantId || caller.personId === state.reportedById;
+function seesFullPhone(state: CaseState, caller: Caller, phone: string): boolean {
+  return isStaffOf(state, caller) || caller.personId === state.complainantId || caller.personId === state.reportedById || (caller.phoneKey !== undefined && caller.phoneKey === phoneKeyOf(phone));
 }
 
 /** People's names change only when the directory is re-seeded: a minute's staleness is fine. */
@@ -119,7 +120,7 @@ export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<strin
     complainant: {
       personId: doc.complainantId,
       name: doc.complainant.name,
-      phone: seesFullPhone(doc, caller) ? doc.complainant.phone : doc.complainant.phoneMasked,
+      phone: seesFullPhone(doc, caller, doc.complainant.phone) ? doc.complainant.phone : doc.complainant.phoneMasked,
     },
     parties: doc.parties,
     affectedCount: doc.affectedCount,
