@@ -219,3 +219,40 @@ describe('dashboard and people', () => {
     }
   });
 });
+
+describe('the matrix follows the living person record', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('an administrator moved to another village loses sight of the old one’s case and gains the new one’s', async () => {
+    const id = uniqueId('p-moving-admin-');
+    const token = await tokenForNewPerson(api, id, 'admin', VILLAGE);
+    expect((await request(api.app).get(`/api/v1/cases/${caseId}`).set(...bearer(token))).status).toBe(200);
+    const shicuo = await api.env.db.models.Centre.findById('zz-tiz-jiaomei-shicuo').lean();
+    await api.env.db.models.Person.updateOne({ _id: id }, { $set: { centreId: shicuo!._id, centrePath: shicuo!.path } });
+    await sleep(2_100);
+    expect((await request(api.app).get(`/api/v1/cases/${caseId}`).set(...bearer(token))).status).toBe(404);
+    const list = await request(api.app).get('/api/v1/cases').query({ pageSize: 100 }).set(...bearer(token));
+    expect(list.body.items.some((c: { id: string }) => c.id === caseId)).toBe(false);
+    const other = await request(api.app).post('/api/v1/cases').set(...bearer(token)).send(intake('zz-tiz-jiaomei-shicuo'));
+    expect(other.status).toBe(201);
+  });
+
+  it('a deactivated person is refused everywhere with 401, whatever the token says', async () => {
+    const id = uniqueId('p-leaving-admin-');
+    const token = await tokenForNewPerson(api, id, 'admin', VILLAGE);
+    expect((await request(api.app).get('/api/v1/dashboard').set(...bearer(token))).status).toBe(200);
+    await api.env.db.models.Person.updateOne({ _id: id }, { $set: { active: false } });
+    await sleep(2_100);
+    const answers = await Promise.all([
+      request(api.app).get('/api/v1/cases').set(...bearer(token)),
+      request(api.app).get(`/api/v1/cases/${caseId}`).set(...bearer(token)),
+      request(api.app).get(`/api/v1/cases/${caseId}/timeline`).set(...bearer(token)),
+      request(api.app).post(`/api/v1/cases/${caseId}/actions`).set(...bearer(token)).send({ type: 'accept' }),
+      request(api.app).post('/api/v1/cases').set(...bearer(token)).send(intake()),
+      request(api.app).get('/api/v1/dashboard').set(...bearer(token)),
+      request(api.app).get('/api/v1/people').set(...bearer(token)),
+    ]);
+    expect(answers.map((res) => res.status)).toEqual([401, 401, 401, 401, 401, 401, 401]);
+    expect(answers[0]?.body.message.zh).toContain('停用');
+  });
+});
