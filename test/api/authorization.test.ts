@@ -22,6 +22,10 @@ beforeAll(async () => {
   const res = await request(api.app).post('/api/v1/cases').set(...bearer(tokenFor('p-dongmen-resident'))).send(intake());
   expect(res.status).toBe(201);
   caseId = res.body.id;
+  // Lists read the API's copy of case_index, which catches up within a second or so: wait for it once here.
+  await expect
+    .poll(async () => (await request(api.app).get('/api/v1/cases').set(...bearer(tokenFor('p-dongmen-resident')))).body.items.some((c: { id: string }) => c.id === caseId), { timeout: 15_000 })
+    .toBe(true);
 });
 afterAll(async () => {
   await api?.stop();
