@@ -1,4 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
+// Before any connection: a driver command written to a closed socket must not wait forever.
+import './drain-wait-fix';
 import { registerModels, type Models } from './models';
 
 export interface Database {
