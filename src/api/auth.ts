@@ -24,7 +24,8 @@ export async function authenticate(ctx: ApiContext, req: Request): Promise<Calle
   const person = await ctx.people.get(personId);
   if (!person || !person.active) throw problems.unauthenticated('the person this token names is unknown or deactivated', INACTIVE);
   const centre = await ctx.centres.get(person.centreId);
-  if (!centre) throw problems.unauthenticated('the person’s centre is unknown', INACTIVE);
+  // Centres are closed, never removed: a person whose centre cannot be read is the database's trouble, not the caller's.
+  if (!centre) throw problems.unavailable('the person’s centre could not be read; try again shortly');
   const caller: Caller = { kind: 'person', personId: person.id, role: person.role, centreId: centre.id, centrePath: centre.path };
   if (person.departmentId !== undefined) caller.departmentId = person.departmentId;
   // A resident's cases are also those filed with their number, by a grid worker or at a centre's desk.

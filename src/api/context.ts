@@ -39,7 +39,8 @@ export class CentreDirectory {
     const docs = await this.db.models.Centre.find({}).lean();
     const byId = new Map<string, CentreInfo>();
     for (const doc of docs) byId.set(doc._id, infoOf(doc));
-    this.cache = { at: Date.now(), byId };
+    // An organisation always has its city: an empty answer (a database still starting) is not kept.
+    if (byId.size > 0) this.cache = { at: Date.now(), byId };
     return byId;
   }
 

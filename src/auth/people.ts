@@ -34,7 +34,9 @@ export class PersonDirectory {
       ? { id: doc._id, name: doc.name, role: doc.role as Role, centreId: doc.centreId, ...(doc.departmentId ? { departmentId: doc.departmentId } : {}), ...(doc.phone ? { phone: doc.phone } : {}), active: doc.active !== false }
       : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(personId, { at: Date.now(), person });
+    // Only what was found is kept: a person written a moment ago (a first sign-in) is found at the next request.
+    if (person) this.cache.set(personId, { at: Date.now(), person });
+    else this.cache.delete(personId);
     return person;
   }
 
