@@ -56,6 +56,12 @@ function isUrlWithScheme(text: string, schemes: string[]): boolean {
   }
 }
 
+/** What Express's `trust proxy` takes, short of "trust everyone" (which would let any client choose its address). */
+function isTrustProxy(text: string): boolean {
+  if (/^\d{1,2}$/.test(text)) return true;
+  return text.split(',').every((part) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(part.trim()));
+}
+
 /** An IANA time zone the runtime knows (Intl refuses any other). */
 function isTimeZone(name: string): boolean {
   try {
@@ -111,6 +117,10 @@ export const environmentSchema = z.object({
   ONEDOOR_MAX_CACHED_WORKFLOWS: numberSetting('a whole number', (n) => Number.isInteger(n) && n >= 0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   ONEDOOR_REQUEST_TIMEOUT_MS: numberSetting('a positive whole number of milliseconds', (n) => Number.isInteger(n) && n >= 1).default(20_000),
   ONEDOOR_SESSION_HOURS: numberSetting('a number of hours between 0.1 and 720', (n) => Number.isFinite(n) && n >= 0.1 && n <= 720).default(12),
+  ONEDOOR_TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, 'must be a number of proxy hops (1 for one reverse proxy) or a comma-separated list of proxy addresses, subnets or loopback, linklocal, uniquelocal')
+    .optional(),
   ONEDOOR_SIGN_IN_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(30),
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
   ONEDOOR_SMS_URL: z
@@ -207,6 +217,12 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   requestTimeoutMs: env.ONEDOOR_REQUEST_TIMEOUT_MS,
   /** How long a sign-in lasts before it must be renewed. */
   sessionTtlMs: Math.round(env.ONEDOOR_SESSION_HOURS * 3600_000),
+  /**
+   * Which proxies in front of the API to believe about the client's address and
+   * scheme (X-Forwarded-For, X-Forwarded-Proto): hops as a number, or addresses.
+   * Unset, none is: the address is the connection's.
+   */
+  trustProxy: env.ONEDOOR_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(env.ONEDOOR_TRUST_PROXY) ? Number(env.ONEDOOR_TRUST_PROXY) : env.ONEDOOR_TRUST_PROXY,
   /** Sign-in and code requests a minute from one address (failures are also counted per account). */
   signInRatePerMinute: env.ONEDOOR_SIGN_IN_RATE_PER_MINUTE,
   /** New cases (API and Open311) a minute from one address. */

@@ -83,6 +83,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind a reverse proxy the client's address (audit, rate limits) and scheme (Secure cookies) come from its headers.
+  if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.locals.openapi = openapi;
   app.locals.caseMirror = ctx.caseMirror;
   app.locals.logger = logger;

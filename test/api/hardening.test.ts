@@ -13,7 +13,7 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const limited = (settings: { intakeRatePerMinute?: number; signInRatePerMinute?: number }) =>
+const limited = (settings: { intakeRatePerMinute?: number; signInRatePerMinute?: number; trustProxy?: number | string }) =>
   createApp({ config: { ...loadConfig(), jwtSecret: TEST_SECRET, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, ...settings }, db: api.env.db, temporal: api.env.temporal });
 
 describe('security headers', () => {
@@ -60,5 +60,24 @@ describe('rate limits per address', () => {
     const res = await request(app).post('/api/v1/session/password').send({ username: 'p-zz-admin', password: 'onedoor-demo' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('with ONEDOOR_TRUST_PROXY the limits count each client the proxy names, not the proxy', async () => {
+    const app = limited({ signInRatePerMinute: 2, trustProxy: 1 });
+    const attempt = (client: string) => request(app).post('/api/v1/session/password').set('X-Forwarded-For', client).send({ username: 'nobody', password: 'x' });
+    expect((await attempt('203.0.113.7')).status).toBe(401);
+    expect((await attempt('203.0.113.7')).status).toBe(401);
+    expect((await attempt('203.0.113.7')).status).toBe(429);
+    expect((await attempt('198.51.100.9')).status).toBe(401);
+    const entry = await api.env.db.models.Audit.findOne({ action: 'sign_in', address: '198.51.100.9' }).lean();
+    expect(entry).not.toBeNull();
+  });
+
+  it('without it, a forged X-Forwarded-For changes nothing', async () => {
+    const app = limited({ signInRatePerMinute: 1 });
+    expect((await request(app).post('/api/v1/session/password').set('X-Forwarded-For', '192.0.2.1').send({ username: 'nobody', password: 'x' })).status).toBe(401);
+    expect((await request(app).post('/api/v1/session/password').set('X-Forwarded-For', '192.0.2.2').send({ username: 'nobody', password: 'x' })).status).toBe(429);
   });
 });

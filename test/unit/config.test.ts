@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       maxCachedWorkflows: 256,
       requestTimeoutMs: 20_000,
       sessionTtlMs: 12 * 3600_000,
+      trustProxy: undefined,
       signInRatePerMinute: 30,
       intakeRatePerMinute: 120,
       smsUrl: undefined,
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       ONEDOOR_MAX_CACHED_WORKFLOWS: '0',
       ONEDOOR_REQUEST_TIMEOUT_MS: '500',
       ONEDOOR_SESSION_HOURS: '8',
+      ONEDOOR_TRUST_PROXY: '1',
       ONEDOOR_SIGN_IN_RATE_PER_MINUTE: '10',
       ONEDOOR_INTAKE_RATE_PER_MINUTE: '0',
       ONEDOOR_SMS_URL: 'https://sms.example.gov.cn/send',
@@ -117,6 +119,7 @@ describe('loadConfig', () => {
       maxCachedWorkflows: 0,
       requestTimeoutMs: 500,
       sessionTtlMs: 8 * 3600_000,
+      trustProxy: 1,
       signInRatePerMinute: 10,
       intakeRatePerMinute: 0,
       smsUrl: 'https://sms.example.gov.cn/send',
@@ -337,5 +340,12 @@ describe('the sources', () => {
     };
     for (const dir of ['src', 'workflows', 'activities', 'bin']) walk(dir);
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries([...ALLOWED].map(([file, reads]) => [file, [...reads].sort()])));
+  });
+});
+
+describe('ONEDOOR_TRUST_PROXY', () => {
+  it('takes hops or addresses, never "trust everyone"', () => {
+    expect(loadConfig({ ONEDOOR_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadConfig({ ONEDOOR_TRUST_PROXY: 'true' })).toThrow(/ONEDOOR_TRUST_PROXY must be a number of proxy hops/);
   });
 });
