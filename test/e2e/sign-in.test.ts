@@ -12,7 +12,8 @@ let web: WebEnv;
 const PHONE = { width: 390, height: 844 };
 
 beforeAll(async () => {
-  web = await startWebEnv('e2e-sign-in');
+  // Three hours: less than the UI's renewal threshold, so a page in use renews its session at once.
+  web = await startWebEnv('e2e-sign-in', { settings: () => ({ sessionTtlMs: 3 * 3600_000 }) });
 });
 afterAll(async () => {
   await web?.stop();
@@ -37,8 +38,11 @@ it('staff sign in with a password, see their queue, and sign out', async () => {
   await screenshot(page, '31-signin-wrong-zh-desktop');
 
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  const renewed = page.waitForResponse((res) => res.url().endsWith('/api/v1/session/renew'));
   await page.getByTestId('password-submit').click();
   await page.waitForURL((url) => url.pathname === '/queue');
+  // A session in use is renewed before it runs out, with its CSRF token.
+  expect((await renewed).status()).toBe(200);
   expect(await page.getByTestId('who').innerText()).toContain('镇');
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === 'onedoor_session');

@@ -91,6 +91,9 @@ export function useApp(): AppState {
   return value;
 }
 
+/** Renew a session with less than this left (a third of the default 12 hours). */
+const RENEW_WHEN_LEFT_MS = 4 * 3600_000;
+
 export function AppProvider(props: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(initialLang());
   const [session, setSessionState] = useState<Session | null>(null);
@@ -116,6 +119,25 @@ export function AppProvider(props: { children: ComponentChildren }) {
       })
       .finally(() => setSessionKnown(true));
   }, []);
+
+  // A session in use is renewed before it ends (the server caps it 30 days after sign-in); one left in a hidden tab is not.
+  useEffect(() => {
+    if (!session?.expiresAt) return;
+    const check = () => {
+      const left = Date.parse(session.expiresAt ?? '') - Date.now();
+      if (document.visibilityState !== 'visible' || !(left < RENEW_WHEN_LEFT_MS)) return;
+      api<{ expiresAt: string }>('POST', '/api/v1/session/renew')
+        .then((renewed) => {
+          const next = { ...session, expiresAt: renewed.expiresAt };
+          setSession(next);
+          setSessionState(next);
+        })
+        .catch(() => undefined);
+    };
+    check();
+    const timer = setInterval(check, 5 * 60_000);
+    return () => clearInterval(timer);
+  }, [session]);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
