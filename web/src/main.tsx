@@ -11,6 +11,7 @@ import { PolicyPage } from './pages/policy';
 import { ReportPage } from './pages/report';
 import { DevSignInPage, DevSmsPage, homeFor, SignInPage } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
+import { AdminOpen311KeysPage } from './pages/admin/open311-keys';
 import { AdminPeoplePage, AdminPersonPage } from './pages/admin/people';
 import { AdminCentresPage } from './pages/admin/centres';
 import { AdminDepartmentsPage } from './pages/admin/departments';
@@ -137,6 +138,7 @@ function Page() {
   else if ((match = /^\/admin\/people\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.exec(pathname))) page = <NeedsSignIn><AdminPersonPage id={match[1] as string} /></NeedsSignIn>;
   else if (pathname === '/admin/centres') page = <NeedsSignIn><AdminCentresPage /></NeedsSignIn>;
   else if (pathname === '/admin/departments') page = <NeedsSignIn><AdminDepartmentsPage /></NeedsSignIn>;
+  else if (pathname === '/admin/open311-keys') page = <NeedsSignIn><AdminOpen311KeysPage /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})\/timeline$/.exec(pathname))) page = <NeedsSignIn><TimelinePage id={match[1] as string} /></NeedsSignIn>;
   else if ((match = /^\/cases\/(case_[0-9a-f]{24})$/.exec(pathname))) page = <NeedsSignIn><CasePage id={match[1] as string} /></NeedsSignIn>;
   else page = <div class="card"><h1>{t('err.notFound')}</h1><Link href="/">⌂</Link></div>;

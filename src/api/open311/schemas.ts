@@ -33,3 +33,4 @@ export const issuedOpen311KeySchema = open311KeySchema
   .openapi('IssuedOpen311Key');
 
 export type Open311KeyView = z.output<typeof open311KeySchema>;
+export type IssuedOpen311Key = z.output<typeof issuedOpen311KeySchema>;

@@ -7,12 +7,16 @@ import { localReason } from '../../forms';
 import { adminReasonCode } from '../../../../src/domain/administration';
 import './admin.css';
 
-export function AdminTabs(props: { current: 'people' | 'centres' | 'departments' }) {
+type AdminTab = 'people' | 'centres' | 'departments' | 'open311';
+
+export function AdminTabs(props: { current: AdminTab }) {
   const { t, session, centres } = useApp();
   const city = session?.centreId !== undefined && centres.get(session.centreId)?.level === 'city';
-  const tabs: ['people' | 'centres' | 'departments', string][] = [['people', '/admin']];
+  const tabs: [AdminTab, string][] = [['people', '/admin']];
   if (city) tabs.push(['centres', '/admin/centres']);
   tabs.push(['departments', '/admin/departments']);
+  // Other systems' keys are the city's to give.
+  if (city) tabs.push(['open311', '/admin/open311-keys']);
   return (
     <nav class="admin-tabs" aria-label={t('admin.tabs')}>
       {tabs.map(([name, href]) => (
