@@ -69,7 +69,9 @@ describe('form validation', () => {
     expect(await page.getByTestId('error-complainant.phone').innerText()).toContain('有效的电话号码');
     // The message sits inside the field's own block, next to its input.
     expect(await page.locator('[data-field="title"] .field-error').count()).toBe(1);
-    expect(await page.getByTestId('api-error').innerText()).toContain('400');
+    // One message per field, in Chinese; no second box repeating the API's developer text ("400 Invalid request", "body.title Too small").
+    expect(await page.getByTestId('api-error').count()).toBe(0);
+    expect(await page.locator('.form-footer').innerText()).not.toMatch(/Invalid request|body\.|Too small/);
     await page.getByTestId('report-done').waitFor({ state: 'detached', timeout: 500 }).catch(() => undefined);
     expect(await page.getByTestId('report-done').count()).toBe(0);
     await screenshot(page, '20-report-validation');

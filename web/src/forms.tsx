@@ -38,10 +38,11 @@ export function Field(props: { label: string; name: string; errors: Record<strin
 }
 
 /**
- * A form's submission: field errors from a 400 go beside their fields, anything else
- * to the banner above the submit button.
+ * A form's submission: field errors (of a 400, or a 409 that names its field, like a
+ * taken username) go beside their fields, in the reader's language (`reason` words
+ * them); anything else to the banner above the submit button.
  */
-export function useSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void) {
+export function useSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void, reason?: (text: string) => string) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -55,13 +56,10 @@ export function useSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void
       setErrors({});
       onDone(result);
     } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 400 && Object.keys(e.fieldErrors()).length > 0) {
-        setErrors(e.fieldErrors());
-        setError(e);
-      } else {
-        setErrors({});
-        setError(e);
-      }
+      const fields = e instanceof ApiError ? e.fieldErrors() : {};
+      setErrors(reason ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, reason(v)])) : fields);
+      // Field errors are shown at their fields; the banner is for the rest.
+      setError(Object.keys(fields).length > 0 ? null : e);
     } finally {
       setBusy(false);
     }

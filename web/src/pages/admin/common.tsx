@@ -1,9 +1,9 @@
 /** What the administration pages share: their tabs, the centres of my area, field errors in the reader's language. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Centre } from '../../api';
+import { api, type Centre } from '../../api';
 import { Link, useApp, useLoad, type AppState } from '../../app';
-import { localReason } from '../../forms';
+import { localReason, useSubmit } from '../../forms';
 import { adminReasonCode } from '../../../../src/domain/administration';
 import './admin.css';
 
@@ -53,34 +53,10 @@ export function adminReason(reason: string, t: AppState['t']): string {
   return code ? t(`adminReason.${code}`) : localReason(reason, t);
 }
 
-/**
- * A submission whose field errors (of a 400, or a 409 that names its field, like a taken
- * username) go beside their fields, in the reader's language; anything else to the banner.
- */
+/** A submission whose field errors are worded by the administration rules' reasons. */
 export function useAdminSubmit<T>(send: () => Promise<T>, onDone: (result: T) => void) {
   const { t } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event?: Event) => {
-    event?.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await send();
-      setErrors({});
-      onDone(result);
-    } catch (e) {
-      const fields = e instanceof ApiError ? e.fieldErrors() : {};
-      setErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, adminReason(v, t)])));
-      // Field errors are shown at their fields; the banner is for the rest.
-      setError(Object.keys(fields).length > 0 ? null : e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, errors, error, submit, setErrors };
+  return useSubmit(send, onDone, (reason) => adminReason(reason, t));
 }
 
 /** A button that asks before it acts: the question and a confirm button appear in its place. */
