@@ -1,5 +1,6 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useState } from 'preact/hooks';
+import { timeLeftState } from './time-left';
 import { api, ApiError, loadSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session } from './api';
 import { translate, type Key, type Lang } from './i18n';
 
@@ -320,16 +321,17 @@ export function TimeLeft(props: { deadline: string | null; overdue?: boolean; st
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
-  if (props.status === 'closed' || !props.deadline) return <span class="muted">{t('time.none')}</span>;
-  const left = new Date(props.deadline).getTime() - now;
-  if (left < 0 || props.overdue) {
+  const state = timeLeftState(props, now);
+  if (state.kind === 'none') return <span class="muted">{t('time.none')}</span>;
+  if (state.kind === 'overdue') {
     return (
       <span class="badge overdue" data-testid="overdue">
-        ⚠ {t('case.overdue')} · {t('time.overdueBy', { t: formatDuration(Math.max(0, -left), t) })}
+        ⚠ {t('case.overdue')}
+        {state.byMs !== null && ` · ${t('time.overdueBy', { t: formatDuration(state.byMs, t) })}`}
       </span>
     );
   }
-  return <span class={`timeleft${left < 3_600_000 ? ' soon' : ''}`}>{t('time.left', { t: formatDuration(left, t) })}</span>;
+  return <span class={`timeleft${state.ms < 3_600_000 ? ' soon' : ''}`}>{t('time.left', { t: formatDuration(state.ms, t) })}</span>;
 }
 
 export function StageBadge(props: { stage: string }) {
