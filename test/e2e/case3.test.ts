@@ -83,6 +83,9 @@ describe('case 3 through the web UI', () => {
     // Track it: the case is in "my cases", found by its number.
     await page.goto('/mine');
     await page.locator('input[name=q]').fill(caseNumber);
+    // The button carries its own drawn icon and a word, never an emoji a machine may lack the font for.
+    expect(await page.locator('form.search button svg').count()).toBe(1);
+    expect((await page.locator('form.search button').innerText()).trim()).toBe('查找');
     await page.locator('form.search button').click();
     await expect.poll(() => page.getByTestId('case-table').innerText()).toContain(caseNumber);
   });
@@ -160,7 +163,11 @@ describe('case 3 through the web UI', () => {
     });
     expect(await text('case-stage')).toBe('调解处置');
     await openCase(web, page, caseId, 'p-pinghe-admin');
-    await doAction(page, 'assign_mediator');
+    await doAction(page, 'assign_mediator', async (f) => {
+      // Each mediator's load is said in words, not an unexplained "(0)".
+      const options = await f.locator('select[name=mediatorId] option').allInnerTexts();
+      expect(options.slice(1).every((o) => /在办 \d+ 件$/.test(o))).toBe(true);
+    });
     expect(await text('case-mediator')).toContain('赖秀英');
   });
 

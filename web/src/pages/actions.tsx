@@ -237,7 +237,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
           <option value="">{form.app.t('field.anyMediator')}</option>
           {form.pool.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} · {specialtiesOf(form, p)} ({p.load})
+              {p.name} · {specialtiesOf(form, p)} · {form.app.t('pool.load', { n: p.load })}
             </option>
           ))}
         </select>

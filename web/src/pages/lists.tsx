@@ -68,7 +68,14 @@ export function MyCasesPage() {
         }}
       >
         <input name="q" value={q} placeholder={t('mine.search')} aria-label={t('mine.search')} onInput={(e) => setQ(e.currentTarget.value)} />
-        <button type="submit">🔍</button>
+        <button type="submit" aria-label={t('mine.searchButton')} data-testid="search-submit">
+          {/* Drawn here, not an emoji: a machine without an emoji font shows an empty box. */}
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <circle cx="6.5" cy="6.5" r="4.75" fill="none" stroke="currentColor" stroke-width="2" />
+            <line x1="10" y1="10" x2="14.5" y2="14.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+          </svg>{' '}
+          {t('mine.searchButton')}
+        </button>
       </form>
       <ErrorBanner error={list.error} onRetry={list.reload} />
       {list.data && (list.data.items.length === 0 ? <p class="muted">{t('mine.empty')}</p> : <CaseTable items={list.data.items} />)}
