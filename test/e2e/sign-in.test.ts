@@ -50,6 +50,11 @@ it('staff sign in with a password, see their queue, and sign out', async () => {
   expect(session?.sameSite).toBe('Lax');
   expect(await page.evaluate('document.cookie')).not.toContain('onedoor_session');
 
+  // Opening the site's root while signed in goes straight to the person's page, drawn without a reload.
+  await page.goto('/');
+  await page.waitForURL((url) => url.pathname === '/dashboard');
+  await page.getByTestId('stat-overdue').waitFor();
+
   await page.getByTestId('signout').click();
   await page.waitForURL((url) => url.pathname === '/signin');
   await page.goto('/queue');
