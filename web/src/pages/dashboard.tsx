@@ -4,11 +4,19 @@ import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, RiskBadge
 
 const RISK_COLOURS: Record<string, string> = { low: '#66bb6a', medium: '#ffa726', high: '#ef5350', critical: '#8e24aa' };
 
+/** About how wide a label is drawn at the charts' font size: CJK characters are square, Latin ones about half. */
+export function labelWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 13 : 7.5;
+  return Math.ceil(width);
+}
+
 /** Horizontal bars, hand-drawn SVG: label, bar, count. */
 export function BarChart(props: { title: string; rows: { key: string; label: string; value: number; colour: string }[]; testid?: string }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
   const rowH = 26;
-  const labelW = 110;
+  // Wide enough for the longest label in the reader's language ("Expert consultation" was cut to ":pert consultation").
+  const labelW = Math.min(220, Math.max(60, 10 + Math.max(...props.rows.map((r) => labelWidth(r.label)))));
   const barW = 220;
   const height = props.rows.length * rowH + 6;
   return (
@@ -101,9 +109,12 @@ export function DashboardPage() {
             <div class="card">
               <BarChart title={t('dash.byRisk')} testid="chart-risk" rows={RISKS.map((r) => ({ key: r, label: t(`risk.${r}`), value: d.byRisk[r] ?? 0, colour: RISK_COLOURS[r] ?? '#999' }))} />
               <h3>{t('dash.satisfaction')}</h3>
-              <svg viewBox="0 0 200 24" width="100%" role="img" aria-label={t('dash.avgRating')}>
+              <svg viewBox="0 0 260 24" width="100%" role="img" aria-label={t('dash.avgRating')} data-testid="satisfaction-bar">
                 <rect x="0" y="4" width="200" height="16" fill="#eef1f5" rx="4" />
                 <rect x="0" y="4" width={((d.satisfaction.average ?? 0) / 5) * 200} height="16" fill="#fbc02d" rx="4" />
+                <text x="208" y="17" class="chart-value">
+                  {d.satisfaction.average === null ? '—' : `${d.satisfaction.average.toFixed(1)} / 5`}
+                </text>
               </svg>
             </div>
           </div>
