@@ -30,6 +30,17 @@ export interface RiskInput {
   priorComplaints?: number;
 }
 
+/**
+ * The people a dispute involves: the complainant and the other parties named, each once.
+ * A complainant who also lists themselves among the parties (by the same name) is one
+ * person, not two: counting them twice raised the risk of an ordinary two-party dispute.
+ */
+export function partyCountOf(complainantName: string, parties: readonly { name: string }[]): number {
+  const same = (name: string) => name.trim().replace(/\s+/g, '').toLowerCase();
+  const others = new Set(parties.map((p) => same(p.name)).filter((name) => name !== '' && name !== same(complainantName)));
+  return 1 + others.size;
+}
+
 export interface RiskScore {
   risk: Risk;
   score: number;

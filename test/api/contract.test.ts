@@ -196,6 +196,17 @@ describe('reference data and operations', () => {
   });
 });
 
+describe('intake risk', () => {
+  it('a complainant who also lists herself as a party is one party: no "many parties" risk for a two-party dispute', async () => {
+    const res = await request(api.app)
+      .post('/api/v1/cases')
+      .set(...bearer(tokenFor('p-dongmen-resident')))
+      .send({ category: 'neighbour_dispute', title: '楼上噪音', description: '夜间噪音', channel: 'app', location: { centreId: 'zz-pinghe-xiaoxi-dongmen', address: '3 号楼' }, complainant: { name: '王秀兰', phone: '13800001234' }, parties: [{ name: '王秀兰', role: '投诉人' }, { name: '赖永福', role: '楼上住户' }] });
+    expect(res.status).toBe(201);
+    expect(res.body.riskFactors.map((f: { code: string }) => f.code)).not.toContain('parties');
+  });
+});
+
 describe('dashboard figures', () => {
   it('counts, overdue, time to close and satisfaction for a quiet subtree', async () => {
     const resident = await tokenForNewPerson(api, uniqueId('r-'), 'resident');

@@ -78,6 +78,8 @@ describe('case 3 through the web UI', () => {
     expect(await page.getByTestId('parties').innerText()).toContain('物业公司');
     await page.getByTestId('no-actions').waitFor();
     expect((await apiCase(web, caseId, 'p-dongmen-resident')).risk).toBe('critical');
+    // The centres' risk grade is theirs: the resident's page does not show it.
+    expect(await page.locator('.badges .badge.risk, [data-testid=risk-badge]').count()).toBe(0);
     await screenshot(page, '04-case-resident-intake');
 
     // Track it: the case is in "my cases", found by its number.
@@ -88,6 +90,7 @@ describe('case 3 through the web UI', () => {
     expect((await page.locator('form.search button').innerText()).trim()).toBe('查找');
     await page.locator('form.search button').click();
     await expect.poll(() => page.getByTestId('case-table').innerText()).toContain(caseNumber);
+    expect(await page.getByTestId('case-table').locator('th').allInnerTexts()).not.toContain('风险');
   });
 
   it('the community grid worker finds it in the queue, accepts it and escalates it to the town', async () => {

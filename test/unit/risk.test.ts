@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MINIMUM_LEVEL, needsHigherLevel, requiredLevelFor, riskForScore, riskRank, scoreRisk, type RiskInput } from '../../src/domain';
+import { MINIMUM_LEVEL, needsHigherLevel, requiredLevelFor, riskForScore, partyCountOf, riskRank, scoreRisk, type RiskInput } from '../../src/domain';
 import { BUS_SHELTER, DANGEROUS_HOUSE, ESTATE_COMMON_SPACE } from './fixtures';
 
 function factor(input: RiskInput, code: string) {
@@ -86,5 +86,21 @@ describe('risk thresholds and levels', () => {
     expect(needsHigherLevel('critical', 'city')).toBe(false);
     expect(needsHigherLevel('high', 'village')).toBe(true);
     expect(needsHigherLevel('medium', 'village')).toBe(false);
+  });
+});
+
+describe('partyCountOf', () => {
+  it('counts a complainant who lists herself among the parties once', () => {
+    expect(partyCountOf('王秀兰', [{ name: '王秀兰' }, { name: '赖永福' }])).toBe(2);
+    expect(partyCountOf('王秀兰', [{ name: ' 王 秀兰 ' }, { name: '赖永福' }])).toBe(2);
+  });
+  it('counts each other party once', () => {
+    expect(partyCountOf('王秀兰', [{ name: '物业公司' }, { name: '商铺' }, { name: '商铺' }])).toBe(3);
+    expect(partyCountOf('王秀兰', [])).toBe(1);
+  });
+  it('so a two-party dispute with the complainant listed again gets no "many parties" points', () => {
+    const input = { category: 'neighbour_dispute' as const, title: '噪音', description: '楼上夜间噪音' };
+    const twice = scoreRisk({ ...input, partyCount: partyCountOf('王秀兰', [{ name: '王秀兰' }, { name: '赖永福' }]) });
+    expect(twice.factors.map((f) => f.code)).not.toContain('parties');
   });
 });

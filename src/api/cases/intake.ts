@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { allocateSerial } from '../../db/serials';
 import { findCaseDocument } from '../../db/models';
 import { isDuplicateKeyError } from '../../db/errors';
-import { auditScope, CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, scoreRisk, type DeadlinePolicy } from '../../domain';
+import { auditScope, CATEGORIES, newCase, formatCaseNumber, localDay, scaleDeadlinePolicy, partyCountOf, scoreRisk, type DeadlinePolicy } from '../../domain';
 import { policyForNewCase } from '../../db/deadline-policies';
 import type { CaseWorkflowInput } from '../../../workflows/definitions';
 import { maskPhone } from '../../domain/privacy';
@@ -131,7 +131,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
     category: body.category,
     title: body.title,
     description: body.description,
-    partyCount: 1 + parties.length,
+    partyCount: partyCountOf(body.complainant.name, parties),
     ...(body.affectedCount !== undefined ? { affectedCount: body.affectedCount } : {}),
   });
   const caseNumber = await caseNumberFor(ctx, caseId, idempotencyKey, now);

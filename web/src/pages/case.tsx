@@ -81,7 +81,7 @@ export function CasePage(props: { id: string }) {
           </div>
           <div class="badges">
             <StageBadge stage={c.stage} />
-            <RiskBadge risk={c.risk} />
+            {session?.role !== 'resident' && <RiskBadge risk={c.risk} />}
             <span class={`badge status-${c.status}`}>{t(`status.${c.status}`)}</span>
           </div>
         </div>

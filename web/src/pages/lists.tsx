@@ -4,7 +4,9 @@ import { useDepartmentName } from '../departments';
 import { ErrorBanner, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 
 export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
-  const { t, centreName } = useApp();
+  const { t, centreName, session } = useApp();
+  // The risk grade is the centres' working judgement, not something to show the people reporting.
+  const showRisk = session?.role !== 'resident';
   return (
     <div class="table-wrap">
       <table class="cases" data-testid={props.testid ?? 'case-table'}>
@@ -13,7 +15,7 @@ export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
             <th>{t('case.number')}</th>
             <th>{t('field.title')}</th>
             <th>{t('case.stage')}</th>
-            <th>{t('case.risk')}</th>
+            {showRisk && <th>{t('case.risk')}</th>}
             <th>{t('case.holder')}</th>
             <th>{t('case.deadline')}</th>
           </tr>
@@ -30,9 +32,11 @@ export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
               <td data-label={t('case.stage')}>
                 <StageBadge stage={c.stage} />
               </td>
-              <td data-label={t('case.risk')}>
-                <RiskBadge risk={c.risk} />
-              </td>
+              {showRisk && (
+                <td data-label={t('case.risk')}>
+                  <RiskBadge risk={c.risk} />
+                </td>
+              )}
               <td data-label={t('case.holder')}>
                 {centreName(c.centreId)}
                 {c.readOnly && (
