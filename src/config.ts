@@ -122,6 +122,7 @@ export const environmentSchema = z.object({
     .refine(isTrustProxy, 'must be a number of proxy hops (1 for one reverse proxy) or a comma-separated list of proxy addresses, subnets or loopback, linklocal, uniquelocal')
     .optional(),
   ONEDOOR_SIGN_IN_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(30),
+  ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(20),
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
   ONEDOOR_SMS_URL: z
     .string()
@@ -225,6 +226,8 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   trustProxy: env.ONEDOOR_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(env.ONEDOOR_TRUST_PROXY) ? Number(env.ONEDOOR_TRUST_PROXY) : env.ONEDOOR_TRUST_PROXY,
   /** Sign-in and code requests a minute from one address (failures are also counted per account). */
   signInRatePerMinute: env.ONEDOOR_SIGN_IN_RATE_PER_MINUTE,
+  /** Wrong passwords from one address in 15 minutes, whatever the accounts, before it waits (0: no such limit). */
+  signInFailuresPerAddress: env.ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS,
   /** New cases (API and Open311) a minute from one address. */
   intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */

@@ -14,7 +14,7 @@ export interface AttemptLimit {
 export const LIMITS = {
   /** Wrong passwords for one account: 5 in 15 minutes. */
   passwordPerAccount: { max: 5, windowMs: 15 * 60_000 },
-  /** Wrong passwords from one address, whatever the account: 20 in 15 minutes. */
+  /** Wrong passwords from one address, whatever the account, in 15 minutes (how many: ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS). */
   passwordPerAddress: { max: 20, windowMs: 15 * 60_000 },
   /** Codes sent to one number: 5 an hour. */
   codesPerNumber: { max: 5, windowMs: 3600_000 },

@@ -13,8 +13,8 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const limited = (settings: { intakeRatePerMinute?: number; signInRatePerMinute?: number; trustProxy?: number | string }) =>
-  createApp({ config: { ...loadConfig(), jwtSecret: TEST_SECRET, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, ...settings }, db: api.env.db, temporal: api.env.temporal });
+const limited = (settings: { intakeRatePerMinute?: number; signInRatePerMinute?: number; signInFailuresPerAddress?: number; trustProxy?: number | string }) =>
+  createApp({ config: { ...loadConfig(), jwtSecret: TEST_SECRET, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, signInFailuresPerAddress: 0, ...settings }, db: api.env.db, temporal: api.env.temporal });
 
 describe('security headers', () => {
   it('every answer carries a strict Content-Security-Policy and the usual guards', async () => {
@@ -79,5 +79,17 @@ describe('behind a reverse proxy', () => {
     const app = limited({ signInRatePerMinute: 1 });
     expect((await request(app).post('/api/v1/session/password').set('X-Forwarded-For', '192.0.2.1').send({ username: 'nobody', password: 'x' })).status).toBe(401);
     expect((await request(app).post('/api/v1/session/password').set('X-Forwarded-For', '192.0.2.2').send({ username: 'nobody', password: 'x' })).status).toBe(429);
+  });
+});
+
+describe('wrong passwords from one address', () => {
+  it('past the address limit every account waits, with Retry-After, until the window ends', async () => {
+    const app = limited({ signInFailuresPerAddress: 3, trustProxy: 1 });
+    const client = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 3; i += 1) expect((await request(app).post('/api/v1/session/password').set('X-Forwarded-For', client).send({ username: `someone-${i}`, password: 'x' })).status).toBe(401);
+    const locked = await request(app).post('/api/v1/session/password').set('X-Forwarded-For', client).send({ username: 'p-zz-admin', password: 'onedoor-demo' });
+    expect(locked.status).toBe(429);
+    expect(locked.body.title).toBe('Too many attempts');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(60);
   });
 });

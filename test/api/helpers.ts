@@ -20,7 +20,7 @@ export async function startApiEnv(name: string, settings: Partial<Config> = {}):
   const env = await startTestEnv(name);
   await ensureIndexes(env.db.models);
   await seedConcurrently(env);
-  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, ...settings };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, signInFailuresPerAddress: 0, ...settings };
   const app = createApp({ config, db: env.db, temporal: env.temporal });
   return { env, app, stop: () => env.stop() };
 }

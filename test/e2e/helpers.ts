@@ -55,7 +55,7 @@ export async function startWebEnv(name: string, options: { timeScale?: number; s
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, ...options.settings?.(baseUrl) };
+  const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: options.timeScale ?? 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, signInFailuresPerAddress: 0, ...options.settings?.(baseUrl) };
   server.on('request', createApp({ config, db: env.db, temporal: env.temporal }));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -5,7 +5,7 @@ import type { ApiContext } from '../context';
 import { problems, HttpProblem, PROBLEM_TYPES } from '../problem';
 import { requestAddress, writeAudit } from '../audit';
 import { passwordKey, passwordMatches } from '../../auth/passwords';
-import { clearAttempts, countAttempt, LIMITS, longestLockout } from '../../auth/attempts';
+import { clearAttempts, countAttempt, LIMITS, longestLockout, type AttemptLimit } from '../../auth/attempts';
 import { createSession, renewSession, revokeSession, SESSION_COOKIE, type OpenSession, type SignInMethod } from '../../auth/sessions';
 import type { LivingPerson } from '../../auth/people';
 import { codeRequestSchema, codeSignInSchema, passwordSignInSchema, sessionViewSchema, type SessionView } from './schemas';
@@ -124,7 +124,10 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
         requireJson(req);
         const accountKey = `password-account:${passwordKey(body.username)}`;
         const addressKey = `password-address:${requestAddress(req) ?? 'unknown'}`;
-        const wait = await longestLockout(models, [[accountKey, LIMITS.passwordPerAccount], [addressKey, LIMITS.passwordPerAddress]]);
+        const perAddress = { ...LIMITS.passwordPerAddress, max: ctx.config.signInFailuresPerAddress };
+        const limits: [string, AttemptLimit][] = [[accountKey, LIMITS.passwordPerAccount]];
+        if (perAddress.max > 0) limits.push([addressKey, perAddress]);
+        const wait = await longestLockout(models, limits);
         if (wait > 0) {
           await auditSignIn(ctx, req, 'sign_in', 'locked_out', 429, null, { method: 'password' });
           throw problems.tooManyAttempts(wait, TOO_MANY_PASSWORDS);
@@ -133,7 +136,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
         const matches = await passwordMatches(credential?.hash ?? null, body.password);
         const person = credential && matches ? await ctx.people.get(credential.personId) : null;
         if (!person || !person.active) {
-          await Promise.all([countAttempt(models, accountKey, LIMITS.passwordPerAccount), countAttempt(models, addressKey, LIMITS.passwordPerAddress)]);
+          await Promise.all(limits.map(([key, limit]) => countAttempt(models, key, limit)));
           await auditSignIn(ctx, req, 'sign_in', 'refused', 401, null, { method: 'password' });
           throw problems.unauthenticated('wrong username or password', WRONG_PASSWORD);
         }
