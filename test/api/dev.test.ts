@@ -43,6 +43,13 @@ describe('development sign-in', () => {
     const production = createApp({ config: { ...loadConfig({ NODE_ENV: 'production' }), jwtSecret: TEST_SECRET, logLevel: 'silent' }, db: api.env.db, temporal: api.env.temporal });
     expect((await request(production).get('/api/v1/dev/people')).status).toBe(404);
     expect((await request(production).post('/api/v1/dev/token').send({ personId: 'p-xiaoxi-admin' })).status).toBe(404);
+    const signIn = await request(production).post('/api/v1/dev/sign-in').send({ personId: 'p-xiaoxi-admin' });
+    expect(signIn.status).toBe(404);
+    expect(signIn.headers['set-cookie']).toBeUndefined();
+    expect((await request(production).get('/api/v1/dev/sms')).status).toBe(404);
+    // Production without an SMS provider offers no code sign-in, and the sign-in page is told so.
+    expect((await request(production).get('/api/v1/session')).body.ways).toEqual({ password: true, code: false, sso: false, development: false });
+    expect((await request(production).post('/api/v1/session/code/request').send({ phone: '13800000001' })).status).toBe(503);
   });
 
   it('serves the web UI at / and for page paths, never for API paths', async () => {
