@@ -18,7 +18,8 @@ export function homeFor(session: Session): string {
 
 function nextPath(session: Session): string {
   const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session);
+  // Only a page of ours: browsers read `/\evil.example` as another site, as they do `//evil.example`.
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : homeFor(session);
 }
 
 /** Single sign-on leaves the app for the provider; the server brings the browser back to the page it was going to. */
