@@ -101,6 +101,22 @@ const STAFF: Permission = {
   who: 'staff of the owning centre',
   label: { zh: '案件当前办理单位的工作人员', en: 'staff of the centre that holds the case' },
 };
+/**
+ * The centre's officers: its administrators, and at a village its grid workers. A
+ * mediator works the cases given to them; taking in a case sent up from below, sending
+ * one up, choosing its mediator and signing it off are the centre's decisions.
+ */
+const OFFICERS: Permission = {
+  allows: (state, actor) => isStaffOf(state, actor) && (!isPerson(actor) || actor.role !== 'mediator'),
+  who: 'an administrator of the owning centre (or, at a village, its grid worker)',
+  label: { zh: '案件当前办理单位的管理员（村、社区也可由网格员办理）', en: 'an administrator of the centre that holds the case (at a village, also its grid worker)' },
+};
+/** Accepting a new report is the front desk's, mediators included; a case sent up from below is the officers'. */
+const ACCEPTS: Permission = {
+  allows: (state, actor) => (state.stage === 'intake' ? isStaffOf(state, actor) : OFFICERS.allows(state, actor)),
+  who: 'staff of the owning centre (for a case sent up from below: its officers, not its mediators)',
+  label: { zh: '案件当前办理单位的工作人员（上级转来的案件由管理员受理）', en: 'staff of the centre that holds the case (a case sent up: its administrators)' },
+};
 const MEDIATOR_OR_STAFF: Permission = {
   allows: (state, actor) => isAssignedMediator(state, actor) || isStaffOf(state, actor),
   who: 'the assigned mediator or staff of the owning centre',
@@ -294,7 +310,7 @@ function reopenWindowAfter(state: CaseState, rating: number, now: number): numbe
 const ACTION_LIST = [
   action({
     type: 'accept',
-    who: STAFF,
+    who: ACCEPTS,
     stages: ['intake', 'escalation'],
     args: () => ({}),
     example: { type: 'accept' },
@@ -321,7 +337,7 @@ const ACTION_LIST = [
 
   action({
     type: 'escalate',
-    who: STAFF,
+    who: OFFICERS,
     stages: ESCALATABLE_STAGES,
     when: belowTheCity,
     args: () => ({ reason: text(2000) }),
@@ -365,7 +381,7 @@ const ACTION_LIST = [
 
   action({
     type: 'assign_mediator',
-    who: STAFF,
+    who: OFFICERS,
     stages: ['mediation'],
     // Without a mediator named the system chooses one (resolved before apply).
     args: () => ({ mediatorId: idField().optional() }),
@@ -426,7 +442,7 @@ const ACTION_LIST = [
 
   action({
     type: 'close',
-    who: STAFF,
+    who: OFFICERS,
     stages: ['closure'],
     args: () => ({ summary: text(5000) }),
     example: { type: 'close', summary: 'Resolved by agreement.' },

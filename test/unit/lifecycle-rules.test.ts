@@ -135,6 +135,24 @@ describe('who may act', () => {
     expect(checkAction(state, { type: 'accept' }, person('x', 'mediator', 'zz-pinghe-xiaoxi-dongmen'), T0)).toEqual({ ok: true });
   });
 
+  it('a mediator of the owning centre works the case but does not take in, send up, assign or sign off: those are the officers’', () => {
+    const town = 'zz-pinghe-xiaoxi';
+    const townMediator = person('m', 'mediator', town);
+    const townAdmin = person('a', 'admin', town);
+    const sentUp = applyAction(state, { type: 'escalate', reason: 'r' }, person('g', 'grid_worker', 'zz-pinghe-xiaoxi-dongmen'), T0 + MINUTE).state;
+    expect(sentUp.centreId).toBe(town);
+    expect(checkAction(sentUp, { type: 'accept' }, townMediator, T0 + MINUTE)).toMatchObject({ code: 'forbidden' });
+    expect(checkAction(sentUp, { type: 'accept' }, townAdmin, T0 + MINUTE)).toEqual({ ok: true });
+    const states = statesByStage();
+    const mediation = states.mediation;
+    const own = person('m2', 'mediator', mediation.centreId);
+    for (const type of ['escalate', 'assign_mediator', 'close'] as const) expect(allowedActions(mediation, own, T0)).not.toContain(type);
+    expect(checkAction(mediation, { type: 'escalate', reason: 'r' }, own, T0)).toMatchObject({ code: 'forbidden' });
+    expect(checkAction(states.closure, { type: 'close', summary: 's' }, person('m3', 'mediator', states.closure.centreId), T0)).toMatchObject({ code: 'forbidden' });
+    expect(checkAction(states.closure, { type: 'close', summary: 's' }, ownerAdmin(states.closure), T0)).toEqual({ ok: true });
+    expect(allowedActions(mediation, own, T0)).toContain('record_session');
+  });
+
   it('grid workers lose their standing once the case leaves the village, and so do village admins', () => {
     const grid = person('g', 'grid_worker', 'zz-pinghe-xiaoxi-dongmen');
     const escalated = applyAction(state, { type: 'escalate', reason: 'r' }, grid, T0 + MINUTE).state;
