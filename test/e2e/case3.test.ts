@@ -64,6 +64,8 @@ describe('case 3 through the web UI', () => {
     await page.getByTestId('submit-report').click();
 
     await page.getByTestId('report-done').waitFor();
+    // Nobody has accepted it yet: the page says it is waiting for that, not that it was accepted.
+    expect(await page.getByTestId('report-done').locator('h1').innerText()).toBe('反映已提交，等待受理');
     caseNumber = await text('case-number');
     expect(caseNumber).toMatch(/^ZZ-\d{8}-\d{6}$/);
     await screenshot(page, '03-report-done');

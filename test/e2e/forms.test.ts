@@ -60,6 +60,9 @@ describe('form validation', () => {
     await page.goto('/report');
     const form = page.getByTestId('report-form');
     await form.waitFor();
+    // The signed-in resident's own number, the one she signs in with, is offered.
+    const seeded = await web.env.db.models.Person.findById('p-dongmen-resident').lean();
+    expect(await form.locator('input[name=phone]').inputValue()).toBe(seeded?.phone);
     await form.locator('input[name=phone]').fill('abc');
     await page.getByTestId('submit-report').click();
     for (const field of ['category', 'title', 'description', 'complainant.phone', 'location.address']) {

@@ -38,6 +38,8 @@ export interface Session {
   /** Department staff: the department they work for. */
   departmentId?: string;
   name?: string;
+  /** A resident's own number (the report form offers it). */
+  phone?: string;
   /** Sent back as X-CSRF-Token with every write. */
   csrf: string;
   expiresAt?: string;
@@ -56,6 +58,7 @@ export function sessionFromView(view: SessionView): Session | null {
   const session: Session = { personId: view.person.id, role: view.person.role, name: view.person.name, csrf: view.csrfToken };
   if (view.person.centreId) session.centreId = view.person.centreId;
   if (view.person.departmentId) session.departmentId = view.person.departmentId;
+  if (view.person.phone) session.phone = view.person.phone;
   if (view.expiresAt) session.expiresAt = view.expiresAt;
   return session;
 }

@@ -34,7 +34,7 @@ const TOO_MANY_PASSWORDS = { zh: '尝试次数过多，请稍后再试。', en: 
 
 
 function personView(person: LivingPerson): NonNullable<SessionView['person']> {
-  return { id: person.id, name: person.name, role: person.role, centreId: person.centreId, departmentId: person.departmentId ?? null };
+  return { id: person.id, name: person.name, role: person.role, centreId: person.centreId, departmentId: person.departmentId ?? null, phone: person.role === 'resident' ? (person.phone ?? null) : null };
 }
 
 /** Cookie sessions: HttpOnly, SameSite=Lax, Secure unless this is plain-HTTP development. */

@@ -9,6 +9,8 @@ export const signedInPersonSchema = z
     role: z.enum(ROLES),
     centreId: z.string(),
     departmentId: z.string().nullable(),
+    /** A resident's own number, so the report form can offer it. */
+    phone: z.string().nullable(),
   })
   .openapi('SignedInPerson');
 

@@ -26,7 +26,8 @@ export function ReportPage() {
   const [village, setVillage] = useState(homePath[3] ?? '');
   const [address, setAddress] = useState('');
   const [contactName, setContactName] = useState(session?.name ?? '');
-  const [phone, setPhone] = useState('');
+  // A resident reports for themselves: their own number, which they can still change.
+  const [phone, setPhone] = useState(session?.role === 'resident' ? (session.phone ?? '') : '');
   const [parties, setParties] = useState<{ name: string; role: string }[]>([]);
   const [affected, setAffected] = useState('');
   const [created, setCreated] = useState<CreatedCase | null>(null);
