@@ -69,6 +69,8 @@ describe('form validation', () => {
       await page.getByTestId(`error-${field}`).waitFor();
     }
     expect(await page.getByTestId('error-title').innerText()).toContain('此项必填');
+    // Not the list of every category code (which also widened a phone's page to 988 px).
+    expect(await page.getByTestId('error-category').innerText()).not.toMatch(/Invalid option|public_facility_hazard/);
     expect(await page.getByTestId('error-complainant.phone').innerText()).toContain('有效的电话号码');
     // The message sits inside the field's own block, next to its input.
     expect(await page.locator('[data-field="title"] .field-error').count()).toBe(1);

@@ -1,19 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { ErrorBanner, useApp, type AppState } from './app';
+import { ErrorBanner, useApp } from './app';
+import { localReason } from './reasons';
 
 /** Puts a server reason into the reader's language where we recognise it; otherwise shows it as is. */
-export function localReason(reason: string, t: AppState['t']): string {
-  if (/too small|>=1 characters|must not be empty|required|expected string, received undefined|invalid input: expected/i.test(reason)) {
-    if (/expected number|nan/i.test(reason)) return t('err.number');
-    return t('err.required');
-  }
-  if (/phone/i.test(reason)) return t('err.phone');
-  if (/too big|<=\d+ characters/i.test(reason)) return t('err.tooLong');
-  if (/village or community/i.test(reason)) return `${t('err.village')} (${reason})`;
-  return reason;
-}
+export { localReason };
 
 export function Field(props: { label: string; name: string; errors: Record<string, string>; hint?: string; children: ComponentChildren; optional?: boolean }) {
   const { t } = useApp();
