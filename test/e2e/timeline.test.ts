@@ -43,8 +43,19 @@ it('breached stage visits are marked on the timeline, and the case is in the ove
   expect(levels.slice(0, 3)).toEqual(['village', 'town', 'county']);
   const events = await page.locator('[data-testid=events] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
   expect(events.filter((type) => type === 'escalated').length).toBe(3);
-  expect(await page.getByTestId('events').innerText()).toContain('系统');
+  const table = await page.getByTestId('events').innerText();
+  expect(table).toContain('系统');
+  // People by name and escalations in words: no ids, no "上报 → 上报".
+  expect(table).not.toMatch(/\bp-[a-z0-9-]+/);
+  expect(table).toContain('超时自动上报');
+  expect(table).not.toContain('上报 → 上报');
   await screenshot(page, '12-timeline-breaches');
+
+  // Overdue at the city, with nowhere higher to go: the case page says overdue, not "no deadline".
+  await page.goto(`/cases/${id}`);
+  await page.getByTestId('case-page').waitFor();
+  expect(await page.getByTestId('overdue').count()).toBeGreaterThan(0);
+  expect(await page.getByTestId('case-page').innerText()).not.toContain('无时限');
 
   await page.goto('/dashboard');
   await eventually(async () => {

@@ -230,6 +230,8 @@ export const timelineSchema = z
   .object({
     caseId: z.string(),
     caseNumber: z.string(),
+    /** Names of the people the events name, by id. */
+    names: z.record(z.string(), z.string()),
     events: z.array(
       z.object({
         seq: z.number().int(),

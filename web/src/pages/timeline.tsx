@@ -167,11 +167,24 @@ const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil', 'until', 'replyB
 
 /** Keys that say nothing to a reader, or that the row already shows. */
 const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'reportedById', 'returnStage', 'clock', 'previousMediatorId', 'automatic', 'late']);
+const PERSON_KEYS = new Set<string>(['mediatorId', 'expertId', 'personId']);
+/** An escalation says how it came about: sent up by someone, or by the deadline. */
+function eventTitle(event: TimelineEvent, t: AppState['t']): string {
+  if (event.type === 'escalated') return t(event.detail.automatic === true ? 'event.escalatedAutomatic' : 'event.escalatedManual');
+  return t(`event.${event.type}`);
+}
+/** The stage the event moved the case to, when it moved it somewhere the event's own name does not already say. */
+function movedTo(event: TimelineEvent, t: AppState['t']): string | null {
+  if (event.fromStage === null || event.fromStage === event.stage) return null;
+  const stage = t(`stage.${event.stage}`);
+  return stage === t(`event.${event.type}`) ? null : stage;
+}
 const CENTRE_KEYS = new Set(['byCentreId', 'centreId', 'fromCentreId', 'toCentreId', 'supervisingCentreId']);
 
 /** One detail value in the reader's words: moments as dates, codes as labels, centres by name. */
-function detailValue(event: TimelineEvent, key: string, value: unknown, app: AppState, departmentName: (id: string) => string): string | null {
+function detailValue(event: TimelineEvent, key: string, value: unknown, app: AppState, departmentName: (id: string) => string, names: Record<string, string>): string | null {
   const { t, lang } = app;
+  if (PERSON_KEYS.has(key) && typeof value === 'string') return names[value] ?? value;
   if (key === 'departmentId' && typeof value === 'string') return departmentName(value);
   if (TIME_KEYS.has(key) && typeof value === 'number') return formatDate(new Date(value).toISOString(), lang);
   if (CENTRE_KEYS.has(key) && typeof value === 'string') return app.centreName(value);
@@ -203,11 +216,11 @@ function detailFlags(event: TimelineEvent, t: AppState['t']): string[] {
   return flags;
 }
 
-function detailText(event: TimelineEvent, app: AppState, departmentName: (id: string) => string): string {
+function detailText(event: TimelineEvent, app: AppState, departmentName: (id: string) => string, names: Record<string, string>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(event.detail)) {
     if (value === null || value === undefined || HIDDEN_KEYS.has(key)) continue;
-    const text = detailValue(event, key, value, app, departmentName);
+    const text = detailValue(event, key, value, app, departmentName, names);
     if (text === null || text === '') continue;
  // The policy's label names itself ("时限政策 第 1 版"); other values need theirs.
     const label = key === 'policyVersion' ? `detail.${key}` : app.t(`detail.${key}`);
@@ -273,14 +286,15 @@ export function TimelinePage(props: { id: string }) {
                   <td data-label="#">{e.seq}</td>
                   <td data-label={t('tl.when')}>{formatDate(e.at, lang)}</td>
                   <td data-label={t('tl.what')}>
-                    {t(`event.${e.type}`)} <span class="muted small">→ {t(`stage.${e.stage}`)}</span>
+                    {eventTitle(e, t)}
+                    {movedTo(e, t) && <span class="muted small"> → {movedTo(e, t)}</span>}
                   </td>
-                  <td data-label={t('tl.who')}>{e.actor.kind === 'system' ? t('event.system') : `${e.actor.personId ?? ''}${e.actor.role ? ` (${t(`role.${e.actor.role}`)})` : ''}`}</td>
+                  <td data-label={t('tl.who')}>{e.actor.kind === 'system' ? t('event.system') : `${(e.actor.personId && d.names[e.actor.personId]) || e.actor.personId || ''}${e.actor.role ? ` (${t(`role.${e.actor.role}`)})` : ''}`}</td>
                   <td data-label={t('tl.where')}>
                     {centreName(e.centreId)} <span class="muted small">{t(`level.${e.level}`)}</span>
                   </td>
                   <td data-label={t('tl.detail')} class="detail">
-                    {detailText(e, app, departmentName)}
+                    {detailText(e, app, departmentName, d.names)}
                   </td>
                 </tr>
               ))}
