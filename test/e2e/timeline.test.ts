@@ -56,6 +56,11 @@ it('breached stage visits are marked on the timeline, and the case is in the ove
   await page.getByTestId('case-page').waitFor();
   expect(await page.getByTestId('overdue').count()).toBeGreaterThan(0);
   expect(await page.getByTestId('case-page').innerText()).not.toContain('无时限');
+  // Its history tells the climb: each deadline passed and each automatic move, not two lines.
+  const history = await page.getByTestId('history').innerText();
+  for (const centre of ['小溪镇', '平和县', '漳州市']) expect(history).toContain(`超过时限，自动上报至${centre}`);
+  expect(history).toContain('“受理”超过时限');
+  expect(history.split('\n').length).toBeGreaterThanOrEqual(7);
 
   await page.goto('/dashboard');
   await eventually(async () => {

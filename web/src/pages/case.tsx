@@ -31,6 +31,19 @@ function History(props: { caseView: CaseView }) {
   const departmentName = useDepartmentName();
   const c = props.caseView;
   const items: { at: string; text: string }[] = [{ at: c.receivedAt, text: `${t('event.reported')} · ${centreName(c.location.centreId)}` }];
+  // Each stage it entered (acceptance, assessment, mediation, …); moves between centres say why.
+  for (const visit of c.stages.slice(1)) {
+    if (visit.stage === 'escalation') continue;
+    const who = visit.stage === 'mediation' && c.mediator?.name ? ` · ${t('history.mediator', { name: c.mediator.name })}` : '';
+    items.push({ at: visit.enteredAt, text: `${t('history.entered', { stage: t(`stage.${visit.stage}`) })} · ${centreName(visit.centreId)}${who}` });
+  }
+  for (const visit of c.stages) {
+    if (visit.breached && visit.deadline) items.push({ at: visit.deadline, text: `${t('history.breached', { stage: t(`stage.${visit.stage}`) })} · ${centreName(visit.centreId)}` });
+  }
+  for (const move of c.moves) {
+    const by = move.by?.name ? ` · ${move.by.name}` : '';
+    items.push({ at: move.at, text: `${t(`history.move.${move.cause}`, { centre: centreName(move.toCentreId) })}${by}` });
+  }
   if (c.opinion) items.push({ at: c.opinion.at, text: `${t('event.opinion_submitted')} · ${c.expert?.name ?? c.opinion.expertId}` });
   for (const s of c.sessions) items.push({ at: s.at, text: `${t('event.session_recorded')} · ${s.summary}` });
   for (const task of c.departmentTasks) {
@@ -38,7 +51,6 @@ function History(props: { caseView: CaseView }) {
     if (task.result) items.push({ at: task.result.at, text: `${t(task.status === 'refused' ? 'event.department_refused' : 'event.department_reported')} · ${departmentName(task.departmentId)}` });
   }
   if (c.closedAt) items.push({ at: c.closedAt, text: t('stage.closed') });
-  items.push({ at: c.updatedAt, text: `${t('case.stage')}: ${t(`stage.${c.stage}`)} · ${centreName(c.centreId)}` });
   items.sort((a, b) => a.at.localeCompare(b.at));
   return (
     <ul class="history" data-testid="history">
