@@ -80,6 +80,9 @@ describe('case 3 through the web UI', () => {
     expect(await page.getByTestId('parties').innerText()).toContain('物业公司');
     await page.getByTestId('no-actions').waitFor();
     expect((await apiCase(web, caseId, 'p-dongmen-resident')).risk).toBe('critical');
+    // Nobody has acted yet: the stepper ticks nothing, and shows no optional step the case has not taken.
+    expect(await page.locator('[data-testid=progress] li.done').count()).toBe(0);
+    expect(await page.locator('[data-testid=progress] li[data-stage=escalation]').count()).toBe(0);
     // The centres' risk grade is theirs: the resident's page does not show it.
     expect(await page.locator('.badges .badge.risk, [data-testid=risk-badge]').count()).toBe(0);
     await screenshot(page, '04-case-resident-intake');

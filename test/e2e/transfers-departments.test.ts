@@ -279,6 +279,10 @@ describe('a department owns the fix: the kiosk of the article’s first case', (
     await page.getByTestId('submit-close').click();
     await page.getByTestId('action-done').waitFor();
     expect(await page.getByTestId('history').innerText()).toContain('责任单位反馈 · 台商区城市运营集团');
+    // A hazard has no parties to list and no mediation sessions; its stepper never ticks an expert it did not consult.
+    expect(await page.getByTestId('parties').count()).toBe(0);
+    expect(await page.getByTestId('sessions').count()).toBe(0);
+    expect(await page.locator('[data-testid=progress] li[data-stage=expert_consultation]').count()).toBe(0);
     await looksRight(page);
     await screenshot(page, '70-district-closed-zh');
 

@@ -1,24 +1,23 @@
 import { useState } from 'preact/hooks';
-import { api, STAGES, type ActionType, type CaseView } from '../api';
+import { api, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 import { useDepartmentName } from '../departments';
 import { ActionForm } from './actions';
 import { Moves, ReadOnlyNote } from './moves';
 import { ClocksPanel } from './clocks';
+import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
 
-const MAIN_STAGES = STAGES.filter((s) => s !== 'closed');
 
 function Progress(props: { caseView: CaseView }) {
   const { t } = useApp();
-  const current = props.caseView.stage;
-  const index = current === 'closed' ? MAIN_STAGES.length : MAIN_STAGES.indexOf(current);
+  const steps = progressSteps(props.caseView.stages.map((v) => v.stage), props.caseView.stage);
   return (
-    <ol class="progress" aria-label={t('case.progress')}>
-      {MAIN_STAGES.map((stage, i) => (
-        <li key={stage} class={i < index ? 'done' : i === index ? 'current' : ''} aria-current={i === index ? 'step' : undefined}>
-          <span class="dot">{i < index ? '✓' : i + 1}</span>
-          <span class="name">{t(`stage.${stage}`)}</span>
+    <ol class="progress" aria-label={t('case.progress')} data-testid="progress">
+      {steps.map((step, i) => (
+        <li key={`${step.stage}-${i}`} class={step.state === 'ahead' ? '' : step.state} aria-current={step.state === 'current' ? 'step' : undefined} data-stage={step.stage}>
+          <span class="dot">{step.state === 'done' ? '✓' : i + 1}</span>
+          <span class="name">{t(`stage.${step.stage}`)}</span>
         </li>
       ))}
     </ol>
@@ -206,7 +205,7 @@ export function CasePage(props: { id: string }) {
       )}
 
       <div class="grid2">
-        <section class="card" data-testid="parties">
+        {c.kind !== 'hazard' && <section class="card" data-testid="parties">
           <h2>{t('case.parties')}</h2>
           {c.parties.length === 0 ? (
             <p class="muted">{t('case.noParties')}</p>
@@ -224,7 +223,7 @@ export function CasePage(props: { id: string }) {
               {t('field.affectedCount')}: {c.affectedCount}
             </p>
           )}
-        </section>
+        </section>}
         <section class="card" data-testid="opinion">
           <h2>{t('case.opinion')}</h2>
           {c.expertQuestion && (
@@ -247,7 +246,7 @@ export function CasePage(props: { id: string }) {
             <p class="muted">{c.expert ? `${t('stage.expert_consultation')} · ${c.expert.name ?? c.expert.id}` : '—'}</p>
           )}
         </section>
-        <section class="card" data-testid="sessions">
+        {c.kind !== 'hazard' && <section class="card" data-testid="sessions">
           <h2>{t('case.sessions')}</h2>
           {c.sessions.length === 0 ? (
             <p class="muted">{t('case.noSessions')}</p>
@@ -260,9 +259,9 @@ export function CasePage(props: { id: string }) {
               ))}
             </ol>
           )}
-        </section>
+        </section>}
         <section class="card" data-testid="outcome">
-          <h2>{c.outcome ? t(`outcome.${c.outcome}`) : t('case.agreement')}</h2>
+          <h2>{c.outcome ? t(`outcome.${c.outcome}`) : t(c.kind === 'hazard' ? 'case.disposalTitle' : 'case.agreement')}</h2>
           {c.agreement && (
             <table class="terms" data-testid="agreement">
               <thead>
