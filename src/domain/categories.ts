@@ -13,6 +13,7 @@ export const CATEGORY_CODES = [
   'family_dispute',
   'land_dispute',
   'other',
+  'other_hazard',
 ] as const;
 export type CategoryCode = (typeof CATEGORY_CODES)[number];
 
@@ -93,10 +94,18 @@ export const CATEGORIES: Record<CategoryCode, Category> = {
   },
   other: {
     code: 'other',
-    name: { zh: '其他', en: 'Other' },
+    name: { zh: '其他纠纷', en: 'Other dispute' },
     kind: 'dispute',
     defaultSpecialty: 'general',
     basePoints: 0,
+  },
+  /** A danger that fits no other category (a loose sign, an open manhole on private land): a hazard all the same. */
+  other_hazard: {
+    code: 'other_hazard',
+    name: { zh: '其他隐患', en: 'Other hazard' },
+    kind: 'hazard',
+    defaultSpecialty: 'general',
+    basePoints: 15,
   },
 };
 
