@@ -51,6 +51,17 @@ it('breached stage visits are marked on the timeline, and the case is in the ove
   expect(table).not.toContain('上报 → 上报');
   await screenshot(page, '12-timeline-breaches');
 
+  // On a phone the chart keeps a readable size and scrolls inside its card, not the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.getByTestId('timeline-svg').waitFor();
+  expect((await page.getByTestId('timeline-svg').boundingBox())!.width).toBeGreaterThanOrEqual(600);
+  const labelHeight = await page.evaluate(`document.querySelector('[data-testid=timeline-svg] .row-label').getBoundingClientRect().height`);
+  expect(labelHeight).toBeGreaterThanOrEqual(10);
+  expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+  await screenshot(page, '13-timeline-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Overdue at the city, with nowhere higher to go: the case page says overdue, not "no deadline".
   await page.goto(`/cases/${id}`);
   await page.getByTestId('case-page').waitFor();

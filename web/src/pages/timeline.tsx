@@ -33,7 +33,8 @@ export function TimelineChart(props: { timeline: Timeline; now: number }) {
   const tickLabel = (time: number) =>
     new Date(time).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   return (
-    <div class="timeline-chart">
+    <div class="timeline-chart" data-testid="timeline-chart">
+      <p class="swipe-hint">{t('tl.swipe')}</p>
       <svg viewBox={`0 0 ${labelW + plotW + 30} ${height}`} width="100%" role="img" aria-label={t('case.timeline')} data-testid="timeline-svg">
         <defs>
           <pattern id="breach" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
