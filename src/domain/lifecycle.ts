@@ -171,6 +171,9 @@ export interface CaseState {
 export type EventActor = SystemActor | { kind: 'person'; personId: string; role: Role };
 
 /** Every kind of event a case records; notifications.ts has an entry for each. */
+/** The keys of an event's detail that name a person: readers show the person's name. */
+export const EVENT_PERSON_KEYS = ['mediatorId', 'expertId', 'personId', 'previousMediatorId'] as const;
+
 export const EVENT_TYPES = [
   'reported',
   'accepted',

@@ -63,11 +63,13 @@ export function sessionFromView(view: SessionView): Session | null {
   return session;
 }
 
-/** Asks the server who the cookie belongs to: the page keeps no credentials of its own. */
-export async function loadSession(): Promise<Session | null> {
+export type SignInWays = NonNullable<SessionView['ways']>;
+
+/** Asks the server who the cookie belongs to (the page keeps no credentials of its own), and which ways in it offers. */
+export async function loadSession(): Promise<{ session: Session | null; ways: SignInWays | null }> {
   const view = await api<SessionView>('GET', '/api/v1/session', { auth: false });
   current = sessionFromView(view);
-  return current;
+  return { session: current, ways: view.ways ?? null };
 }
 
 export function getSession(): Session | null {

@@ -1,7 +1,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useState } from 'preact/hooks';
 import { timeLeftState } from './time-left';
-import { api, ApiError, loadSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session } from './api';
+import { api, ApiError, loadSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session, type SignInWays } from './api';
 import { translate, type Key, type Lang } from './i18n';
 
 // ---- language: Chinese unless the reader chose English ---------------------------------
@@ -76,6 +76,8 @@ export interface AppState {
   session: Session | null;
   /** False until the server has said who the cookie belongs to. */
   sessionKnown: boolean;
+  /** The ways in this deployment offers, as the same answer said (null when it could not: an ended session). */
+  ways: SignInWays | null;
   signIn(session: Session): void;
   signOut(): Promise<void>;
   centres: Map<string, Centre>;
@@ -99,6 +101,7 @@ export function AppProvider(props: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(initialLang());
   const [session, setSessionState] = useState<Session | null>(null);
   const [sessionKnown, setSessionKnown] = useState(false);
+  const [ways, setWays] = useState<SignInWays | null>(null);
   const [centres, setCentres] = useState<Map<string, Centre>>(new Map());
   const [categories, setCategories] = useState<Category[]>([]);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -110,7 +113,10 @@ export function AppProvider(props: { children: ComponentChildren }) {
 
   useEffect(() => {
     loadSession()
-      .then((known) => setSessionState(known))
+      .then((known) => {
+        setSessionState(known.session);
+        setWays(known.ways);
+      })
       .catch((error: unknown) => {
         setSessionState(null);
         // A cookie the server no longer honours (signed out elsewhere, expired, deactivated): say so.
@@ -170,6 +176,7 @@ export function AppProvider(props: { children: ComponentChildren }) {
       t,
       session,
       sessionKnown,
+      ways,
       signIn(next) {
         setSession(next);
         setSessionState(next);
@@ -191,7 +198,7 @@ export function AppProvider(props: { children: ComponentChildren }) {
         return named ? named[lang] : '';
       },
     }),
-    [lang, t, session, sessionKnown, centres, categories],
+    [lang, t, session, sessionKnown, ways, centres, categories],
   );
   return (
     <Ctx.Provider value={value}>

@@ -3,14 +3,14 @@ import { api, type Department } from './api';
 import { useApp, useLoad } from './app';
 
 // One request per sign-in: the list is a handful of rows that change with the seed, not during a session.
-let cached: { token: string; items: Promise<Department[]> } | null = null;
+let cached: { personId: string; items: Promise<Department[]> } | null = null;
 
-function load(token: string): Promise<Department[]> {
-  if (cached?.token !== token) {
+function load(personId: string): Promise<Department[]> {
+  if (cached?.personId !== personId) {
     const items = api<{ items: Department[] }>('GET', '/api/v1/departments').then((res) => res.items);
     // A failed load is tried again next time rather than kept.
     items.catch(() => (cached = null));
-    cached = { token, items };
+    cached = { personId, items };
   }
   return cached.items;
 }
@@ -23,8 +23,8 @@ export function forgetDepartments(): void {
 /** Departments by id, for staff; residents may not list them, and get none. */
 export function useDepartments(): Map<string, Department> {
   const { session } = useApp();
-  const token = session && session.role !== 'resident' ? session.csrf : '';
-  const loaded = useLoad(() => (token ? load(token) : Promise.resolve([])), [token]);
+  const personId = session && session.role !== 'resident' ? session.personId : '';
+  const loaded = useLoad(() => (personId ? load(personId) : Promise.resolve([])), [personId]);
   return new Map((loaded.data ?? []).map((d) => [d.id, d]));
 }
 

@@ -4,9 +4,6 @@ import { ApiError } from './api';
 import { ErrorBanner, useApp } from './app';
 import { localReason } from './reasons';
 
-/** Puts a server reason into the reader's language where we recognise it; otherwise shows it as is. */
-export { localReason };
-
 export function Field(props: { label: string; name: string; errors: Record<string, string>; hint?: string; children: ComponentChildren; optional?: boolean }) {
   const { t } = useApp();
   const error = props.errors[props.name];

@@ -112,11 +112,6 @@ function passwordReason(password: string): AdminReason | null {
   return password.length < 10 ? 'passwordShort' : 'passwordLong';
 }
 
-/** Their sessions end: a reset password or a deactivation signs them out everywhere. */
-function endSessions(ctx: ApiContext, personId: string): Promise<number> {
-  return revokeSessionsOf(ctx.db.models, personId);
-}
-
 export function adminPeopleRoutes(ctx: ApiContext): RouteSpec[] {
   const models = ctx.db.models;
   const tags = ['administration'];
@@ -136,7 +131,7 @@ export function adminPeopleRoutes(ctx: ApiContext): RouteSpec[] {
       await models.Person.updateOne({ _id: id }, { $set: { active, updatedAt } });
       ctx.people.forget(id);
       note.detail = { wasActive: doc.active !== false, active };
-      if (!active) note.detail.sessionsEnded = await endSessions(ctx, id);
+      if (!active) note.detail.sessionsEnded = await revokeSessionsOf(models, id);
       return { status: 200, body: viewOf({ ...doc, active, updatedAt }) };
     });
   }

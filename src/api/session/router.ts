@@ -66,6 +66,20 @@ export async function openSessionFor(ctx: ApiContext, req: Request, res: Respons
 }
 
 /** The audit entry of a sign-in (or sign-out) attempt, named after the person when known. */
+/** The number as one sign-in knows it, or a 400 naming the field. */
+function phoneOf(text: string): string {
+  const phone = normalisePhone(text);
+  if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
+  return phone;
+}
+
+/** A sign-in that succeeded: the session opened, the audit entry written, the answer sent. */
+async function signedIn(ctx: ApiContext, req: Request, res: Response, person: LivingPerson, method: SignInMethod, client: 'browser' | 'api'): Promise<void> {
+  const view = await openSessionFor(ctx, req, res, person, method, client);
+  await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method, client });
+  res.set('Cache-Control', 'no-store').json(view);
+}
+
 export async function auditSignIn(ctx: ApiContext, req: Request, action: string, outcome: string, status: number, person: LivingPerson | null, detail: Record<string, unknown> = {}): Promise<void> {
   const centre = person ? await ctx.centres.get(person.centreId) : null;
   await writeAudit(ctx, {
@@ -141,9 +155,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
           throw problems.unauthenticated('wrong username or password', WRONG_PASSWORD);
         }
         await clearAttempts(models, accountKey);
-        const view = await openSessionFor(ctx, req, res, person, 'password', body.client);
-        await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method: 'password', client: body.client });
-        res.set('Cache-Control', 'no-store').json(view);
+        await signedIn(ctx, req, res, person, 'password', body.client);
       },
     }),
     defineRoute({
@@ -160,8 +172,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       },
       async handler(req, res, { body }) {
         requireJson(req);
-        const phone = normalisePhone(body.phone);
-        if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
+        const phone = phoneOf(body.phone);
         if (!ctx.sms) throw problems.unavailable('no SMS provider is configured (ONEDOOR_SMS_URL)', 3600);
         const numberKey = `codes-number:${phone}`;
         const addressKey = `codes-address:${requestAddress(req) ?? 'unknown'}`;
@@ -196,8 +207,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       },
       async handler(req, res, { body }) {
         requireJson(req);
-        const phone = normalisePhone(body.phone);
-        if (!phone) throw problems.validation([{ name: 'body.phone', reason: BAD_PHONE }]);
+        const phone = phoneOf(body.phone);
         const check = await checkCode(models, ctx.jwtSecret, phone, body.code);
         if (check !== 'ok') {
           await auditSignIn(ctx, req, 'sign_in', 'refused', 401, null, { method: 'code', phone: maskPhone(phone), reason: check });
@@ -208,9 +218,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
           await auditSignIn(ctx, req, 'sign_in', 'refused', 401, person, { method: 'code', reason: 'inactive' });
           throw problems.unauthenticated('account deactivated', { zh: '此账号已停用，请联系所在中心。', en: 'This account is not active: contact your centre.' });
         }
-        const view = await openSessionFor(ctx, req, res, person, 'code', body.client);
-        await auditSignIn(ctx, req, 'sign_in', 'done', 200, person, { method: 'code', client: body.client });
-        res.set('Cache-Control', 'no-store').json(view);
+        await signedIn(ctx, req, res, person, 'code', body.client);
       },
     }),
     defineRoute({

@@ -40,12 +40,13 @@ function useFinishSignIn(): (view: SessionView) => void {
 }
 
 export function SignInPage() {
-  const { t } = useApp();
+  const { t, ways: known } = useApp();
   const params = new URLSearchParams(location.search);
   const [mode, setMode] = useState<'staff' | 'resident'>(params.get('as') === 'resident' ? 'resident' : 'staff');
   const ssoError = params.get('sso');
-  // Which ways in this deployment offers; until known, the password form (every deployment has it).
-  const ways = useLoad(() => api<SessionView>('GET', '/api/v1/session', { auth: false }).then((view) => view.ways ?? null), []).data;
+  // Which ways in this deployment offers: known from the app's session answer, asked again only when that answer was a refusal
+  // (an ended cookie); meanwhile the password form, which every deployment has.
+  const ways = useLoad(() => (known ? Promise.resolve(known) : api<SessionView>('GET', '/api/v1/session', { auth: false }).then((view) => view.ways ?? null)), [known]).data;
   return (
     <div class="card form narrow" data-testid="signin">
       <h1>{t('signin.title')}</h1>

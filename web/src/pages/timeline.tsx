@@ -2,6 +2,7 @@ import { useDepartmentName } from '../departments';
 import { api, LEVELS, type HandlingSpanView, type Timeline, type TimelineEvent } from '../api';
 import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, useApp, useLoad, type AppState } from '../app';
 import { orderReason, policyLabel, spanText } from './clocks';
+import { EVENT_PERSON_KEYS } from '../../../src/domain/lifecycle';
 
 const ms = (iso: string) => new Date(iso).getTime();
 
@@ -168,7 +169,7 @@ const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil', 'until', 'replyB
 
 /** Keys that say nothing to a reader, or that the row already shows. */
 const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'reportedById', 'returnStage', 'clock', 'previousMediatorId', 'automatic', 'late']);
-const PERSON_KEYS = new Set<string>(['mediatorId', 'expertId', 'personId']);
+const PERSON_KEYS = new Set<string>(EVENT_PERSON_KEYS);
 /** An escalation says how it came about: sent up by someone, or by the deadline. */
 function eventTitle(event: TimelineEvent, t: AppState['t']): string {
   if (event.type === 'escalated') return t(event.detail.automatic === true ? 'event.escalatedAutomatic' : 'event.escalatedManual');

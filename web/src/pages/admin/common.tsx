@@ -3,7 +3,8 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, type Centre } from '../../api';
 import { Link, useApp, useLoad, type AppState } from '../../app';
-import { localReason, useSubmit } from '../../forms';
+import { useSubmit } from '../../forms';
+import { localReason } from '../../reasons';
 import { adminReasonCode } from '../../../../src/domain/administration';
 import './admin.css';
 
