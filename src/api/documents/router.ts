@@ -72,7 +72,7 @@ async function factsOf(ctx: ApiContext, caller: Caller, doc: CaseDocument, extra
 function sendPdf(res: Response, bytes: Buffer, filename: string): void {
   res.status(200).set({
     'Content-Type': 'application/pdf',
-    // An ASCII name for old clients, the same in UTF-8 for the rest (RFC 6266).
+    // Case numbers are ASCII: the name needs no RFC 5987 encoding.
     'Content-Disposition': `attachment; filename="${filename}"`,
     'Cache-Control': 'no-store',
   });
