@@ -73,6 +73,17 @@ it('the community’s administrator downloads the agreement, prepares judicial c
   await page.goto(`/cases/${caseId}/timeline`);
   await page.getByTestId('timeline-handoffs').getByTestId('handoff-1').waitFor();
   await screenshot(page, 'docs-04-timeline-desktop-zh');
+
+  // The workbench offers its list, with the filters chosen, as a spreadsheet.
+  await page.goto('/queue');
+  await page.locator('select[name=stage]').selectOption('closure');
+  await page.getByTestId('queue').waitFor();
+  const csv = await downloaded(page, 'export-cases-csv');
+  const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(lines[0]).toMatch(/^案件编号,标题,类别,阶段/);
+  expect(lines.slice(1).every((line) => line.includes(',结案,'))).toBe(true);
+  await page.getByTestId('export-cases-note').waitFor();
+  await screenshot(page, 'docs-11-queue-export-desktop-zh');
   expect(errors).toEqual([]);
 });
 
