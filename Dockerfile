@@ -14,6 +14,8 @@ RUN node bin/onedoor.js bundle && npm run build:web --if-present && npm prune --
 # --- runtime: production dependencies and sources only, as a non-root user ---
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
+# The mediation agreement PDFs embed Chinese glyphs from Noto Sans CJK (ONEDOOR_CJK_FONT).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -16,6 +16,8 @@ import { parsePayloadKeys, PayloadKeysError } from './temporal/payload-codec';
 /** Levels pino knows; the worker maps them onto the Temporal SDK's. */
 /** Where Debian's chromium package puts the browser. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's fonts-noto-cjk (which `onedoor setup` installs): its collection's Simplified Chinese face. */
+export const DEFAULT_CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -133,6 +135,7 @@ export const environmentSchema = z.object({
     .string()
     .refine((text) => text.includes('{{to}}') && text.includes('{{text}}'), 'must contain {{to}} and {{text}}')
     .default('{"to":"{{to}}","text":"{{text}}"}'),
+  ONEDOOR_CJK_FONT: z.string().default(DEFAULT_CJK_FONT),
   ONEDOOR_PUBLIC_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']) && !/[?#]/.test(text), 'must be an http:// or https:// address without a query or fragment')
@@ -232,6 +235,9 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
   smsUrl: env.ONEDOOR_SMS_URL,
+  /** The font file (TTF, OTF or TTC) whose Chinese glyphs the agreement PDFs embed; `cjkFontName` picks one font of a collection. */
+  cjkFontPath: env.ONEDOOR_CJK_FONT.split('#')[0]!,
+  cjkFontName: env.ONEDOOR_CJK_FONT.includes('#') ? env.ONEDOOR_CJK_FONT.slice(env.ONEDOOR_CJK_FONT.indexOf('#') + 1) : undefined,
   /** Sent as `Authorization: Bearer <token>` to the SMS provider. */
   smsToken: env.ONEDOOR_SMS_TOKEN,
   /** The JSON body posted to the provider, with {{to}} and {{text}} filled in. */

@@ -243,6 +243,21 @@ const open311KeySchema = new Schema(
   { collection: 'open311_keys', versionKey: false, strict: 'throw' },
 );
 
+/**
+ * A hand-off of a case's agreement to a court for judicial confirmation, under
+ * `_id` = `<caseId>:<n>` (n from 1, claimed by insert: the primary key gives each number once).
+ */
+const judicialHandoffSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true },
+    court: { type: String, required: true },
+    at: { type: Date, required: true },
+    by: { personId: { type: String, required: true }, centreId: { type: String, required: true } },
+  },
+  { collection: 'judicial_handoffs', versionKey: false, strict: 'throw' },
+);
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -261,6 +276,7 @@ export function registerModels(connection: Connection) {
     SignInCode: connection.model('SignInCode', signInCodeSchema),
     SmsMessage: connection.model('SmsMessage', smsMessageSchema),
     Open311Key: connection.model('Open311Key', open311KeySchema),
+    JudicialHandoff: connection.model('JudicialHandoff', judicialHandoffSchema),
   };
 }
 

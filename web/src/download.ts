@@ -1,5 +1,5 @@
 /**
- * Downloads a file the API makes (a CSV export) with the session cookie. It is fetched
+ * Downloads a file the API makes (a CSV or XLSX export, a PDF) with the session cookie. It is fetched
  * as a blob and handed to the browser as a download, so a refusal (a 400 naming a
  * filter, a 403) is shown on the page instead of replacing it. The one place that does this.
  */
@@ -11,10 +11,11 @@ export interface Downloaded {
   headers: Headers;
 }
 
-export async function downloadFile(path: string, query: Record<string, string | undefined>, fallbackName: string): Promise<Downloaded> {
+/** `accept`: the file's media type (CSV by default); a refusal comes as problem+json whatever it is. */
+export async function downloadFile(path: string, query: Record<string, string | undefined>, fallbackName: string, accept = 'text/csv'): Promise<Downloaded> {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, value);
-  const headers: Record<string, string> = { Accept: 'text/csv, application/problem+json' };
+  const headers: Record<string, string> = { Accept: `${accept}, application/problem+json` };
   let res: Response;
   try {
     res = await fetch(url, { headers, credentials: 'same-origin' });

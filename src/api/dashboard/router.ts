@@ -47,6 +47,24 @@ function dashboardView(centreId: string, counts: DashboardCounts): Dashboard {
   };
 }
 
+/** The dashboard of a centre the caller may see (their own by default): the page's and the exports' one reading. */
+export async function dashboardFor(ctx: ApiContext, caller: Caller, requested: string | undefined): Promise<Dashboard> {
+  let requestedPath: string[] | null = null;
+  if (requested !== undefined) {
+    const centre = await ctx.centres.get(requested);
+    if (!centre) throw problems.notFound(`No centre ${requested}`, { zh: '没有这个中心。', en: 'No such centre.' });
+    requestedPath = centre.path;
+  }
+  const centreId = scopeOf(caller, requested, requestedPath);
+  // From the process's copy of case_index (see case-mirror.ts): FerretDB
+  // decodes every document of a collection for any filter but `_id`.
+  const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
+  const counts = countDashboard(entries, coverage(caller, centreId, pathOf), Date.now());
+  return dashboardView(centreId, counts);
+}
+
+export const dashboardQuerySchema = querySchema;
+
 export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
   return [
     defineRoute({
@@ -58,19 +76,7 @@ export function dashboardRoutes(ctx: ApiContext): RouteSpec[] {
       query: querySchema,
       responses: { 200: { description: 'The dashboard', schema: dashboardSchema }, 403: { description: 'Not staff, or a centre outside the caller’s area' }, 404: { description: 'Unknown centre' } },
       async handler(req, res, { query }) {
-        const caller = callerOf(req);
-        let requestedPath: string[] | null = null;
-        if (query.centreId !== undefined) {
-          const centre = await ctx.centres.get(query.centreId);
-          if (!centre) throw problems.notFound(`No centre ${query.centreId}`, { zh: '没有这个中心。', en: 'No such centre.' });
-          requestedPath = centre.path;
-        }
-        const centreId = scopeOf(caller, query.centreId, requestedPath);
-        // From the process's copy of case_index (see case-mirror.ts): FerretDB
-        // decodes every document of a collection for any filter but `_id`.
-        const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
-        const counts = countDashboard(entries, coverage(caller, centreId, pathOf), Date.now());
-        res.json(dashboardView(centreId, counts));
+        res.json(await dashboardFor(ctx, callerOf(req), query.centreId));
       },
     }),
   ];

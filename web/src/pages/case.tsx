@@ -7,6 +7,7 @@ import { Moves, ReadOnlyNote } from './moves';
 import { ClocksPanel } from './clocks';
 import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
+import { CaseDocuments, PrintButton } from './documents';
 
 
 function Progress(props: { caseView: CaseView }) {
@@ -140,13 +141,14 @@ export function CasePage(props: { id: string }) {
           )}
         </dl>
         {c.description && <p class="description">{c.description}</p>}
-        {session?.role === 'admin' && (
-          <p>
+        <p class="buttons no-print">
+          {session?.role === 'admin' && (
             <Link class="button" href={`/cases/${c.id}/timeline`} data-testid="timeline-link">
               {t('tl.open')} →
             </Link>
-          </p>
-        )}
+          )}
+          <PrintButton />
+        </p>
       </div>
 
       {/* Department staff come for their task; how the case moved between centres is the centres' business. */}
@@ -299,6 +301,8 @@ export function CasePage(props: { id: string }) {
           {!c.outcome && !c.closureSummary && c.rating === null && <p class="muted">—</p>}
         </section>
       </div>
+
+      <CaseDocuments caseView={c} />
 
       <section class="card">
         <h2>{t('case.history')}</h2>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, LEVELS, RISKS, STAGES, type Dashboard } from '../api';
+import { ExportButtons } from './documents';
 import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
 
 const RISK_COLOURS: Record<string, string> = { low: '#66bb6a', medium: '#ffa726', high: '#ef5350', critical: '#8e24aa' };
@@ -79,6 +80,7 @@ export function DashboardPage() {
           </label>
         )}
         <ErrorBanner error={dash.error} onRetry={dash.reload} />
+        {d && <ExportButtons path="/api/v1/dashboard" query={{ centreId: centreId || undefined }} testid="export-dashboard" />}
         {d && (
           <div class="stats" data-testid="dash-stats">
             <Stat label={t('dash.open')} value={String(d.open)} testid="stat-open" />

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, RISKS, STAGES, type CaseList, type CaseListItem } from '../api';
 import { useDepartmentName } from '../departments';
 import { ErrorBanner, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
+import { ExportButtons } from './documents';
 
 export function CaseTable(props: { items: CaseListItem[]; testid?: string }) {
   const { t, centreName, session } = useApp();
@@ -166,6 +167,7 @@ export function QueuePage() {
         </label>
         <button onClick={list.reload}>{t('queue.refresh')}</button>
       </div>
+      {session?.role !== 'resident' && <ExportButtons path="/api/v1/cases" query={{ stage: stage || undefined, risk: risk || undefined, overdue: overdue ? 'true' : undefined, status: status || undefined }} testid="export-cases" />}
       <ErrorBanner error={list.error} onRetry={list.reload} />
       {list.data && (
         <>

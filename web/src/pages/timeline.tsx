@@ -3,6 +3,7 @@ import { api, LEVELS, type HandlingSpanView, type Timeline, type TimelineEvent }
 import { ErrorBanner, formatDate, formatDuration, Link, LEVEL_COLOURS, useApp, useLoad, type AppState } from '../app';
 import { orderReason, policyLabel, spanText } from './clocks';
 import { EVENT_PERSON_KEYS } from '../../../src/domain/lifecycle';
+import { TimelineHandoffs } from './documents';
 
 const ms = (iso: string) => new Date(iso).getTime();
 
@@ -268,6 +269,7 @@ export function TimelinePage(props: { id: string }) {
           </p>
         )}
       </div>
+      <TimelineHandoffs caseId={d.caseId} />
       <div class="card">
         <h2>{t('tl.events')}</h2>
         <div class="table-wrap">
