@@ -33,6 +33,8 @@ import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
 import { serveWeb } from './web';
+import { liveRoutes } from './live/router';
+import { savedFilterRoutes } from './saved-filters/router';
 import { onPosts, perMinuteLimit, securityHeaders } from './hardening';
 
 export interface AppDeps {
@@ -46,7 +48,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx), ...savedFilterRoutes(ctx)];
 }
 
 /**

@@ -243,6 +243,24 @@ const open311KeySchema = new Schema(
   { collection: 'open311_keys', versionKey: false, strict: 'throw' },
 );
 
+/**
+ * A person's saved list filters (src/api/saved-filters): `_id` derived from the owner and
+ * the name, so a name is saved once per person (a second insert fails on the key) and a
+ * retried save finds its first. Read by owner: the index serves MongoDB; FerretDB scans
+ * the few there are.
+ */
+const savedFilterSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ownerId: { type: String, required: true },
+    name: { type: String, required: true },
+    query: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'saved_filters', versionKey: false, strict: 'throw', minimize: false },
+);
+savedFilterSchema.index({ ownerId: 1, createdAt: 1 });
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -261,6 +279,7 @@ export function registerModels(connection: Connection) {
     SignInCode: connection.model('SignInCode', signInCodeSchema),
     SmsMessage: connection.model('SmsMessage', smsMessageSchema),
     Open311Key: connection.model('Open311Key', open311KeySchema),
+    SavedFilter: connection.model('SavedFilter', savedFilterSchema),
   };
 }
 
