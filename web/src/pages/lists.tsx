@@ -275,6 +275,10 @@ export function InboxPage() {
   const { t, session } = useApp();
   const waiting = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { stage: 'expert_consultation', pageSize: 100 } }), [session?.personId]);
   const all = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { pageSize: 100 } }), [session?.personId]);
+  useLiveReload(() => {
+    waiting.reload();
+    all.reload();
+  });
   const mine = (waiting.data?.items ?? []).filter((c) => c.expert?.id === session?.personId);
   const answered = (all.data?.items ?? []).filter((c) => c.stage !== 'expert_consultation' || c.expert?.id !== session?.personId);
   return (
