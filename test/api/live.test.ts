@@ -9,6 +9,7 @@ import request from 'supertest';
 import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
 import { eventually } from '../helpers/temporal';
 import { DEMO_PASSWORD } from '../../src/db/seed';
+import type { OnedoorApp } from '../../src/api/app';
 
 let api: ApiEnv;
 let server: Server;
@@ -209,5 +210,19 @@ describe('streams per process', () => {
     });
     later.close();
     for (const stream of open) stream.close();
+  });
+});
+
+describe('shutting down', () => {
+  it('ends every open stream at once, so browsers reconnect elsewhere', async () => {
+    // The earlier tests' streams may still be closing: wait for a place.
+    const stream = await eventually(async () => {
+      const opened = await Stream.open({ Authorization: `Bearer ${tokenFor('p-dongmen-admin')}` });
+      return opened.status === 200 ? opened : null;
+    });
+    await eventually(async () => stream.named('ready')[0]);
+    (api.app as OnedoorApp).locals.liveStreams.closeAll();
+    await eventually(async () => stream.ended);
+    expect((api.app as OnedoorApp).locals.liveStreams.size).toBe(0);
   });
 });
