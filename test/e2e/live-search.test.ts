@@ -115,6 +115,13 @@ it('desktop, Chinese: "my cases" after accepting; the deadline order; a saved fi
   await chip.locator('.chip-delete').click();
   await expect.poll(() => page.getByTestId('saved-filter').filter({ hasText: name }).count()).toBe(0);
   expect(await page.getByTestId('saved-note').innerText()).toContain('已删除');
+  // The same page in English.
+  await page.getByTestId('lang-toggle').click();
+  await expect.poll(() => page.getByTestId('live-status').innerText()).toBe('Live');
+  expect(await page.locator('select[name=sort] option:checked').innerText()).toBe('Deadline (overdue first)');
+  expect(await page.locator('label.check').filter({ has: page.locator('input[name=assignedTo]') }).innerText()).toBe('Only cases I work on');
+  expect(await page.getByTestId('saved-note').innerText()).toBe(`Deleted “${name}”.`);
+  await screenshot(page, '68-my-cases-deadline-en-desktop');
   expect(errors).toEqual([]);
   await context.close();
 });

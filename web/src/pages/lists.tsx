@@ -75,6 +75,8 @@ export function MyCasesPage() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const list = useLoad(() => api<CaseList>('GET', '/api/v1/cases', { query: { q: query || undefined, pageSize: 50 } }), [query, session?.personId]);
+  // Grid workers' reports move on as the centre works them (residents have no live stream: nothing comes).
+  useLiveReload(list.reload);
   return (
     <div class="card">
       <h1>{t('mine.title')}</h1>

@@ -22,7 +22,8 @@ export function SavedFilters(props: { current: FilterParams; onPick(query: Filte
   const saved = useLoad(() => api<SavedList>('GET', '/api/v1/saved-filters'), [session?.personId]);
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [note, setNote] = useState<string | null>(null);
+  // Kept as a key and its name, so the note follows a change of language.
+  const [note, setNote] = useState<{ key: 'saved.saved' | 'saved.deleted' | 'saved.nameMissing'; name?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const items = saved.data?.items ?? [];
 
@@ -32,7 +33,7 @@ export function SavedFilters(props: { current: FilterParams; onPick(query: Filte
     setNote(null);
     if (trimmed === '' || trimmed.length > 60) {
       setError(null);
-      setNote(t('saved.nameMissing'));
+      setNote({ key: 'saved.nameMissing' });
       return;
     }
     setBusy(true);
@@ -41,7 +42,7 @@ export function SavedFilters(props: { current: FilterParams; onPick(query: Filte
       saved.setData({ items: [...items, created], max: saved.data?.max ?? 30 });
       setName('');
       setError(null);
-      setNote(t('saved.saved', { name: created.name }));
+      setNote({ key: 'saved.saved', name: created.name });
     } catch (e) {
       setError(e);
     } finally {
@@ -54,7 +55,7 @@ export function SavedFilters(props: { current: FilterParams; onPick(query: Filte
     try {
       saved.setData(await api<SavedList>('POST', `/api/v1/saved-filters/${filter.id}/delete`));
       setError(null);
-      setNote(t('saved.deleted', { name: filter.name }));
+      setNote({ key: 'saved.deleted', name: filter.name });
     } catch (e) {
       setError(e);
     }
@@ -84,7 +85,7 @@ export function SavedFilters(props: { current: FilterParams; onPick(query: Filte
       </form>
       {note && (
         <p class="muted small" role="status" data-testid="saved-note">
-          {note}
+          {t(note.key, note.name === undefined ? {} : { name: note.name })}
         </p>
       )}
       <ErrorBanner error={error ?? saved.error} onRetry={saved.error ? saved.reload : undefined} />
