@@ -177,3 +177,22 @@ it('phone, Chinese: when the stream ends, the queue says it is reconnecting, and
   expect(errors).toEqual([]);
   await context.close();
 });
+
+it('a resident keeps seeing only their own cases: others’ are not found by name, and no live stream is opened', async () => {
+  const { page, errors, context } = await newPage(web, PHONE);
+  const streams: string[] = [];
+  page.on('request', (req) => {
+    if (req.url().includes('/api/v1/live/')) streams.push(req.url());
+  });
+  await signInAs(page, 'p-dongmen-resident');
+  await page.goto('/mine');
+  await page.locator('input[name=q]').fill('欧阳明月');
+  await page.getByTestId('search-submit').click();
+  await page.getByText('暂无案件。').waitFor();
+  expect(await page.getByTestId('waiting-badge').count()).toBe(0);
+  expect(await page.getByTestId('live-status').count()).toBe(0);
+  expect(streams).toEqual([]);
+  await screenshot(page, '69-resident-search-zh-phone');
+  expect(errors).toEqual([]);
+  await context.close();
+});
