@@ -59,7 +59,8 @@ it('desktop, Chinese: a case filed by another user appears in the open queue by 
   expect(await row.innerText()).toContain(filed.caseNumber);
   expect(await row.getByTestId('origin').innerText()).toBe('东门社区');
   await page.getByTestId('nav-queue').getByTestId('waiting-badge').waitFor();
-  await expect.poll(() => waitingCount(page)).toBe(before + 1);
+  // Other test files may file in the same village too: at least this one more.
+  await expect.poll(() => waitingCount(page)).toBeGreaterThan(before);
   await screenshot(page, '60-live-queue-zh-desktop');
 
   // Search by name, by the whole phone number written another way, by case number.
