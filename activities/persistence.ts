@@ -116,7 +116,7 @@ export function createPersistenceActivities(models: Models) {
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
         retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId, scope: auditScope(audit.scope, state.centrePath) }, new Date(at)) }])),
-        writeProjectionAndIndex(state, document, caseIndexEntry({ _id, ...document })),
+        writeProjectionAndIndex(state, document, caseIndexEntry({ _id, ...document }, events)),
       ]);
     },
 
@@ -126,7 +126,7 @@ export function createPersistenceActivities(models: Models) {
       await retryWhileBusy(() => writeEvents(state.caseId, events));
       await Promise.all([
         retryWhileBusy(() => writeNotifications(state, events)),
-        writeProjectionAndIndex(state, fields, caseIndexEntry({ _id: state.caseId, ...fields })),
+        writeProjectionAndIndex(state, fields, caseIndexEntry({ _id: state.caseId, ...fields }, events)),
       ]);
     },
   };

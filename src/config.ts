@@ -126,6 +126,8 @@ export const environmentSchema = z.object({
   ONEDOOR_SIGN_IN_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(30),
   ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(20),
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
+  ONEDOOR_LIVE_STREAMS: numberSetting('a whole number (0 turns live queues off)', (n) => Number.isInteger(n) && n >= 0).default(500),
+  ONEDOOR_LIVE_HEARTBEAT_MS: numberSetting('a whole number of milliseconds, 1000 or more', (n) => Number.isInteger(n) && n >= 1000).default(20_000),
   ONEDOOR_SMS_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
@@ -233,6 +235,10 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   signInFailuresPerAddress: env.ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS,
   /** New cases (API and Open311) a minute from one address. */
   intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
+  /** Live queue streams (Server-Sent Events) one API process keeps open at once; past it, 503 and the browser tries again. */
+  liveStreams: env.ONEDOOR_LIVE_STREAMS,
+  /** How often a live stream sends a comment line (so proxies keep it open) and checks the sign-in is still good. */
+  liveHeartbeatMs: env.ONEDOOR_LIVE_HEARTBEAT_MS,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
   smsUrl: env.ONEDOOR_SMS_URL,
   /** The font file (TTF, OTF or TTC) whose Chinese glyphs the agreement PDFs embed; `cjkFontName` picks one font of a collection. */

@@ -35,6 +35,8 @@ import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
 import { serveWeb } from './web';
+import { liveRoutes, LiveStreams } from './live/router';
+import { savedFilterRoutes } from './saved-filters/router';
 import { onPosts, perMinuteLimit, securityHeaders } from './hardening';
 
 export interface AppDeps {
@@ -47,8 +49,8 @@ export interface AppDeps {
 export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
-export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx)];
+export function apiRoutes(ctx: ApiContext, liveStreams = new LiveStreams(ctx)): RouteSpec[] {
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
 }
 
 /**
@@ -60,8 +62,8 @@ function oidcTimeoutSeconds(requestTimeoutMs: number): number {
   return Math.max(1, Math.min(10, Math.floor(requestTimeoutMs / 4000)));
 }
 
-/** The Express app, with what its server needs besides routes: the OpenAPI document and the case mirror (to load it at start). */
-export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMirror: CaseMirror; logger: Logger } };
+/** The Express app, with what its server needs besides routes: the OpenAPI document, the case mirror (to load it at start) and the live streams (to end them at shutdown). */
+export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMirror: CaseMirror; liveStreams: LiveStreams; logger: Logger } };
 
 export function createApp(deps: AppDeps): OnedoorApp {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
@@ -78,7 +80,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
     oidc: deps.config.oidc ? new OidcSignIn(deps.config.oidc, { timeoutSeconds: oidcTimeoutSeconds(deps.config.requestTimeoutMs) }) : null,
     caseMirror: new CaseMirror(deps.db.models, logger),
   };
-  const routes = apiRoutes(ctx);
+  const liveStreams = new LiveStreams(ctx);
+  const routes = apiRoutes(ctx, liveStreams);
   const openapi = buildOpenApiDocument(routes);
   const metrics = createMetrics();
 
@@ -89,6 +92,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.locals.openapi = openapi;
   app.locals.caseMirror = ctx.caseMirror;
+  app.locals.liveStreams = liveStreams;
   app.locals.logger = logger;
   app.use(metrics.middleware);
   app.use(requestLog(logger));

@@ -38,6 +38,8 @@ export async function startApi(config: Config): Promise<RunningApi> {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never go idle: end them first, so their browsers reconnect (to another replica) at once.
+      app.locals.liveStreams.closeAll();
       // Keep-alive connections would hold close() open: end idle ones now, busy ones after a grace period.
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), 5000);

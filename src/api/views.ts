@@ -11,3 +11,4 @@ export type { DevPerson } from './dev/schemas';
 export type { PoolMember } from './people/schemas';
 export type { AuditEntryView, AuditPage } from './audit-log/schemas';
 export type { JudicialConfirmation, JudicialHandoff } from './documents/schemas';
+export type { FilterParams, SavedFilterView } from './saved-filters/schemas';

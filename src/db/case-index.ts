@@ -1,5 +1,5 @@
 import { phoneKeyOf } from './phone-key';
-import { centresThatHeld, departmentsOf, unansweredOrders, type CaseDocument, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
+import { centresThatHeld, departmentsOf, unansweredOrders, workingTask, type CaseDocument, type CaseEvent, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
@@ -30,7 +30,25 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   departmentIds: string[];
   /** The complainant's phone number as its stand-in, set at opening (entries written before it lack it). */
   complainantPhoneKey?: string | null;
+  /** What staff search by, set at opening (entries written before search lack them, and are found by title and number). */
+  complainantName?: string;
+  description?: string;
+  /** The village or community the case was reported to. */
+  originCentreId?: string;
+  /** The department working on the case now: its staff handle it ("my cases"). Absent on older entries until their next transition. */
+  workingDepartmentId?: string | null;
+  /**
+   * Who accepted the case, and at which centre: while the case is still there, that
+   * person handles it ("my cases"). Taken from the transition's `accepted` event; a
+   * transition without one leaves it as it is.
+   */
+  acceptedBy?: Acceptance | null;
 };
+
+export interface Acceptance {
+  personId: string;
+  centreId: string;
+}
 
 /** The entry a transition writes: everything but the fields set once at opening. */
 export type CaseIndexUpdate = Omit<CaseIndexEntry, OpeningFields> & Partial<Pick<CaseIndexEntry, OpeningFields>>;
@@ -38,10 +56,22 @@ export type CaseIndexUpdate = Omit<CaseIndexEntry, OpeningFields> & Partial<Pick
 /** What a transition's write of the case carries: the state and its times, not the report. */
 export type CaseUpdate = { _id: string } & CaseState & Omit<CaseTimes, 'receivedAt'>;
 
-/** The entry of a case, from its whole document (at opening) or from a transition's fields. */
-export function caseIndexEntry(doc: CaseDocument): CaseIndexEntry;
-export function caseIndexEntry(doc: CaseUpdate): CaseIndexUpdate;
-export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate {
+/** The last acceptance among a transition's events, if it has one. */
+export function acceptanceIn(events: readonly CaseEvent[]): Acceptance | null {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i];
+    if (event?.type === 'accepted' && event.actor.kind === 'person') return { personId: event.actor.personId, centreId: event.centreId };
+  }
+  return null;
+}
+
+/**
+ * The entry of a case, from its whole document (at opening) or from a transition's
+ * fields; `events` are the transition's own, for who accepted it.
+ */
+export function caseIndexEntry(doc: CaseDocument, events?: readonly CaseEvent[]): CaseIndexEntry;
+export function caseIndexEntry(doc: CaseUpdate, events?: readonly CaseEvent[]): CaseIndexUpdate;
+export function caseIndexEntry(doc: CaseUpdate | CaseDocument, events: readonly CaseEvent[] = []): CaseIndexUpdate {
   const entry: CaseIndexUpdate = {
     _id: doc._id,
     caseNumber: doc.caseNumber,
@@ -74,9 +104,22 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
       status: order.status === 'lapsed' ? 'lapsed' : 'open',
     })),
     departmentIds: departmentsOf(doc),
+    workingDepartmentId: workingTask(doc)?.departmentId ?? null,
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };
-  if ('title' in doc) return { ...entry, title: doc.title, receivedAt: doc.receivedAt, complainantPhoneKey: phoneKeyOf(doc.complainant.phone) };
+  const accepted = acceptanceIn(events);
+  if (accepted) entry.acceptedBy = accepted;
+  if ('title' in doc) {
+    return {
+      ...entry,
+      title: doc.title,
+      receivedAt: doc.receivedAt,
+      complainantPhoneKey: phoneKeyOf(doc.complainant.phone),
+      complainantName: doc.complainant.name,
+      description: doc.description,
+      originCentreId: doc.location.centreId,
+    };
+  }
   return entry;
 }

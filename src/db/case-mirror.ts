@@ -14,6 +14,12 @@ export function newestFirst(a: MirroredCase, b: MirroredCase): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Told after each catch-up that changed cases: the entries as they are now, and the
+ * position in the change log the copy has reached (live queues, src/api/live).
+ */
+export type CaseChangeListener = (changed: readonly MirroredCase[], position: number) => void;
+
 /** Numbers probed at once while catching up, at most. */
 const MAX_PROBE = 64;
 /** How long a missing number may stay missing, with later ones present, before it is passed over. */
@@ -54,6 +60,7 @@ export class CaseMirror {
   private background: NodeJS.Timeout | null = null;
   /** Full `cases` documents by id, each with the `seq` it was read at. */
   private readonly documents = new Map<string, { seq: number; doc: CaseDocument }>();
+  private readonly listeners = new Set<CaseChangeListener>();
 
   constructor(
     private readonly models: Models,
@@ -115,6 +122,27 @@ export class CaseMirror {
       const oldest = this.documents.keys().next().value as string;
       this.documents.delete(oldest);
     }
+  }
+
+  /**
+   * Calls `listener` after every catch-up that changed cases (the background one runs each
+   * second); returns the function that stops it. A listener's failure is logged, not spread.
+   */
+  onChange(listener: CaseChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Every case as the copy holds it now, without catching up first (for change listeners). */
+  snapshot(): Iterable<MirroredCase> {
+    return this.cases.values();
+  }
+
+  /** How far along the change log the copy is: the last change number it has read. */
+  get position(): number {
+    return this.next - 1;
   }
 
   /** Whether the first full read of case_index has completed. */
@@ -210,14 +238,29 @@ export class CaseMirror {
 
   private async refresh(caseIds: Set<string>): Promise<void> {
     const ids = [...caseIds];
+    const changed: MirroredCase[] = [];
     for (let i = 0; i < ids.length; i += MAX_PROBE) {
       const chunk = ids.slice(i, i + MAX_PROBE);
       const entries = await Promise.all(chunk.map((id) => this.models.CaseIndex.findById(id).lean<CaseIndexEntry>()));
       chunk.forEach((id, j) => {
         const entry = entries[j];
-        if (entry) this.cases.set(id, mirrored(entry));
-        else this.cases.delete(id);
+        if (entry) {
+          const current = mirrored(entry);
+          this.cases.set(id, current);
+          changed.push(current);
+        } else this.cases.delete(id);
       });
+    }
+    if (changed.length > 0) this.tell(changed);
+  }
+
+  private tell(changed: readonly MirroredCase[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(changed, this.position);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'case mirror: a change listener failed');
+      }
     }
   }
 

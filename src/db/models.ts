@@ -258,6 +258,24 @@ const judicialHandoffSchema = new Schema(
   { collection: 'judicial_handoffs', versionKey: false, strict: 'throw' },
 );
 
+/**
+ * A person's saved list filters (src/api/saved-filters): `_id` derived from the owner and
+ * the name, so a name is saved once per person (a second insert fails on the key) and a
+ * retried save finds its first. Read by owner: the index serves MongoDB; FerretDB scans
+ * the few there are.
+ */
+const savedFilterSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ownerId: { type: String, required: true },
+    name: { type: String, required: true },
+    query: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'saved_filters', versionKey: false, strict: 'throw', minimize: false },
+);
+savedFilterSchema.index({ ownerId: 1, createdAt: 1 });
+
 export function registerModels(connection: Connection) {
   return {
     Centre: connection.model('Centre', centreSchema),
@@ -277,6 +295,7 @@ export function registerModels(connection: Connection) {
     SmsMessage: connection.model('SmsMessage', smsMessageSchema),
     Open311Key: connection.model('Open311Key', open311KeySchema),
     JudicialHandoff: connection.model('JudicialHandoff', judicialHandoffSchema),
+    SavedFilter: connection.model('SavedFilter', savedFilterSchema),
   };
 }
 

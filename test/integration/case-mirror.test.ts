@@ -90,6 +90,36 @@ describe('the case change log and the API’s mirror of case_index', () => {
     }
   });
 
+  it('tells its listeners which entries changed and how far along the log it is; a listener that throws harms nobody; stopping stops it', async () => {
+    const [writer, reader] = connections as [Database, Database];
+    const mirror = new CaseMirror(reader.models, logger);
+    try {
+      await mirror.current();
+      const told: { ids: string[]; position: number }[] = [];
+      const stopThrowing = mirror.onChange(() => {
+        throw new Error('a broken listener');
+      });
+      const stop = mirror.onChange((changed, position) => told.push({ ids: changed.map((c) => c.id), position }));
+      const id = uniqueId('case_told');
+      await writer.models.CaseIndex.collection.insertOne(entry(id, { stage: 'escalation' }) as never);
+      await appendCaseChange(writer.models, id);
+      await mirror.current();
+      const batch = told.find((t) => t.ids.includes(id));
+      expect(batch).toBeDefined();
+      expect(batch?.position).toBe(mirror.position);
+      expect([...mirror.snapshot()].find((c) => c.id === id)).toMatchObject({ stage: 'escalation' });
+      stop();
+      stopThrowing();
+      const count = told.length;
+      await writer.models.CaseIndex.collection.updateOne({ _id: id as never }, { $set: { stage: 'risk_assessment', seq: 2 } });
+      await appendCaseChange(writer.models, id);
+      await mirror.current();
+      expect(told.length).toBe(count);
+    } finally {
+      mirror.stop();
+    }
+  });
+
   it('passes over a number nobody wrote, and still picks it up when it lands late', async () => {
     const [writer, reader] = connections as [Database, Database];
     const mirror = new CaseMirror(reader.models, logger);

@@ -58,6 +58,10 @@ describe('caseIndexEntry', () => {
       seq: 4,
       updatedAt: T0,
       complainantPhoneKey: expect.stringMatching(/^[0-9a-f]{32}$/),
+      complainantName: '林美华',
+      description: '深夜噪音',
+      originCentreId: 'zz-pinghe-xiaoxi-dongmen',
+      workingDepartmentId: null,
     });
     // The number itself is not in the entry; its stand-in is the same for the same number however written.
     expect(JSON.stringify(caseIndexEntry(doc))).not.toContain(INTAKE.complainant.phone);
@@ -85,6 +89,16 @@ describe('caseIndexEntry', () => {
     expect(Object.keys(entry)).not.toContain('title');
     expect(Object.keys(entry)).not.toContain('receivedAt');
     expect(entry).toMatchObject({ complainantId: 'p-dongmen-resident', seq: 4, updatedAt: T0 });
+  });
+
+  it('names who accepted the case, and where, from the transition’s own events; a transition without an acceptance leaves it out', () => {
+    const walk = new CaseWalk({ category: 'neighbour_dispute', centreId: 'zz-pinghe-xiaoxi-dongmen', complainantId: 'p-dongmen-resident', risk: 'medium' });
+    const admin = ownerAdmin(walk.state);
+    const accepted = walk.act({ type: 'accept' }, admin);
+    const entry = caseIndexEntry({ _id: walk.state.caseId, ...stateFields(walk.state, T0) }, accepted.events);
+    expect(entry.acceptedBy).toEqual({ personId: admin.personId, centreId: 'zz-pinghe-xiaoxi-dongmen' });
+    const escalated = walk.act({ type: 'escalate', reason: '需要镇里协调' }, ownerAdmin(walk.state));
+    expect(Object.keys(caseIndexEntry({ _id: walk.state.caseId, ...stateFields(walk.state, T0) }, escalated.events))).not.toContain('acceptedBy');
   });
 
   it('does not share the document’s arrays', () => {

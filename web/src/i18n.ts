@@ -1,12 +1,14 @@
 /** Every label in Chinese (the default) and English. A missing key shows itself, so tests catch it. */
 import { ADMIN_EN, ADMIN_ZH } from './i18n-admin';
 import { DOCUMENTS_EN, DOCUMENTS_ZH } from './i18n-documents';
+import { SEARCH_EN, SEARCH_ZH } from './i18n-search';
 
 export type Lang = 'zh' | 'en';
 
 const zh = {
   ...ADMIN_ZH,
   ...DOCUMENTS_ZH,
+  ...SEARCH_ZH,
   'app.name': '一门通',
   'app.slogan': '一扇门进入，一平台受理，一站式办结',
   'nav.report': '我要反映',
@@ -626,6 +628,7 @@ export type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   ...ADMIN_EN,
   ...DOCUMENTS_EN,
+  ...SEARCH_EN,
   'app.name': 'onedoor',
   'app.slogan': 'One door in, one platform accepts, one stop resolves',
   'nav.report': 'Report',

@@ -15,11 +15,13 @@ import { AdminOpen311KeysPage } from './pages/admin/open311-keys';
 import { AdminPeoplePage, AdminPersonPage } from './pages/admin/people';
 import { AdminCentresPage } from './pages/admin/centres';
 import { AdminDepartmentsPage } from './pages/admin/departments';
+import { useLiveSession, WaitingBadge } from './live';
 
 function Header() {
   const { t, lang, setLang, session, signOut, centreName } = useApp();
   const departmentName = useDepartmentName();
   const [menu, setMenu] = useState(false);
+  useLiveSession();
   const role = session?.role;
   const links: [string, string][] = [];
   if (!session || role === 'resident' || role === 'grid_worker' || role === 'mediator' || role === 'admin') links.push(['/report', t('nav.report')]);
@@ -48,6 +50,7 @@ function Header() {
         {links.map(([href, label]) => (
           <Link key={href} href={href} data-testid={`nav-${href.slice(1)}`}>
             {label}
+            {(href === '/queue' || href === '/inbox') && <WaitingBadge />}
           </Link>
         ))}
         {session ? (

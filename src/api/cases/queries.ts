@@ -1,12 +1,12 @@
 /** Reading cases: one by id (waiting briefly for a case just opened), and lists. */
-import { isOverdueAt, visibleTo, type CaseDocument } from '../../domain';
-import { newestFirst, type MirroredCase } from '../../db/case-mirror';
+import type { CaseDocument } from '../../domain';
 import { findCaseDocument } from '../../db/models';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
 import { pageEvents } from './history';
 import { canSee, caseListItem, caseView, namesOf, peopleOf, type CasePage } from './view';
+import { caseFilterOf, searchInMemory } from './search';
 
 const PROJECTION_WAIT_MS = 5000;
 
@@ -53,21 +53,8 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   // From the process's copy of case_index (see case-mirror.ts): FerretDB's
   // SQLite backend answers every filter but `_id` by decoding every document.
   const now = Date.now();
-  const q = query.q ? query.q.toLowerCase() : null;
-  const matches: MirroredCase[] = [];
   const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
-  for (const entry of entries) {
-    if (!visibleTo(entry, caller, pathOf)) continue;
-    if (query.stage && entry.stage !== query.stage) continue;
-    if (query.level && entry.level !== query.level) continue;
-    if (query.risk && entry.risk !== query.risk) continue;
-    if (query.status && entry.status !== query.status) continue;
-    if (query.centreId && !entry.centrePath.includes(query.centreId)) continue;
-    if (query.overdue !== undefined && isOverdueAt(entry, now) !== query.overdue) continue;
-    if (q !== null && !entry.title.toLowerCase().includes(q) && !entry.caseNumber.toLowerCase().includes(q)) continue;
-    matches.push(entry);
-  }
-  matches.sort(newestFirst);
+  const matches = searchInMemory(entries, caseFilterOf(query, caller), caller, pathOf, now);
   const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
   // The page's full documents, each by `_id` (an `$in` is not pushed down either
   // and would scan), or from memory while unchanged since they were read.

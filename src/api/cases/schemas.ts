@@ -47,7 +47,9 @@ export const listQuerySchema = z.strictObject({
   risk: riskEnum.optional(),
   overdue: boolString.optional(),
   status: z.enum(CASE_STATUSES).optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Found in the case number, title, description or complainant’s name, or the complainant’s whole phone number' }),
+  assignedTo: z.enum(['me']).optional().openapi({ description: 'Only cases the caller works on: as mediator, as expert (asked or who answered), or as handler (accepted it at the centre holding it now; department staff: their department is working on it)' }),
+  sort: z.enum(['received', 'deadline']).default('received').openapi({ description: 'received: newest first; deadline: overdue first, then the soonest deadline, cases without one last' }),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
 });
