@@ -124,6 +124,8 @@ export const environmentSchema = z.object({
   ONEDOOR_SIGN_IN_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(30),
   ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(20),
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
+  ONEDOOR_UPLOAD_MAX_BYTES: numberSetting('a whole number of bytes, at least 1024', (n) => Number.isInteger(n) && n >= 1024).default(10 * 1024 * 1024),
+  ONEDOOR_UPLOAD_MAX_PIXELS: numberSetting('a whole number of pixels, at least 1000000', (n) => Number.isInteger(n) && n >= 1_000_000).default(50_000_000),
   ONEDOOR_SMS_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
@@ -230,6 +232,10 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   signInFailuresPerAddress: env.ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS,
   /** New cases (API and Open311) a minute from one address. */
   intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
+  /** The largest photo or PDF one upload may carry, in bytes. */
+  uploadMaxBytes: env.ONEDOOR_UPLOAD_MAX_BYTES,
+  /** The most pixels a photo may decode to (width × height): larger ones, image bombs included, are refused before decoding. */
+  uploadMaxPixels: env.ONEDOOR_UPLOAD_MAX_PIXELS,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
   smsUrl: env.ONEDOOR_SMS_URL,
   /** Sent as `Authorization: Bearer <token>` to the SMS provider. */

@@ -29,6 +29,7 @@ import { departmentRoutes } from './departments/router';
 import { dashboardRoutes } from './dashboard/router';
 import { open311Routes } from './open311/router';
 import { auditLogRoutes } from './audit-log/router';
+import { fileRoutes } from './files/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
@@ -46,7 +47,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...fileRoutes(ctx), ...devRoutes(ctx)];
 }
 
 /**
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   const signInLimit = perMinuteLimit(deps.config.signInRatePerMinute, { zh: '登录请求', en: 'sign-in requests' });
   const writeLimit = perMinuteLimit(deps.config.intakeRatePerMinute, { zh: '提交', en: 'submissions' });
   app.use(onPosts(['/api/v1/session/password', '/api/v1/session/code', '/api/v1/session/code/request'], signInLimit));
-  app.use(onPosts(['/api/v1/cases', '/open311/v2/requests.json'], writeLimit));
+  app.use(onPosts(['/api/v1/cases', '/open311/v2/requests.json', '/api/v1/files'], writeLimit));
   const router = Router();
   for (const route of routes) mountRoute(router, route, auth);
   app.use(router);
