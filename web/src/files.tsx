@@ -143,7 +143,7 @@ export function FilePicker(props: { onChange(files: PickedFiles): void; sharePla
         <ul class="picked">
           {picked.map((p) => (
             <li key={p.key} class={p.error ? 'failed' : p.uploaded ? 'done' : 'busy'} data-testid="picked-file">
-              {p.preview ? <img src={p.preview} alt="" /> : <span class="file-icon">PDF</span>}
+              {p.error ? <span class="file-icon">×</span> : p.preview ? <img src={p.preview} alt="" /> : <span class="file-icon">PDF</span>}
               <div class="picked-text">
                 <div class="picked-name">{p.file.name}</div>
                 {p.error ? (

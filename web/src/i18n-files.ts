@@ -2,7 +2,7 @@
 export const FILES_ZH = {
   'files.title': '照片和文件',
   'files.add': '添加照片或 PDF',
-  'files.hint': '可选，最多 {max} 个文件。照片保存前会去除其中的拍摄信息。',
+  'files.hint': '最多 {max} 个文件。照片保存前会去除其中的拍摄信息。',
   'files.sharePlace': '保留照片中的拍摄地点（GPS）',
   'files.sharePlaceHint': '不勾选时，照片里的位置、相机和拍摄时间都会删除；勾选后，能看到此案件的工作人员可以看到拍摄地点。只对之后添加的照片有效。',
   'files.uploading': '正在上传 {percent}%',
@@ -28,7 +28,7 @@ export const FILES_ZH = {
 export const FILES_EN: Record<keyof typeof FILES_ZH, string> = {
   'files.title': 'Photos and files',
   'files.add': 'Add photos or PDFs',
-  'files.hint': 'Optional: up to {max} files. Photos are stored without the details the camera put in them.',
+  'files.hint': 'Up to {max} files. Photos are stored without the details the camera put in them.',
   'files.sharePlace': 'Keep where the photos were taken (GPS)',
   'files.sharePlaceHint': 'Unticked, the place, the camera and the time are removed from the photos; ticked, staff who may see this case can see where they were taken. Applies to photos added after you tick it.',
   'files.uploading': 'Uploading {percent}%',
