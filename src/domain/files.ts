@@ -24,17 +24,6 @@ export const MAX_FILES_PER_ATTACHMENT = 10;
 /** A file id as the file store issues it. */
 export const FILE_ID = /^file_[0-9a-f]{24}$/;
 
-/** The actions that may carry files, and as what. */
-export const ACTION_FILE_PURPOSES = {
-  record_session: 'session',
-  record_disposal: 'disposal',
-  report_disposal: 'disposal',
-} as const satisfies Record<string, FilePurpose>;
-
-export function filePurposeOf(actionType: string): FilePurpose | null {
-  return (ACTION_FILE_PURPOSES as Record<string, FilePurpose>)[actionType] ?? null;
-}
-
 /** The files of a case (a case stored before files existed has none). */
 export function filesOf(state: { files?: CaseFile[] }): CaseFile[] {
   return state.files ?? [];

@@ -7,12 +7,10 @@ export const FILES_ZH = {
   'files.sharePlaceHint': '不勾选时，照片里的位置、相机和拍摄时间都会删除；勾选后，能看到此案件的工作人员可以看到拍摄地点。只对之后添加的照片有效。',
   'files.uploading': '正在上传 {percent}%',
   'files.uploaded': '已上传',
-  'files.failed': '上传失败',
   'files.remove': '移除',
   'files.wait': '照片还在上传，请稍候再提交。',
   'files.tooMany': '最多只能附 {max} 个文件，多出的没有添加。',
   'files.network': '网络中断，文件没有上传，请重试。',
-  'files.pdf': 'PDF 文件',
   'files.purpose.intake': '反映时附上',
   'files.purpose.session': '调解记录',
   'files.purpose.disposal': '处置情况',
@@ -22,7 +20,8 @@ export const FILES_ZH = {
   'files.open': '查看大图',
   'files.close': '关闭',
   'files.download': '下载',
-  'files.none': '此案件还没有照片或文件。',
+  'files.count': '{n} 个',
+  'detail.files': '附件',
 } as const;
 
 export const FILES_EN: Record<keyof typeof FILES_ZH, string> = {
@@ -33,12 +32,10 @@ export const FILES_EN: Record<keyof typeof FILES_ZH, string> = {
   'files.sharePlaceHint': 'Unticked, the place, the camera and the time are removed from the photos; ticked, staff who may see this case can see where they were taken. Applies to photos added after you tick it.',
   'files.uploading': 'Uploading {percent}%',
   'files.uploaded': 'Uploaded',
-  'files.failed': 'Upload failed',
   'files.remove': 'Remove',
   'files.wait': 'Photos are still uploading; submit when they are done.',
   'files.tooMany': 'At most {max} files can be attached; the rest were not added.',
   'files.network': 'The connection was lost and the file was not uploaded; try again.',
-  'files.pdf': 'PDF document',
   'files.purpose.intake': 'With the report',
   'files.purpose.session': 'Mediation session',
   'files.purpose.disposal': 'Disposal',
@@ -48,5 +45,6 @@ export const FILES_EN: Record<keyof typeof FILES_ZH, string> = {
   'files.open': 'Open full size',
   'files.close': 'Close',
   'files.download': 'Download',
-  'files.none': 'This case has no photos or files yet.',
+  'files.count': '{n}',
+  'detail.files': 'Attachments',
 };
