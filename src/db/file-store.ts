@@ -32,7 +32,7 @@ export interface StoredFile<M> {
 }
 
 /** How chunks are found: by the driver's index on MongoDB, by `_id` on FerretDB. */
-type ChunkLookup = 'files_id' | 'chunk_id';
+export type ChunkLookup = 'files_id' | 'chunk_id';
 
 async function chunkLookupOf(db: Db): Promise<ChunkLookup> {
   const info = await db.admin().command({ buildInfo: 1 });
@@ -42,9 +42,15 @@ async function chunkLookupOf(db: Db): Promise<ChunkLookup> {
 const chunkId = (fileId: string, n: number): string => `${fileId}#${n}`;
 
 export class FileStore {
-  private lookup: Promise<ChunkLookup> | null = null;
+  private lookup: Promise<ChunkLookup> | null;
 
-  constructor(private readonly connection: Connection) {}
+  /** `chunkLookup` fixes the way chunks are found instead of asking the server (tests run the driver's way on FerretDB too). */
+  constructor(
+    private readonly connection: Connection,
+    options: { chunkLookup?: ChunkLookup } = {},
+  ) {
+    this.lookup = options.chunkLookup ? Promise.resolve(options.chunkLookup) : null;
+  }
 
   private get db(): Db {
     const db = this.connection.db;

@@ -3,10 +3,13 @@
 // refused with nothing stored, attachment at intake and on actions, reads only through
 // a case the caller may see, and the sweep of uploads no case took.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileStoreOf } from '../../src/db/file-store';
+import { FileStore, fileStoreOf } from '../../src/db/file-store';
 import { PENDING_LIFETIME_MS, sweepUploads } from '../../src/api/files/uploads';
 import type { ApiContext } from '../../src/api/context';
 import { bearer, startApiEnv, tokenFor, type ApiEnv } from './helpers';
@@ -196,7 +199,42 @@ describe('GridFS round trip', () => {
   });
 });
 
+describe('the two ways to find chunks', () => {
+  it('the driver’s GridFSBucket (as on MongoDB) round-trips and deletes, and the FerretDB way reads what it wrote', async () => {
+    const driver = new FileStore(api.env.db.connection, { chunkLookup: 'files_id' });
+    const byChunkId = new FileStore(api.env.db.connection, { chunkLookup: 'chunk_id' });
+    const data = randomBytes(600 * 1024);
+    const id = 'file_00000000000000000000b0c1';
+    await driver.write(id, 'driver.bin', data, { kind: 'pdf' });
+    const file = await driver.find(id);
+    expect(file).toMatchObject({ length: data.length, filename: 'driver.bin', metadata: { kind: 'pdf' } });
+    expect(Buffer.compare(await driver.read(file!), data)).toBe(0);
+    // Chunks with the driver's ids: the FerretDB way falls back to the bucket.
+    expect(Buffer.compare(await byChunkId.read(file!), data)).toBe(0);
+    await byChunkId.delete(id);
+    expect(await driver.find(id)).toBeNull();
+    expect(await db().collection('fs.chunks').countDocuments({ files_id: id })).toBe(0);
+    expect(await db().collection('file_uploads').countDocuments({ _id: id as never })).toBe(0);
+  });
+});
+
 describe('hostile uploads: a clear 4xx in both languages, nothing stored', () => {
+  it('an upload cut off half-way stores nothing', async () => {
+    const before = await storedCounts();
+    const server = http.createServer(api.app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/files', headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(4 * 1024 * 1024), Authorization: `Bearer ${tokenFor('p-dongmen-resident')}` } });
+    req.on('error', () => undefined);
+    // Part of the promised body, handed to the socket, then the connection is dropped.
+    await new Promise((resolve) => req.write(Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(512 * 1024)]), resolve));
+    req.destroy();
+    // The server sees the connection close; then nothing may have been written.
+    await eventually(async () => (await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)))) === 0);
+    server.close();
+    expect(await storedCounts()).toEqual(before);
+  });
+
   /** A PNG whose header claims 40,000 × 40,000 pixels (1.6 gigapixels) around one tiny compressed row. */
   async function pngBomb(): Promise<Buffer> {
     const small = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer();
