@@ -147,7 +147,10 @@ describe('a resident reports with photos', () => {
 
 describe('files on disposal and on mediation sessions', () => {
   it('the village records a hazard’s disposal with a photo and a PDF', async () => {
-    const opened = await intake('p-dongmen-grid', { channel: 'grid', complainant: { name: '李俊杰', phone: '13900001111' } });
+    // A grid worker reports it on patrol, with a photo of their own.
+    const seen = await upload('p-dongmen-grid', await phonePhoto(), 'image/jpeg');
+    const opened = await intake('p-dongmen-grid', { channel: 'grid', complainant: { name: '李俊杰', phone: '13900001111' }, files: [seen.body.id] });
+    expect(opened.status).toBe(201);
     const caseId = opened.body.id as string;
     expect((await act(caseId, 'p-dongmen-admin', { type: 'accept' })).status).toBe(200);
     const assessed = await act(caseId, 'p-dongmen-admin', { type: 'assess', risk: 'low', factors: [] });
@@ -162,6 +165,7 @@ describe('files on disposal and on mediation sessions', () => {
     expect(disposed.status).toBe(200);
     const listed = await filesOf(caseId, 'p-dongmen-grid');
     expect(listed.body.files.map((f: { purpose: string; kind: string }) => [f.purpose, f.kind])).toEqual([
+      ['intake', 'image'],
       ['disposal', 'image'],
       ['disposal', 'pdf'],
     ]);

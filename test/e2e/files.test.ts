@@ -150,6 +150,34 @@ describe('on a phone, in English', () => {
     await context.close();
   });
 
+  it('a resident who shares the place reports with a photo; the case says the photo keeps it', async () => {
+    const { page, errors, context } = await newPage(web, PHONE);
+    await signInAs(page, 'p-dongmen-resident');
+    await page.goto('/report');
+    await page.locator('.menu-toggle').click();
+    await page.getByTestId('lang-toggle').click();
+    const form = page.getByTestId('report-form');
+    await form.locator('select[name=category]').selectOption('building_safety');
+    await form.locator('input[name=title]').fill('Cracked wall next door');
+    await form.locator('textarea[name=description]').fill('The old house next door has a crack from the roof to the ground.');
+    await form.locator('select[name=village] option[value="zz-pinghe-xiaoxi-dongmen"]').waitFor({ state: 'attached' });
+    await form.locator('input[name=address]').fill('Lane 2, Dongmen');
+    await form.locator('input[name=phone]').fill('13800001234');
+    await form.locator('input[name=sharePlace]').check();
+    await form.getByTestId('file-input').setInputFiles([{ name: 'crack.jpg', mimeType: 'image/jpeg', buffer: await photo('crack', '#a0522d') }]);
+    await form.getByTestId('upload-done').waitFor();
+    await screenshot(page, 'files-report-phone-en');
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByTestId('submit-report').click();
+    await page.getByTestId('report-done').waitFor();
+    await page.getByTestId('view-case').click();
+    await page.getByTestId('case-files').waitFor();
+    expect(await page.getByTestId('case-file').innerText()).toContain('with the place');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('an Open311 request’s picture link is shown as a link', async () => {
     const res = await fetch(`${web.baseUrl}/open311/v2/requests.json`, {
       method: 'POST',
