@@ -161,6 +161,11 @@ describe('files on disposal and on mediation sessions', () => {
     // A resident's upload is not the village's to attach.
     const someoneElses = await upload('p-dongmen-resident', await phonePhoto(), 'image/jpeg');
     expect((await act(caseId, 'p-dongmen-admin', { type: 'record_disposal', summary: '已扶正路灯杆', files: [someoneElses.body.id] })).status).toBe(400);
+    // An action the case refuses (a hazard has no sessions) leaves its files free, even for another case.
+    const spare = await upload('p-dongmen-admin', await phonePhoto(), 'image/jpeg');
+    const refused = await act(caseId, 'p-dongmen-admin', { type: 'record_session', summary: '现场查看', files: [spare.body.id] });
+    expect(refused.status).toBe(409);
+    expect((await intake('p-dongmen-admin', { channel: 'walk_in', files: [spare.body.id] })).status).toBe(201);
     const disposed = await act(caseId, 'p-dongmen-admin', { type: 'record_disposal', summary: '已扶正路灯杆并加固', files: [photo.body.id, pdf.body.id] });
     expect(disposed.status).toBe(200);
     const listed = await filesOf(caseId, 'p-dongmen-grid');

@@ -10,7 +10,8 @@ import { filesOf } from '../../domain';
 import { findCaseDocument } from '../../db/models';
 import { fileStoreOf, type FileStore, type StoredFile } from '../../db/file-store';
 import type { ApiContext, Caller } from '../context';
-import { problems } from '../problem';
+import { HttpProblem, problems } from '../problem';
+import { CaseActionRefused, CaseWorkflowGone } from '../../temporal/cases';
 import type { FileKind, Prepared } from './content';
 
 export interface FileMetadata {
@@ -78,7 +79,8 @@ async function claim(store: FileStore, caller: Caller, caseId: string, fileIds: 
   for (const [index, id] of fileIds.entries()) {
     const file = await store.find<FileMetadata>(id);
     const meta = file?.metadata;
-    if (!meta || meta.uploadedBy !== caller.personId || (meta.caseId !== null && meta.caseId !== caseId) || meta.kind === undefined) {
+    // A thumbnail has no uploader, so it is never anyone's to attach.
+    if (!meta || meta.uploadedBy !== caller.personId || (meta.caseId !== null && meta.caseId !== caseId)) {
       refused.push(index);
       continue;
     }
@@ -94,6 +96,11 @@ async function claim(store: FileStore, caller: Caller, caseId: string, fileIds: 
     throw error;
   }
   return claimed;
+}
+
+/** A refusal by the rules or of the request: the case has not taken the files. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof CaseActionRefused || error instanceof CaseWorkflowGone || (error instanceof HttpProblem && error.problem.status < 500);
 }
 
 async function release(store: FileStore, caseId: string, fileIds: readonly string[]): Promise<void> {
@@ -117,7 +124,9 @@ export async function withClaimedFiles<T>(ctx: ApiContext, caller: Caller, caseI
   try {
     result = await work();
   } catch (error) {
-    await release(store, caseId, claimed);
+    // Released only when the case surely did not take them: after any other failure (Temporal
+    // away, a deadline) the action may still take effect, and the sweep settles the claim.
+    if (isRefusal(error)) await release(store, caseId, claimed);
     throw error;
   }
   // Were this process to stop here, the sweep finds the claim and attaches it, as the case took it.
