@@ -312,6 +312,20 @@ describe('uploads no case took are swept', () => {
     expect(await store.find(kept.body.id)).not.toBeNull();
   });
 
+  it('a claim the API left unsettled: attached if its case took the file, deleted if not', async () => {
+    const store = fileStoreOf(api.env.db);
+    const taken = await upload('p-dongmen-resident', await phonePhoto(), 'image/jpeg');
+    const opened = await intake('p-dongmen-resident', { files: [taken.body.id] });
+    // As if the API had stopped after the workflow took the file, before marking it attached.
+    await store.updateMetadata(taken.body.id, {}, { state: 'pending' });
+    const orphan = await upload('p-dongmen-resident', await phonePhoto(), 'image/jpeg');
+    // As if the API had stopped after claiming the file, before the workflow heard of it.
+    await store.updateMetadata(orphan.body.id, {}, { caseId: opened.body.id });
+    await sweepUploads(ctx(), Date.now() + PENDING_LIFETIME_MS + 60_000);
+    expect((await store.find<{ state: string }>(taken.body.id))?.metadata.state).toBe('attached');
+    expect(await store.find(orphan.body.id)).toBeNull();
+  });
+
   it('a write a dead process left half-done is removed', async () => {
     const id = 'file_0000000000000000000dead1';
     await db().collection('file_uploads').insertOne({ _id: id as never, startedAt: new Date(Date.now() - 3600_000) });
