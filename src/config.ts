@@ -128,6 +128,8 @@ export const environmentSchema = z.object({
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
   ONEDOOR_LIVE_STREAMS: numberSetting('a whole number (0 turns live queues off)', (n) => Number.isInteger(n) && n >= 0).default(500),
   ONEDOOR_LIVE_HEARTBEAT_MS: numberSetting('a whole number of milliseconds, 1000 or more', (n) => Number.isInteger(n) && n >= 1000).default(20_000),
+  ONEDOOR_UPLOAD_MAX_BYTES: numberSetting('a whole number of bytes, at least 1024', (n) => Number.isInteger(n) && n >= 1024).default(10 * 1024 * 1024),
+  ONEDOOR_UPLOAD_MAX_PIXELS: numberSetting('a whole number of pixels, at least 1000000', (n) => Number.isInteger(n) && n >= 1_000_000).default(50_000_000),
   ONEDOOR_SMS_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']), 'must be an http:// or https:// address')
@@ -239,6 +241,10 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   liveStreams: env.ONEDOOR_LIVE_STREAMS,
   /** How often a live stream sends a comment line (so proxies keep it open) and checks the sign-in is still good. */
   liveHeartbeatMs: env.ONEDOOR_LIVE_HEARTBEAT_MS,
+  /** The largest photo or PDF one upload may carry, in bytes. */
+  uploadMaxBytes: env.ONEDOOR_UPLOAD_MAX_BYTES,
+  /** The most pixels a photo may decode to (width × height): larger ones, image bombs included, are refused before decoding. */
+  uploadMaxPixels: env.ONEDOOR_UPLOAD_MAX_PIXELS,
   /** The SMS provider's HTTP endpoint; unset: development keeps messages in a local outbox, production sends none. */
   smsUrl: env.ONEDOOR_SMS_URL,
   /** The font file (TTF, OTF or TTC) whose Chinese glyphs the agreement PDFs embed; `cjkFontName` picks one font of a collection. */

@@ -31,6 +31,7 @@ import { open311Routes } from './open311/router';
 import { auditLogRoutes } from './audit-log/router';
 import { documentRoutes } from './documents/router';
 import { exportRoutes } from './documents/exports';
+import { fileRoutes } from './files/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
@@ -50,7 +51,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext, liveStreams = new LiveStreams(ctx)): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...fileRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
 }
 
 /**
@@ -130,7 +131,7 @@ export function createApp(deps: AppDeps): OnedoorApp {
   const signInLimit = perMinuteLimit(deps.config.signInRatePerMinute, { zh: '登录请求', en: 'sign-in requests' });
   const writeLimit = perMinuteLimit(deps.config.intakeRatePerMinute, { zh: '提交', en: 'submissions' });
   app.use(onPosts(['/api/v1/session/password', '/api/v1/session/code', '/api/v1/session/code/request'], signInLimit));
-  app.use(onPosts(['/api/v1/cases', '/open311/v2/requests.json'], writeLimit));
+  app.use(onPosts(['/api/v1/cases', '/open311/v2/requests.json', '/api/v1/files'], writeLimit));
   const router = Router();
   for (const route of routes) mountRoute(router, route, auth);
   app.use(router);

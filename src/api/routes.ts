@@ -32,6 +32,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
+  /** A body of bytes instead of JSON (an upload): the media types it may be, documented as binary. */
+  rawBody?: { contentTypes: readonly string[]; description: string };
   /** Extra request headers to document (e.g. Idempotency-Key). */
   headers?: AnyObjectSchema;
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
@@ -84,6 +86,9 @@ export function registerOpenApi(registry: OpenAPIRegistry, route: RouteSpec): vo
   if (route.query) request.query = route.query as unknown as AnyObjectSchema;
   if (route.headers) request.headers = route.headers;
   if (route.body) request.body = { required: true, content: { 'application/json': { schema: route.body } } };
+  if (route.rawBody) {
+    request.body = { required: true, description: route.rawBody.description, content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) };
+  }
   registry.registerPath({
     method: route.method,
     path: route.path,

@@ -15,6 +15,7 @@ import { clockMs, isWorkingTimePolicy, type DeadlinePolicy, type Span } from './
 import { findOrder, isAnswerable, issueSupervision, replyToSupervision, supervisingCentreOf } from './supervision';
 import { pause, resume } from './timers';
 import { assignDepartment, endTask, workingTask } from './departments';
+import { FILE_ID, MAX_FILES_PER_ATTACHMENT, withFiles } from './files';
 import {
   actorId,
   andThen,
@@ -62,6 +63,11 @@ z.strictObject({ warm: z.array(z.string().min(1)) }).safeParse({ warm: ['x'] });
 export const text = (max: number) => z.string().trim().min(1).max(max);
 /** A person's or centre's id. */
 export const idField = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id: letters, digits, "-" and "_"');
+/** Files uploaded first (POST /api/v1/files) and named by id; the API checks each is the caller's before the action goes ahead. */
+// The pattern is made on each call: the workflow sandbox freezes module-level objects, and zod resets a RegExp's lastIndex.
+export const fileIdsField = () => z.array(z.string().regex(new RegExp(FILE_ID.source), 'a file id from POST /api/v1/files')).max(MAX_FILES_PER_ATTACHMENT).optional();
+/** An event names the files its action attached, when it attached any. */
+const filesDetail = (files: string[] | undefined): { files?: string[] } => (files && files.length > 0 ? { files } : {});
 
 export const riskFactorField = () =>
   z.strictObject({
@@ -398,12 +404,13 @@ const ACTION_LIST = [
     who: MEDIATOR_OR_STAFF,
     stages: ['mediation'],
     when: needsMediator,
-    args: () => ({ summary: text(5000) }),
+    args: () => ({ summary: text(5000), files: fileIdsField() }),
     example: { type: 'record_session', summary: 'Met the owners, the shops and the property manager.' },
     apply(state, action, actor, now) {
       const session = { at: now, summary: action.summary, by: actorId(actor) };
-      const detail = { summary: action.summary, sessionNumber: state.sessions.length + 1 };
-      return emit(state, { ...state, sessions: [...state.sessions, session] }, 'session_recorded', actor, now, detail);
+      const detail = { summary: action.summary, sessionNumber: state.sessions.length + 1, ...filesDetail(action.files) };
+      const recorded = withFiles({ ...state, sessions: [...state.sessions, session] }, action.files, 'session', actorId(actor), now);
+      return emit(state, recorded, 'session_recorded', actor, now, detail);
     },
   }),
 
@@ -435,9 +442,10 @@ const ACTION_LIST = [
     who: MEDIATOR_OR_STAFF,
     stages: ['mediation'],
     when: hazardOnly,
-    args: () => ({ summary: text(5000) }),
+    args: () => ({ summary: text(5000), files: fileIdsField() }),
     example: { type: 'record_disposal', summary: 'The operations company replaced the glass.' },
-    apply: (state, action, actor, now) => finishMediation(state, { outcome: 'disposed', disposal: action.summary }, 'disposal_recorded', actor, now, { summary: action.summary }),
+    apply: (state, action, actor, now) =>
+      finishMediation(withFiles(state, action.files, 'disposal', actorId(actor), now), { outcome: 'disposed', disposal: action.summary }, 'disposal_recorded', actor, now, { summary: action.summary, ...filesDetail(action.files) }),
   }),
 
   action({
@@ -558,12 +566,12 @@ const ACTION_LIST = [
     who: DEPARTMENT,
     stages: ['mediation'],
     when: departmentAtWork,
-    args: () => ({ summary: text(5000) }),
+    args: () => ({ summary: text(5000), files: fileIdsField() }),
     example: { type: 'report_disposal', summary: 'Glass replaced the same afternoon; every kiosk in the district checked' },
     // A hazard is disposed of by the department's work: the centre goes on to close it. A dispute goes on in mediation with the report.
     apply(state, action, actor, now) {
-      const reported = endTask(state, 'reported', action.summary, actor, now);
-      const detail = { departmentId: workingTask(state)?.departmentId, summary: action.summary };
+      const reported = withFiles(endTask(state, 'reported', action.summary, actor, now), action.files, 'disposal', actorId(actor), now);
+      const detail = { departmentId: workingTask(state)?.departmentId, summary: action.summary, ...filesDetail(action.files) };
       if (state.kind === 'dispute') return emit(state, reported, 'department_reported', actor, now, detail);
       return emit(state, moveTo({ ...reported, outcome: 'disposed', disposal: action.summary }, 'closure', now), 'department_reported', actor, now, { ...detail, outcome: 'disposed' });
     },

@@ -34,6 +34,7 @@ export function storedIntake(intake: IntakeDetails): StoredIntake {
     complainant: { ...intake.complainant, phoneMasked: maskPhone(intake.complainant.phone) },
     parties: intake.parties,
     affectedCount: intake.affectedCount,
+    ...(intake.mediaUrl ? { mediaUrl: intake.mediaUrl } : {}),
   };
 }
 

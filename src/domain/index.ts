@@ -24,4 +24,5 @@ export type { HandlingClock } from './handling-clock';
 export { nextTimer, onTimer, type Timer, type TimerKind } from './timers';
 export { AUTOMATIC_SUPERVISION_REASONS, unansweredOrders, type AutomaticSupervisionReason } from './supervision';
 export * from './departments';
+export * from './files';
 export * from './administration';

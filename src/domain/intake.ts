@@ -15,6 +15,8 @@ export interface IntakeDetails {
   complainant: { personId: string; name: string; phone: string };
   parties: { name: string; role: string }[];
   affectedCount: number | null;
+  /** A link to a picture of the problem, as an Open311 client sent it (`media_url`). */
+  mediaUrl?: string | null;
 }
 
 /** The report as a case stores it: places and people with nothing left out, the phone also masked. */
@@ -26,4 +28,6 @@ export interface StoredIntake {
   complainant: { personId: string; name: string; phone: string; phoneMasked: string };
   parties: { name: string; role: string }[];
   affectedCount: number | null;
+  /** Open311's `media_url`; absent on cases reported without one. */
+  mediaUrl?: string | null;
 }

@@ -14,6 +14,7 @@ import { stageDeadline, warningTime, type SlaPolicy } from './sla';
 import { clockTimeBetween, isWorkingTimePolicy, spanEnd, type DeadlinePolicy } from './deadline-policy';
 import { clockAfterMove, type HandlingClock } from './handling-clock';
 import type { DepartmentTask } from './departments';
+import { withFiles, type CaseFile } from './files';
 
 export { STAGES, type Stage } from './stages';
 import { isDeadlineStage, type Stage } from './stages';
@@ -163,6 +164,8 @@ export interface CaseState {
   transfer: PendingTransfer | null;
   /** Every hand-over to a department, oldest first; at most one is being worked on. */
   departmentTasks: DepartmentTask[];
+  /** Photos and documents attached to the case (src/domain/files.ts); absent on cases stored before files existed. */
+  files?: CaseFile[];
   /** Number of events emitted so far. */
   seq: number;
   slaPolicy: CasePolicy;
@@ -260,6 +263,8 @@ export interface NewCaseInput {
   riskFactors: RiskFactor[];
   slaPolicy: CasePolicy;
   now: number;
+  /** Files uploaded with the report (ids only). */
+  files?: string[];
 }
 
 /** A case not (or no longer) resolved: what a new case starts with and a reopen goes back to. */
@@ -314,6 +319,7 @@ export function newCase(input: NewCaseInput): Transition {
     departmentTasks: [],
     seq: 1,
     slaPolicy: input.slaPolicy,
+    ...(input.files && input.files.length > 0 ? { files: withFiles<{ files?: CaseFile[] }>({}, input.files, 'intake', input.reportedById, input.now).files } : {}),
   };
   const state = withCurrentDeadline(opened);
   const reported: CaseEvent = {

@@ -5,6 +5,7 @@ import { CaseActionRefused, CaseWorkflowGone } from '../../temporal/cases';
 import type { ApiContext, Caller } from '../context';
 import { HttpProblem, problems, PROBLEM_TYPES, type Message } from '../problem';
 import { writeAudit } from '../audit';
+import { withClaimedFiles } from '../files/uploads';
 import { casePage, loadProjection, NO_SUCH_CASE } from './queries';
 import type { ActionBody, CaseView } from './schemas';
 import { canSee, caseView, seesReadOnly } from './view';
@@ -77,12 +78,19 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
 
   const actor = { kind: 'person' as const, personId: caller.personId, role: caller.role, ...(caller.centreId ? { centreId: caller.centreId } : {}), ...(caller.centrePath ? { centrePath: caller.centrePath } : {}), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) };
   try {
-    await ctx.cases.actOnCase(caseId, { action, actor });
+    // Files the action names are claimed for the case first; only their ids go to the workflow.
+    const files = 'files' in action ? action.files : undefined;
+    await withClaimedFiles(ctx, caller, caseId, files, 'body.files', () => ctx.cases.actOnCase(caseId, { action, actor }));
   } catch (error) {
     if (error instanceof CaseActionRefused) {
       const problem = refusalProblem(error.code, error.reason);
       await audit('refused', problem.problem.status, { code: error.code, reason: error.reason });
       throw problem;
+    }
+    if (error instanceof HttpProblem) {
+      // The files it named were not the caller's to attach.
+      await audit('refused', error.problem.status, { code: 'invalid', reason: error.problem.detail });
+      throw error;
     }
     if (error instanceof CaseWorkflowGone) {
       await audit('refused', 409, { code: 'closed', reason: 'case is closed' });

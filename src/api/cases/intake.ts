@@ -11,6 +11,7 @@ import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { IntakeBody } from './schemas';
 import { acknowledgeBy, createdView, toIso, toIsoOrNull } from './view';
+import { withClaimedFiles } from '../files/uploads';
 
 // ---------------------------------------------------------------------------------------
 // Intake
@@ -107,6 +108,8 @@ export interface IntakeClient {
 export interface IntakeOrigin {
   address?: string | null;
   client?: IntakeClient;
+  /** Open311's `media_url`: a link to a picture, kept with the report. */
+  mediaUrl?: string;
 }
 
 export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBody, idempotencyKey: string | undefined, origin: IntakeOrigin = {}): Promise<IntakeResult> {
@@ -137,7 +140,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   const caseNumber = await caseNumberFor(ctx, caseId, idempotencyKey, now);
   const slaPolicy = await slaPolicyOf(ctx, now);
   const input: CaseWorkflowInput = {
-    opening: { caseId, caseNumber, category: body.category, complainantId, reportedById: caller.personId, centrePath: centre.path, risk, riskFactors: factors, slaPolicy, now },
+    opening: { caseId, caseNumber, category: body.category, complainantId, reportedById: caller.personId, centrePath: centre.path, risk, riskFactors: factors, slaPolicy, now, ...(body.files && body.files.length > 0 ? { files: [...new Set(body.files)] } : {}) },
     intake: {
       title: body.title,
       description: body.description,
@@ -146,6 +149,7 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       complainant: { personId: complainantId, name: body.complainant.name, phone: body.complainant.phone },
       parties,
       affectedCount: body.affectedCount ?? null,
+      ...(origin.mediaUrl ? { mediaUrl: origin.mediaUrl } : {}),
     },
     intakeAudit: {
       actor: { personId: caller.personId, role: caller.role, centreId: caller.centreId },
@@ -160,7 +164,8 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   };
 
   // `ended`: the case ran and finished under this key.
-  const { ended: replayed } = await ctx.cases.startCase(input, { idempotent: idempotencyKey !== undefined });
+  // Only the uploads' ids go to the workflow; each is claimed for this case first (src/api/files/uploads.ts).
+  const { ended: replayed } = await withClaimedFiles(ctx, caller, caseId, input.opening.files, 'body.files', () => ctx.cases.startCase(input, { idempotent: idempotencyKey !== undefined }));
   if (replayed) {
     const existing = await findCaseDocument(ctx.db.models, caseId);
     if (existing) return { status: 200, body: createdView(existing), replayed: true };

@@ -1,6 +1,6 @@
 import { z } from '../zod';
 import { CASE_KINDS, DEPARTMENT_TASK_STATUSES, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, MOVE_CAUSES, OUTCOMES, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES, type CaseAction } from '../../domain';
-import { actionArguments, exampleOf, idField, riskFactorField, text } from '../../domain/actions';
+import { actionArguments, exampleOf, fileIdsField, idField, riskFactorField, text } from '../../domain/actions';
 
 const id = idField();
 export const caseIdSchema = z.string().regex(/^case_[0-9a-f]{24}$/, 'a case id: "case_" and 24 hex digits');
@@ -29,6 +29,7 @@ export const intakeSchema = z
     }),
     parties: z.array(z.strictObject({ name: text(100), role: text(100) })).max(50).optional(),
     affectedCount: z.number().int().min(0).max(10_000_000).optional(),
+    files: fileIdsField().openapi({ description: 'Photos and PDFs uploaded first with POST /api/v1/files, by id' }),
   })
   .openapi('CaseIntake');
 export type IntakeBody = z.infer<typeof intakeSchema>;

@@ -91,6 +91,15 @@ const listQuerySchema = z.strictObject({
 
 const numberFromForm = (min: number, max: number) => z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().min(min).max(max));
 
+/** A link people may follow from the case page: http or https only (never `javascript:` or `data:`). */
+function isWebAddress(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const createSchema = z
   .strictObject({
     service_code: z.enum(CATEGORY_CODES),
@@ -105,7 +114,7 @@ const createSchema = z
     email: z.string().trim().max(200).optional(),
     device_id: z.string().max(200).optional(),
     account_id: z.string().max(200).optional(),
-    media_url: z.string().max(2000).optional(),
+    media_url: z.string().trim().max(2000).refine(isWebAddress, 'an http:// or https:// address').optional().openapi({ description: 'A link to a picture of the problem; kept with the case and shown on its page as a link' }),
     jurisdiction_id: z.string().max(100).optional(),
     api_key: z.string().max(200).optional().openapi({ description: 'The key issued to your client system (onedoor open311-key, or POST /api/v1/open311/keys); required unless a bearer token is sent' }),
   })
@@ -328,7 +337,7 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
           },
           complainant: { name, phone: body.phone ?? '' },
         };
-        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'), { address: requestAddress(req), ...(client ? { client: { name: client.name, keyId: client.id } } : {}) });
+        const result = await createCase(ctx, caller, intake, req.get('idempotency-key'), { address: requestAddress(req), ...(client ? { client: { name: client.name, keyId: client.id } } : {}), ...(body.media_url ? { mediaUrl: body.media_url } : {}) });
         res.status(201).json([{ service_request_id: String(result.body.caseNumber), service_notice: `Case ${String(result.body.id)} opened`, account_id: body.account_id ?? null }]);
       },
     }),

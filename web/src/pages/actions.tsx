@@ -4,6 +4,7 @@ import { api, PAUSE_REASONS, type Department, REFERRALS, RISKS, SPECIALTIES, typ
 import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 import { orderReason, spanText } from './clocks';
+import { FilePicker, NO_FILES, type PickedFiles } from '../files';
 
 /** What a form has typed so far: one set of inputs, each form uses the ones it needs. */
 interface Inputs {
@@ -17,6 +18,8 @@ interface Inputs {
   /** A moment typed into a datetime-local input, in the browser's time zone. */
   when: string;
   orderId: string;
+  /** Photos and PDFs uploaded for the action, and whether some are still uploading. */
+  files: PickedFiles;
 }
 
 interface FormContext {
@@ -146,6 +149,15 @@ function openOrders(c: CaseView) {
 }
 
 const summary = (rows: number) => (form: FormContext) => <TextField form={form} label={form.app.t('field.summary')} name="summary" rows={rows} />;
+/** A summary with photos and PDFs attached (a mediation session, a disposal). */
+const summaryWithFiles = (rows: number) => (form: FormContext) => (
+  <>
+    {summary(rows)(form)}
+    <FilePicker onChange={(files) => form.set({ files })} testid="action-files" />
+  </>
+);
+/** The uploads' ids, when there are any. */
+const attached = (inputs: Inputs): { files?: string[] } => (inputs.files.ids.length > 0 ? { files: inputs.files.ids } : {});
 const reason = (form: FormContext) => <TextField form={form} label={form.app.t('field.reason')} name="reason" />;
 
 const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
@@ -246,7 +258,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
     body: (inputs) => (inputs.personId ? { type: 'assign_mediator', mediatorId: inputs.personId } : { type: 'assign_mediator' }),
   },
 
-  record_session: { fields: summary(4), body: (inputs) => ({ type: 'record_session', summary: inputs.text }) },
+  record_session: { fields: summaryWithFiles(4), body: (inputs) => ({ type: 'record_session', summary: inputs.text, ...attached(inputs) }) },
 
   record_agreement: {
     initial: (c) => ({ terms: c.parties.length > 0 ? c.parties.map((p) => ({ party: p.name, obligation: '' })) : [{ party: '', obligation: '' }] }),
@@ -274,7 +286,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
     body: (inputs) => ({ type: 'record_failure', reason: inputs.text, referral: inputs.referral as ActionOf<'record_failure'>['referral'] }),
   },
 
-  record_disposal: { fields: summary(4), body: (inputs) => ({ type: 'record_disposal', summary: inputs.text }) },
+  record_disposal: { fields: summaryWithFiles(4), body: (inputs) => ({ type: 'record_disposal', summary: inputs.text, ...attached(inputs) }) },
 
   close: { fields: summary(4), body: (inputs) => ({ type: 'close', summary: inputs.text }) },
 
@@ -399,7 +411,7 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
     body: (inputs) => ({ type: 'assign_department', departmentId: inputs.personId, task: inputs.text }),
   },
 
-  report_disposal: { message: textMessage('summary', 'err.disposalSummary'), fields: summary(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text }) },
+  report_disposal: { message: textMessage('summary', 'err.disposalSummary'), fields: summaryWithFiles(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text, ...attached(inputs) }) },
 
   refuse_assignment: { message: textMessage('reason', 'err.refuseAssignmentReason'), fields: reason, body: (inputs) => ({ type: 'refuse_assignment', reason: inputs.text }) },
 };
@@ -472,7 +484,7 @@ function translatedErrors<T extends ActionType>(errors: Record<string, string>, 
   return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, spec.message?.(field, reason, t) ?? reason]));
 }
 
-const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [], when: '', orderId: '' };
+const EMPTY: Inputs = { text: '', risk: '', specialty: '', personId: '', referral: '', rating: 0, terms: [], when: '', orderId: '', files: NO_FILES };
 
 /** The form behind one allowed action; posts it and hands the updated case back. */
 export function ActionForm<T extends ActionType>(props: { caseView: CaseView; type: T; onDone(updated: CaseView): void; onCancel(): void }) {
@@ -500,7 +512,7 @@ export function ActionForm<T extends ActionType>(props: { caseView: CaseView; ty
       <h3>{app.t(`action.${props.type}`)}</h3>
       {pool.error !== null && <ErrorBanner error={pool.error} onRetry={pool.reload} />}
       {spec.fields(context)}
-      <FormFooter busy={form.busy} error={Object.keys(errors).length > 0 ? null : form.error} errors={errors} label={app.t(`action.${props.type}`)} onCancel={props.onCancel} testid={`submit-${props.type}`} />
+      <FormFooter busy={form.busy || inputs.files.busy} error={Object.keys(errors).length > 0 ? null : form.error} errors={errors} label={app.t(`action.${props.type}`)} onCancel={props.onCancel} testid={`submit-${props.type}`} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type ActionType, type CaseView } from '../api';
 import { ErrorBanner, formatDate, Link, RiskBadge, StageBadge, TimeLeft, useApp, useLoad } from '../app';
+import { CaseFilesStrip } from './case-files';
 import { useDepartmentName } from '../departments';
 import { ActionForm } from './actions';
 import { Moves, ReadOnlyNote } from './moves';
@@ -150,6 +151,8 @@ export function CasePage(props: { id: string }) {
           <PrintButton />
         </p>
       </div>
+
+      <CaseFilesStrip caseView={c} />
 
       {/* Department staff come for their task; how the case moved between centres is the centres' business. */}
       {forDepartment && <DepartmentTasks caseView={c} />}

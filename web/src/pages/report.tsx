@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, CHANNELS, type Centre, type Channel, type CreatedCase, type Role } from '../api';
 import { Link, useApp } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
+import { FilePicker, NO_FILES, type PickedFiles } from '../files';
 
 
 const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app', department: 'walk_in' };
@@ -30,6 +31,7 @@ export function ReportPage() {
   const [phone, setPhone] = useState(session?.role === 'resident' ? (session.phone ?? '') : '');
   const [parties, setParties] = useState<{ name: string; role: string }[]>([]);
   const [affected, setAffected] = useState('');
+  const [files, setFiles] = useState<PickedFiles>(NO_FILES);
   const [created, setCreated] = useState<CreatedCase | null>(null);
   const [key, setKey] = useState(() => `web-${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
@@ -55,6 +57,8 @@ export function ReportPage() {
       };
       if (parties.length > 0) body.parties = parties;
       if (affected.trim() !== '') body.affectedCount = Number(affected);
+      // Photos go first (each uploaded when picked); the report names them by id.
+      if (files.ids.length > 0) body.files = files.ids;
       return api<CreatedCase>('POST', '/api/v1/cases', { body, headers: { 'Idempotency-Key': key } });
     },
     (result) => setCreated(result),
@@ -94,6 +98,7 @@ export function ReportPage() {
               setTitle('');
               setDescription('');
               setParties([]);
+              setFiles(NO_FILES);
               setKey(`web-${Date.now()}-${Math.random().toString(36).slice(2)}`);
             }}
           >
@@ -240,7 +245,9 @@ export function ReportPage() {
       <Field label={t('field.affectedCount')} name="affectedCount" errors={e} optional>
         <input name="affectedCount" type="number" min={0} inputMode="numeric" value={affected} onInput={(ev) => setAffected(ev.currentTarget.value)} />
       </Field>
-      <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={t('report.submit')} testid="submit-report" />
+      <FilePicker onChange={setFiles} sharePlaceOption testid="report-files" />
+      {files.busy && <p class="hint">{t('files.wait')}</p>}
+      <FormFooter busy={form.busy || files.busy} error={form.error} errors={form.errors} label={t('report.submit')} testid="submit-report" />
     </form>
   );
 }

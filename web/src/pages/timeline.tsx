@@ -196,6 +196,7 @@ function detailValue(event: TimelineEvent, key: string, value: unknown, app: App
   if (key === 'category' && typeof value === 'string') return app.name(app.categories.find((k) => k.code === value)?.name) || value;
   if (key === 'limit' && value && typeof value === 'object') return spanText(value as HandlingSpanView['limit'], t);
   if (key === 'terms' && Array.isArray(value)) return (value as { party: string; obligation: string }[]).map((term) => `${term.party}: ${term.obligation}`).join('; ');
+  if (key === 'files' && Array.isArray(value)) return t('files.count', { n: value.length });
   if (typeof value === 'object') return null;
   const text = String(value);
   if (key === 'reason') return reasonText(event, text, t);
