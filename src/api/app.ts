@@ -29,6 +29,7 @@ import { departmentRoutes } from './departments/router';
 import { dashboardRoutes } from './dashboard/router';
 import { open311Routes } from './open311/router';
 import { auditLogRoutes } from './audit-log/router';
+import { notificationRoutes } from './notifications/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
@@ -46,7 +47,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...devRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...notificationRoutes(ctx), ...devRoutes(ctx)];
 }
 
 /**
