@@ -7,6 +7,7 @@ import { Moves, ReadOnlyNote } from './moves';
 import { ClocksPanel } from './clocks';
 import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
+import { CaseDeliveries } from '../notifications';
 
 
 function Progress(props: { caseView: CaseView }) {
@@ -304,6 +305,8 @@ export function CasePage(props: { id: string }) {
         <h2>{t('case.history')}</h2>
         <History caseView={c} />
       </section>
+
+      <CaseDeliveries caseId={c.id} />
     </div>
   );
 }
