@@ -149,8 +149,11 @@ describe('delivering the outbox', () => {
     // Finished: the e-mail went, the receiver that is down gave up (its dead letter).
     await eventually(async () => (await api.env.db.models.Notification.findById(notificationId).lean())?.finishedAt, 60_000);
     const handle = api.env.temporal.client.workflow.getHandle(notificationId);
-    const first = await handle.describe();
-    expect(first.status.name).toBe('COMPLETED');
+    // The workflow completes just after its last write.
+    const first = await eventually(async () => {
+      const described = await handle.describe();
+      return described.status.name === 'COMPLETED' ? described : null;
+    });
     await temporalDeliveryStarter(() => api.env.temporal.client, { maximumAttempts: 1, initialIntervalSeconds: 1, maxIntervalSeconds: 1 }).start([notificationId], api.env.taskQueue);
     expect((await api.env.temporal.client.workflow.getHandle(notificationId).describe()).runId).toBe(first.runId);
     expect(smtp.messages.filter((m) => m.to.includes(person.email))).toHaveLength(1);
@@ -200,4 +203,33 @@ describe('the inbox', () => {
     const both = await request(api.app).post('/api/v1/inbox/read').set(...bearer(token)).send({ ids: [], all: true });
     expect(both.status).toBe(400);
   });
+});
+
+describe('how a person is told', () => {
+  it('a resident gives an e-mail address, chooses English and e-mail only; the next case is told that way, and the change is audited', async () => {
+    const person = await resident('zh', null);
+    const first = await request(api.app).get('/api/v1/inbox/settings').set(...bearer(person.token));
+    expect(first.body).toEqual({ email: person.email, language: 'zh', channels: ['email'], phone: null });
+
+    const missing = await request(api.app).post('/api/v1/inbox/settings').set(...bearer(person.token)).send({ email: null, language: 'en', channels: ['email'] });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ name: 'body.email', reason: 'give an e-mail address to be told by e-mail' }]);
+    const bad = await request(api.app).post('/api/v1/inbox/settings').set(...bearer(person.token)).send({ email: 'not-an-address', language: 'en', channels: ['email'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].name).toBe('body.email');
+
+    const address = `${person.id}.new@example.test`;
+    const saved = await request(api.app).post('/api/v1/inbox/settings').set(...bearer(person.token)).send({ email: address, language: 'en', channels: ['email'] });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ email: address, language: 'en', channels: ['email'], phone: null });
+    const audit = await api.env.db.models.Audit.find({ action: 'person.notification_settings', subjectId: person.id }).lean();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]?.detail)).not.toContain(address);
+
+    const { caseNumber } = await report(person.token, '13900007005');
+    const mail = await eventually(async () => smtp.messages.find((m) => m.to.includes(address)));
+    expect(mail.subject).toBe(`[onedoor] Your case ${caseNumber} has been registered`);
+    // E-mail only: the case's number is not texted.
+    expect(await api.env.db.models.SmsMessage.countDocuments({ to: '13900007005' })).toBe(0);
+  }, 60_000);
 });

@@ -173,4 +173,37 @@ describe('notifications', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('the resident chooses e-mail in English on her phone: without an address she is told what to fill in; the next case is e-mailed to her in English', async () => {
+    const { page, errors, context } = await newPage(web, PHONE);
+    await signInAs(page, 'p-dongmen-resident');
+    await page.goto('/notifications');
+    const form = page.getByTestId('notify-settings');
+    await form.waitFor();
+    expect(await form.innerText()).toContain('短信（138****');
+    await page.getByTestId('channel-email').check();
+    await page.getByTestId('notify-settings-save').click();
+    await page.getByTestId('error-email').waitFor();
+    expect(await page.getByTestId('error-email').innerText()).toBe('选择邮件通知时，请填写电子邮箱');
+    await form.scrollIntoViewIfNeeded();
+    await looksRight(page);
+    await screenshot(page, 'notify-settings-error-phone-zh');
+    await page.getByTestId('notify-email').fill('wang.xiulan@example.test');
+    await page.getByTestId('notify-language').selectOption('en');
+    await page.getByTestId('notify-settings-save').click();
+    await page.getByTestId('notify-settings-saved').waitFor();
+    expect(await page.getByTestId('error-email').count()).toBe(0);
+    await screenshot(page, 'notify-settings-saved-phone-zh');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const res = await fetch(`${web.baseUrl}/api/v1/cases`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokenFor('p-dongmen-resident')}` },
+      body: JSON.stringify({ category: 'neighbour_dispute', title: '楼道堆放杂物', description: '邻居长期在楼道堆放杂物，影响通行。', channel: 'app', location: { centreId: 'zz-pinghe-xiaoxi-dongmen', address: '东门社区 3 号楼' }, complainant: { name: '王秀兰', phone: '13800001234' } }),
+    });
+    const second = (await res.json()) as { caseNumber: string };
+    const mail = await eventually(async () => smtp.messages.find((m) => m.to.includes('wang.xiulan@example.test')), 30_000);
+    expect(mail.subject).toBe(`[onedoor] Your case ${second.caseNumber} has been registered`);
+  });
 });

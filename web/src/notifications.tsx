@@ -1,8 +1,9 @@
 /** Notifications in the web UI: the header's badge with the unread count, the inbox page, and the delivery card of a case page. */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
-import type { CaseNotifications, InboxView } from '../../src/api/views';
+import type { CaseNotifications, InboxView, NotificationSettings } from '../../src/api/views';
 import { ErrorBanner, formatDate, navigate, useApp, useLoad, usePath } from './app';
+import { Field, FormFooter, useSubmit } from './forms';
 
 /** Marking read elsewhere on the page tells the badge to count again. */
 const INBOX_CHANGED = 'onedoor:inbox-changed';
@@ -79,6 +80,7 @@ export function NotificationsPage() {
   }
 
   return (
+    <>
     <div class="card" data-testid="notifications">
       <div class="notify-head">
         <h1>{t('notify.title')}</h1>
@@ -115,6 +117,68 @@ export function NotificationsPage() {
           ))}
         </ul>
       )}
+    </div>
+    <NotificationSettingsCard />
+    </>
+  );
+}
+
+/** How the person is told besides the inbox: texts to their number, e-mails to an address they give, in the language they choose. */
+function SettingsForm(props: { settings: NotificationSettings }) {
+  const { t } = useApp();
+  const [email, setEmail] = useState(props.settings.email ?? '');
+  const [language, setLanguage] = useState(props.settings.language);
+  const [channels, setChannels] = useState<('sms' | 'email')[]>(props.settings.channels);
+  const [saved, setSaved] = useState(false);
+  const reason = (text: string): string => (/to be told by e-mail/.test(text) ? t('notify.err.emailNeeded') : /e-mail address/.test(text) ? t('notify.err.email') : text);
+  const form = useSubmit(
+    () => api<NotificationSettings>('POST', '/api/v1/inbox/settings', { body: { email: email.trim() === '' ? null : email.trim(), language, channels } }),
+    () => setSaved(true),
+    reason,
+  );
+  const toggle = (channel: 'sms' | 'email', on: boolean): void => {
+    setSaved(false);
+    setChannels((list) => (on ? [...list.filter((c) => c !== channel), channel] : list.filter((c) => c !== channel)));
+  };
+  return (
+    <form class="form notify-settings" data-testid="notify-settings" onSubmit={(e) => void form.submit(e)}>
+      <h2>{t('notify.settings')}</h2>
+      <p class="muted small">{t('notify.settingsIntro')}</p>
+      {saved && (
+        <div class="banner ok" role="status" data-testid="notify-settings-saved">
+          {t('notify.saved')}
+        </div>
+      )}
+      <fieldset class="field" data-field="channels">
+        <legend class="label">{t('notify.channels')}</legend>
+        <label class="check">
+          <input type="checkbox" data-testid="channel-sms" checked={channels.includes('sms')} disabled={!props.settings.phone} onChange={(e) => toggle('sms', (e.target as HTMLInputElement).checked)} />{' '}
+          {props.settings.phone ? t('notify.bySms', { phone: props.settings.phone }) : t('notify.noPhone')}
+        </label>
+        <label class="check">
+          <input type="checkbox" data-testid="channel-email" checked={channels.includes('email')} onChange={(e) => toggle('email', (e.target as HTMLInputElement).checked)} /> {t('notify.byEmail')}
+        </label>
+      </fieldset>
+      <Field label={t('notify.email')} name="email" errors={form.errors} optional>
+        <input type="email" data-testid="notify-email" value={email} maxLength={254} onInput={(e) => { setSaved(false); setEmail((e.target as HTMLInputElement).value); }} />
+      </Field>
+      <Field label={t('notify.language')} name="language" errors={form.errors}>
+        <select data-testid="notify-language" value={language} onChange={(e) => { setSaved(false); setLanguage((e.target as HTMLSelectElement).value === 'en' ? 'en' : 'zh'); }}>
+          <option value="zh">中文</option>
+          <option value="en">English</option>
+        </select>
+      </Field>
+      <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={t('notify.save')} testid="notify-settings-save" />
+    </form>
+  );
+}
+
+function NotificationSettingsCard() {
+  const loaded = useLoad(() => api<NotificationSettings>('GET', '/api/v1/inbox/settings'), []);
+  return (
+    <div class="card">
+      {loaded.error !== null && <ErrorBanner error={loaded.error} onRetry={loaded.reload} />}
+      {loaded.data && <SettingsForm settings={loaded.data} />}
     </div>
   );
 }

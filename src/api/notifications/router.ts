@@ -8,7 +8,9 @@ import { findVisibleCase } from '../cases/queries';
 import { caseParamsSchema } from '../cases/schemas';
 import { byId } from '../../db/by-id';
 import { isDuplicateKeyError } from '../../db/errors';
-import { caseNotificationsSchema, inboxQuerySchema, inboxSchema, INBOX_SIZE, markReadSchema, unreadSchema, type CaseNotifications, type InboxView } from './schemas';
+import { caseNotificationsSchema, inboxQuerySchema, inboxSchema, INBOX_SIZE, markReadSchema, notificationSettingsBodySchema, notificationSettingsSchema, unreadSchema, type CaseNotifications, type InboxView, type NotificationSettings } from './schemas';
+import { requestAddress, writeAudit } from '../audit';
+import { maskPhone } from '../../domain';
 
 const TAGS = ['notifications'];
 
@@ -170,8 +172,54 @@ class Names {
   }
 }
 
+const NO_PERSON = { zh: '找不到您的账户，请重新登录。', en: 'Your account was not found; sign in again.' };
+
+async function settingsOf(ctx: ApiContext, personId: string): Promise<NotificationSettings> {
+  const doc = (await ctx.db.models.Person.collection.findOne(byId(personId), { projection: { email: 1, language: 1, channels: 1, phone: 1 } })) as { email?: string | null; language?: string; channels?: string[] | null; phone?: string | null } | null;
+  if (!doc) throw problems.notFound(`No person ${personId}`, NO_PERSON);
+  const channels = Array.isArray(doc.channels) ? doc.channels.filter((c): c is 'sms' | 'email' => c === 'sms' || c === 'email') : (['sms', 'email'] as const).filter((c) => (c === 'sms' ? doc.phone : doc.email));
+  return { email: doc.email ?? null, language: doc.language === 'en' ? 'en' : 'zh', channels: [...channels], phone: doc.phone ? maskPhone(doc.phone) : null };
+}
+
 export function notificationRoutes(ctx: ApiContext): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/inbox/settings',
+      summary: 'How the caller is told: e-mail address, language, channels',
+      tags: TAGS,
+      auth: 'required',
+      responses: { 200: { description: 'The settings', schema: notificationSettingsSchema } },
+      async handler(req, res) {
+        res.json(await settingsOf(ctx, callerOf(req).personId));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/inbox/settings',
+      summary: 'Change how the caller is told: e-mail address, the language of texts and e-mails, the channels to use (the inbox always has everything)',
+      tags: TAGS,
+      auth: 'required',
+      body: notificationSettingsBodySchema,
+      responses: { 200: { description: 'The settings as stored', schema: notificationSettingsSchema } },
+      async handler(req, res, { body }) {
+        const caller = callerOf(req);
+        await settingsOf(ctx, caller.personId);
+        await ctx.db.models.Person.collection.updateOne(byId(caller.personId), { $set: { email: body.email, language: body.language, channels: body.channels, updatedAt: new Date() } });
+        ctx.people.forget(caller.personId);
+        await writeAudit(ctx, {
+          actor: { personId: caller.personId, role: caller.role, centreId: caller.centreId },
+          action: 'person.notification_settings',
+          outcome: 'ok',
+          status: 200,
+          subjectId: caller.personId,
+          scope: caller.centrePath ?? [],
+          address: requestAddress(req),
+          detail: { language: body.language, channels: body.channels, email: body.email !== null },
+        });
+        res.json(await settingsOf(ctx, caller.personId));
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/api/v1/inbox',

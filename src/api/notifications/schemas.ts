@@ -61,3 +61,22 @@ export const caseNotificationSchema = z.object({
 
 export const caseNotificationsSchema = z.object({ items: z.array(caseNotificationSchema) }).openapi('CaseNotifications');
 export type CaseNotifications = z.output<typeof caseNotificationsSchema>;
+
+/** How a person wants to be told: an e-mail address, the language of texts and e-mails, and the channels to use. */
+export const notificationSettingsSchema = z
+  .object({
+    email: z.string().nullable(),
+    language: z.enum(['zh', 'en']),
+    channels: z.array(z.enum(['sms', 'email'])),
+    phone: z.string().nullable().openapi({ description: 'The number texts go to (set by sign-in or an administrator), masked' }),
+  })
+  .openapi('NotificationSettings');
+export type NotificationSettings = z.output<typeof notificationSettingsSchema>;
+
+export const notificationSettingsBodySchema = z
+  .strictObject({
+    email: z.email({ message: 'an e-mail address such as name@example.gov.cn' }).max(254).nullable(),
+    language: z.enum(['zh', 'en']),
+    channels: z.array(z.enum(['sms', 'email'])).max(2).refine((list) => new Set(list).size === list.length, 'each channel once'),
+  })
+  .refine((body) => !body.channels.includes('email') || body.email !== null, { message: 'give an e-mail address to be told by e-mail', path: ['email'] });
