@@ -7,6 +7,8 @@ import { caseIndexEntry, type CaseIndexUpdate } from '../src/db/case-index';
 import { writeCaseIndexEntry } from '../src/db/case-index-store';
 import { byId, storedSeq } from '../src/db/by-id';
 import { appendCaseChange } from '../src/db/case-changes';
+import { Context } from '@temporalio/activity';
+import { NO_DELIVERY, type DeliveryStarter } from '../src/delivery/starter';
 
 export interface CaseOpenedInput {
   intake: IntakeDetails;
@@ -21,7 +23,7 @@ export interface TransitionInput {
   events: CaseEvent[];
 }
 
-export function createPersistenceActivities(models: Models) {
+export function createPersistenceActivities(models: Models, delivery: DeliveryStarter = NO_DELIVERY) {
   /**
    * Inserts documents keyed by `_id`, in one request; those already there (a
    * retry or a replay) fail as duplicates and are left as they are. Plain
@@ -51,10 +53,20 @@ export function createPersistenceActivities(models: Models) {
     );
   }
 
-  async function writeNotifications(state: CaseState, events: CaseEvent[]): Promise<void> {
-    await insertOnce(
-      'Notification',
-      events.flatMap((event) =>
+  /**
+   * The outbox, then a delivery workflow per notification, on the case's task queue.
+   * Both are idempotent: a retry inserts nothing twice and starts nothing twice (the
+   * starter refuses a workflow id used before), so a notification whose start failed
+   * is started by the retry.
+   */
+  async function writeAndDeliverNotifications(state: CaseState, events: CaseEvent[]): Promise<void> {
+    const docs = notificationDocuments(state, events);
+    await retryWhileBusy(() => insertOnce('Notification', docs));
+    if (docs.length > 0 && delivery !== NO_DELIVERY) await delivery.start(docs.map((doc) => doc._id), Context.current().info.taskQueue);
+  }
+
+  function notificationDocuments(state: CaseState, events: CaseEvent[]) {
+    return events.flatMap((event) =>
         notificationsFor(event, state).map((intent) => ({
           _id: `${state.caseId}:${event.seq}:${intent.kind}:${intent.recipient}`,
           caseId: state.caseId,
@@ -65,7 +77,6 @@ export function createPersistenceActivities(models: Models) {
           createdAt: new Date(event.at),
           deliveredAt: null,
         })),
-      ),
     );
   }
 
@@ -114,7 +125,7 @@ export function createPersistenceActivities(models: Models) {
       // Events first (the document's seq vouches for them); then the document and the outbox together.
       const { _id, ...document } = openingDocument(state, intake, at);
       await Promise.all([
-        retryWhileBusy(() => writeNotifications(state, events)),
+        writeAndDeliverNotifications(state, events),
         retryWhileBusy(() => insertOnce('Audit', [{ _id: intakeAuditId(state.caseId), ...auditRecord({ ...audit, caseId: state.caseId, scope: auditScope(audit.scope, state.centrePath) }, new Date(at)) }])),
         writeProjectionAndIndex(state, document, caseIndexEntry({ _id, ...document }, events)),
       ]);
@@ -125,7 +136,7 @@ export function createPersistenceActivities(models: Models) {
       const fields = stateFields(state, last ? last.at : Date.now());
       await retryWhileBusy(() => writeEvents(state.caseId, events));
       await Promise.all([
-        retryWhileBusy(() => writeNotifications(state, events)),
+        writeAndDeliverNotifications(state, events),
         writeProjectionAndIndex(state, fields, caseIndexEntry({ _id: state.caseId, ...fields }, events)),
       ]);
     },

@@ -132,6 +132,7 @@ Needs TEMPORAL_ADDRESS and MONGODB_URI. Polls the task queue
         workflowBundle: configuredWorkflowBundle(config),
         maxCachedWorkflows: config.maxCachedWorkflows,
         logLevel: config.logLevel,
+        delivery: config,
       });
       const running = worker.run();
       const health = config.workerHealthPort === undefined ? undefined : startWorkerHealth(worker, config.workerHealthPort);

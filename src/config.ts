@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { DEFAULT_TIME_ZONE } from './domain/case-number';
 import { MIN_JWT_SECRET_LENGTH } from './auth/tokens';
 import { parsePayloadKeys, PayloadKeysError } from './temporal/payload-codec';
+import { DEFAULT_DELIVERY_RETRY } from './domain/delivery';
+import type { WebhookSubscriber } from './delivery/webhook';
 
 /**
  * Every setting onedoor reads from the environment, in one place: each
@@ -35,7 +37,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 256;
  * Variables whose values are credentials: a message about one says what is
  * wrong with it but never repeats it, so it cannot end up in a log.
  */
-const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI', 'ONEDOOR_SMS_TOKEN', 'ONEDOOR_OIDC_CLIENT_SECRET']);
+const SECRET_VARIABLES = new Set(['ONEDOOR_JWT_SECRET', 'ONEDOOR_PAYLOAD_KEYS', 'MONGODB_URI', 'ONEDOOR_SMS_TOKEN', 'ONEDOOR_OIDC_CLIENT_SECRET', 'ONEDOOR_SMTP_URL', 'ONEDOOR_WEBHOOKS']);
 
 /**
  * A number read as Number() reads it (as onedoor always has), kept when `valid`;
@@ -73,6 +75,26 @@ function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Webhook subscribers (src/delivery/webhook.ts): each a name, an address and the secret its signatures are made with. */
+const webhooksSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/),
+      url: z.string().refine((text) => isUrlWithScheme(text, ['http:', 'https:'])),
+      secret: z.string().min(16),
+      kinds: z.array(z.string().regex(/^[a-z_]{1,64}$/)).optional(),
+    }),
+  )
+  .refine((list) => new Set(list.map((w) => w.name)).size === list.length);
 
 /**
  * The variables themselves, by name, as text. A message finishes the sentence
@@ -140,6 +162,25 @@ export const environmentSchema = z.object({
     .refine((text) => text.includes('{{to}}') && text.includes('{{text}}'), 'must contain {{to}} and {{text}}')
     .default('{"to":"{{to}}","text":"{{text}}"}'),
   ONEDOOR_CJK_FONT: z.string().default(DEFAULT_CJK_FONT),
+  ONEDOOR_SMTP_URL: z
+    .string()
+    .refine((text) => isUrlWithScheme(text, ['smtp:', 'smtps:']), 'must be an smtp:// or smtps:// address, such as smtp://user:password@mail.example.gov.cn:587')
+    .optional(),
+  ONEDOOR_MAIL_FROM: z
+    .string()
+    .refine((text) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(text), 'must be an e-mail address, or a name and <address>')
+    .default('onedoor <no-reply@localhost>'),
+  ONEDOOR_WEBHOOKS: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = webhooksSchema.safeParse(parseJson(text));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {"name", "url" (http:// or https://), "secret" (at least 16 characters), optional "kinds"} with distinct names' });
+      return z.NEVER;
+    })
+    .optional(),
+  ONEDOOR_DELIVERY_ATTEMPTS: numberSetting('a whole number from 1 to 100', (n) => Number.isInteger(n) && n >= 1 && n <= 100).default(DEFAULT_DELIVERY_RETRY.maximumAttempts),
+  ONEDOOR_DELIVERY_RETRY_SECONDS: numberSetting('a positive number of seconds', (n) => Number.isFinite(n) && n > 0).default(DEFAULT_DELIVERY_RETRY.initialIntervalSeconds),
   ONEDOOR_PUBLIC_URL: z
     .string()
     .refine((text) => isUrlWithScheme(text, ['http:', 'https:']) && !/[?#]/.test(text), 'must be an http:// or https:// address without a query or fragment')
@@ -254,6 +295,14 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   smsToken: env.ONEDOOR_SMS_TOKEN,
   /** The JSON body posted to the provider, with {{to}} and {{text}} filled in. */
   smsTemplate: env.ONEDOOR_SMS_TEMPLATE,
+  /** The SMTP server e-mail notifications go through; unset: no e-mail is sent. */
+  smtpUrl: env.ONEDOOR_SMTP_URL,
+  /** The From of those e-mails. */
+  mailFrom: env.ONEDOOR_MAIL_FROM,
+  /** Other systems that receive every notification (or the kinds they name), signed. */
+  webhooks: (env.ONEDOOR_WEBHOOKS ?? []) as WebhookSubscriber[],
+  /** How often a send is tried before it is a dead letter, and the first wait between tries (doubling, to at most an hour). */
+  deliveryRetry: { maximumAttempts: env.ONEDOOR_DELIVERY_ATTEMPTS, initialIntervalSeconds: env.ONEDOOR_DELIVERY_RETRY_SECONDS, maxIntervalSeconds: DEFAULT_DELIVERY_RETRY.maxIntervalSeconds },
   /** The address people reach onedoor at (no trailing slash); unset in development: the address a request came to. */
   publicUrl: env.ONEDOOR_PUBLIC_URL?.replace(/\/+$/, ''),
   /**

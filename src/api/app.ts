@@ -32,6 +32,7 @@ import { auditLogRoutes } from './audit-log/router';
 import { documentRoutes } from './documents/router';
 import { exportRoutes } from './documents/exports';
 import { fileRoutes } from './files/router';
+import { notificationRoutes } from './notifications/router';
 import { devRoutes } from './dev/router';
 import { sessionRoutes } from './session/router';
 import { oidcRoutes } from './session/oidc';
@@ -51,7 +52,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext, liveStreams = new LiveStreams(ctx)): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...fileRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...fileRoutes(ctx), ...notificationRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
 }
 
 /**

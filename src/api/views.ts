@@ -12,3 +12,4 @@ export type { PoolMember } from './people/schemas';
 export type { AuditEntryView, AuditPage } from './audit-log/schemas';
 export type { JudicialConfirmation, JudicialHandoff } from './documents/schemas';
 export type { FilterParams, SavedFilterView } from './saved-filters/schemas';
+export type { CaseNotifications, InboxView, NotificationSettings } from './notifications/schemas';

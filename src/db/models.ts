@@ -44,6 +44,10 @@ const personSchema = new Schema(
     active: { type: Boolean, default: true },
     /** The name staff sign in with (also the claim single sign-on matches); residents sign in with their phone. */
     username: { type: String, default: null },
+    /** Notifications: an e-mail address, the language messages come in (zh by default) and the channels chosen (null: every one they can be reached on). */
+    email: { type: String, default: null },
+    language: { type: String, enum: ['zh', 'en'], default: 'zh' },
+    channels: { type: [String], enum: ['sms', 'email'], default: undefined },
     updatedAt: { type: Date, default: null },
   },
   { collection: 'people', versionKey: false, strict: 'throw' },
@@ -168,9 +172,40 @@ const notificationSchema = new Schema(
     message: { zh: String, en: String },
     createdAt: { type: Date, required: true },
     deliveredAt: { type: Date, default: null },
+    /** Set by the delivery workflow: sending, delivered or dead (a send gave up: the dead letter), and each planned send's outcome. */
+    status: { type: String, default: null },
+    deliveries: { type: [Schema.Types.Mixed], default: undefined },
+    finishedAt: { type: Date, default: null },
   },
   { collection: 'notifications', versionKey: false, strict: 'throw' },
 );
+/** For MongoDB: a case's notifications (its delivery status) and a person's inbox, newest first. FerretDB keeps them and scans. */
+notificationSchema.index({ caseId: 1, createdAt: 1 });
+notificationSchema.index({ recipient: 1, createdAt: -1 });
+
+/** Every attempt of every send, under `<notificationId>|<delivery key>|<attempt>`: a retried activity records its attempt once. */
+const notificationAttemptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    notificationId: { type: String, required: true },
+    caseId: { type: String, required: true },
+    key: { type: String, required: true },
+    channel: { type: String, required: true },
+    attempt: { type: Number, required: true },
+    at: { type: Date, required: true },
+    ok: { type: Boolean, required: true },
+    error: { type: String, default: null },
+  },
+  { collection: 'notification_attempts', versionKey: false, strict: 'throw' },
+);
+notificationAttemptSchema.index({ caseId: 1 });
+
+/** A person has read a notification of their inbox: `<personId>|<notificationId>`, inserted once. */
+const notificationReadSchema = new Schema(
+  { _id: { type: String, required: true }, personId: { type: String, required: true }, notificationId: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'notification_reads', versionKey: false, strict: 'throw' },
+);
+notificationReadSchema.index({ personId: 1 });
 
 const auditSchema = new Schema(
   {
@@ -284,6 +319,8 @@ export function registerModels(connection: Connection) {
     CaseIndex: connection.model('CaseIndex', caseIndexSchema),
     CaseEvent: connection.model('CaseEvent', caseEventSchema),
     Notification: connection.model('Notification', notificationSchema),
+    NotificationAttempt: connection.model('NotificationAttempt', notificationAttemptSchema),
+    NotificationRead: connection.model('NotificationRead', notificationReadSchema),
     Audit: connection.model('Audit', auditSchema),
     Counter: connection.model('Counter', counterSchema),
     DeadlinePolicy: connection.model('DeadlinePolicy', deadlinePolicySchema),

@@ -26,3 +26,4 @@ export { AUTOMATIC_SUPERVISION_REASONS, unansweredOrders, type AutomaticSupervis
 export * from './departments';
 export * from './files';
 export * from './administration';
+export * from './delivery';

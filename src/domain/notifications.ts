@@ -2,9 +2,10 @@ import { isWorkingTimePolicy } from './deadline-policy';
 import type { CaseEvent, CaseState, EventType } from './lifecycle';
 
 /**
- * Who is told what when an event happens. Recipients are `person:<id>` or
- * `centre:<id>` (every staff member of that centre). Delivery (SMS, app push)
- * reads the outbox; this only decides the messages.
+ * Who is told what when an event happens. Recipients are `person:<id>`,
+ * `centre:<id>` (every staff member of that centre) or `department:<id>`. The
+ * delivery workflow sends each one (SMS, e-mail, webhooks; src/domain/delivery.ts)
+ * and the inbox shows it; this only decides the messages.
  */
 export interface NotificationIntent {
   kind: string;
@@ -79,8 +80,10 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
     state.mediatorId
       ? [{ kind: 'mediation_assigned', recipient: `person:${state.mediatorId}`, message: { zh: `您被指派调解诉求 ${number}`, en: `You are assigned to mediate case ${number}` } }]
       : [],
-  closed_by_centre: (_e, _s, { complainant, number }) => [
-    { kind: 'please_rate', recipient: complainant, message: { zh: `诉求 ${number} 已办结，请评价`, en: `Case ${number} is resolved; please rate the result` } },
+  // The result first, in the centre's words, then the request to rate it: two messages, as a resident reads them.
+  closed_by_centre: (event, state, { complainant, number }) => [
+    { kind: 'case_result', recipient: complainant, message: resultMessage(number, state, event.detail.summary) },
+    { kind: 'please_rate', recipient: complainant, message: { zh: `请对诉求 ${number} 的办理结果进行评价（1–5 星），登录后在“我的诉求”中评价`, en: `Please rate how case ${number} was resolved (1–5 stars): sign in and open it under My cases` } },
   ],
   assessed: NONE,
   opinion_submitted: NONE,
@@ -93,6 +96,24 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
   feedback_timeout: NONE,
   reopen_window_ended: NONE,
 };
+
+const OUTCOME_WORDS: Record<NonNullable<CaseState['outcome']>, { zh: string; en: string }> = {
+  agreement: { zh: '双方达成和解协议', en: 'the parties reached a settlement agreement' },
+  failure: { zh: '调解未成功，已引导通过其他途径解决', en: 'mediation did not succeed; you were referred to another way of resolving it' },
+  disposed: { zh: '已由责任单位处置', en: 'the responsible department dealt with it' },
+};
+
+/** What the case came to, and the centre's summary of it (staff write it in one language; it is quoted as written). */
+function resultMessage(number: string, state: CaseState, summary: unknown): { zh: string; en: string } {
+  const outcome = state.outcome ? OUTCOME_WORDS[state.outcome] : null;
+  const text = typeof summary === 'string' ? summary.trim() : '';
+  // A text message stays readable: the summary is cut to its first 200 characters (the case page has it whole).
+  const said = text === '' ? null : text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  return {
+    zh: `您的诉求 ${number} 已办结${outcome ? `：${outcome.zh}` : ''}。${said ? `办理结果：${said}` : ''}`,
+    en: `Your case ${number} is closed${outcome ? `: ${outcome.en}` : ''}.${said ? ` Result: ${said}` : ''}`,
+  };
+}
 
 /** The supervising centre named in the event's detail, told in its own words. */
 function supervisors(event: CaseEvent, number: string, message: { zh: string; en: string }): NotificationIntent[] {

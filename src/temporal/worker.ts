@@ -4,8 +4,17 @@ import { ensureSearchAttributes } from './search-attributes';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes, type Database } from '../db/connection';
 import { dataConverterFor, type PayloadKeys } from './payload-codec';
-import { createActivities, type CaseActivities } from '../../activities';
+import { createActivities, NO_DELIVERY_AT_ALL, type CaseActivities, type Delivery } from '../../activities';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, type Config, type LogLevel } from '../config';
+import { smsGatewayFor } from '../delivery/sms';
+import { SmtpMailSender } from '../delivery/mail';
+import { temporalDeliveryStarter } from '../delivery/starter';
+import { createLogger } from '../api/logger';
+import { connectTemporalClient, type TemporalClient } from './client';
+import type { Models } from '../db/models';
+
+/** What the delivery of notifications needs from the settings (src/config.ts). */
+export type DeliveryConfig = Pick<Config, 'smsUrl' | 'smsToken' | 'smsTemplate' | 'production' | 'smtpUrl' | 'mailFrom' | 'webhooks' | 'deliveryRetry' | 'publicUrl'>;
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
@@ -26,6 +35,11 @@ export interface WorkerOptions {
   wrapActivities?: (activities: CaseActivities) => CaseActivities;
   /** Workflows kept in memory between tasks (ONEDOOR_MAX_CACHED_WORKFLOWS); default {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
+  /**
+   * Deliver the notifications the cases write (SMS, e-mail, webhooks). Without it the
+   * outbox is written and nothing is sent: tests of other things run without the load.
+   */
+  delivery?: DeliveryConfig;
   /**
    * The Temporal SDK's log level (LOG_LEVEL), default info. The SDK's runtime
    * is installed once per process, so the first worker's level holds.
@@ -99,6 +113,27 @@ function installRuntime(level: LogLevel): void {
   }
 }
 
+/**
+ * The channels, and a client of its own for starting delivery workflows from the
+ * activity that writes the outbox (the SDK's client over the worker's native
+ * connection is still experimental).
+ */
+async function startDelivery(options: WorkerOptions, config: DeliveryConfig, models: Models): Promise<{ delivery: Delivery; close(): Promise<void> }> {
+  const client: TemporalClient = await connectTemporalClient(options.temporalAddress, options.namespace, options.payloadKeys);
+  const mail = config.smtpUrl ? new SmtpMailSender(config.smtpUrl, config.mailFrom) : null;
+  const logger = createLogger(options.logLevel ?? 'info');
+  return {
+    delivery: {
+      starter: temporalDeliveryStarter(() => client.client, config.deliveryRetry),
+      channels: { sms: smsGatewayFor(config, models, logger), mail, webhooks: config.webhooks, publicUrl: config.publicUrl ?? null },
+    },
+    close: async () => {
+      mail?.close();
+      await client.close();
+    },
+  };
+}
+
 export async function createWorker(options: WorkerOptions): Promise<RunningWorker> {
   installRuntime(options.logLevel ?? 'info');
   const db = await connectDatabase(options.mongodbUri);
@@ -106,12 +141,13 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // A fresh cluster must just work: register our search attributes if they are missing.
   await ensureSearchAttributes(connection, options.namespace);
+  const delivery = options.delivery ? await startDelivery(options, options.delivery, db.models) : null;
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: dataConverterFor(options.payloadKeys),
-    activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models)),
+    activities: (options.wrapActivities ?? ((a) => a))(createActivities(db.models, delivery?.delivery ?? NO_DELIVERY_AT_ALL)),
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
@@ -119,6 +155,7 @@ export async function createWorker(options: WorkerOptions): Promise<RunningWorke
   let running: Promise<void> | undefined;
   const run = (): Promise<void> => {
     running ??= worker.run().finally(async () => {
+      await delivery?.close();
       await connection.close();
       await db.close();
     });

@@ -6,6 +6,7 @@ import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { SEED_PEOPLE, type Role } from '../../src/domain';
 import { startTestEnv, type TestEnv } from '../helpers/temporal';
+import type { WorkerOptions } from '../../src/temporal/worker';
 
 export const TEST_SECRET = 'test-secret-for-the-onedoor-api-0123456789';
 
@@ -15,9 +16,9 @@ export interface ApiEnv {
   stop(): Promise<void>;
 }
 
-/** A real worker on its own task queue, the seeded test database and an app wired to both; `settings` replace the test defaults. */
-export async function startApiEnv(name: string, settings: Partial<Config> = {}): Promise<ApiEnv> {
-  const env = await startTestEnv(name);
+/** A real worker on its own task queue, the seeded test database and an app wired to both; `settings` replace the test defaults, `worker` adds to the worker's. */
+export async function startApiEnv(name: string, settings: Partial<Config> = {}, worker: Pick<WorkerOptions, 'delivery'> = {}): Promise<ApiEnv> {
+  const env = await startTestEnv(name, worker);
   await ensureIndexes(env.db.models);
   await seedConcurrently(env);
   const config: Config = { ...loadConfig(), taskQueue: env.taskQueue, jwtSecret: TEST_SECRET, timeScale: 1, logLevel: 'silent', intakeRatePerMinute: 0, signInRatePerMinute: 0, signInFailuresPerAddress: 0, ...settings };

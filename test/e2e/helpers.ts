@@ -10,6 +10,7 @@ import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { chromiumPath, testRunBlockerOnThisMachine } from '../../src/setup/machine';
 import { startTestEnv, type TestEnv } from '../helpers/temporal';
+import type { WorkerOptions } from '../../src/temporal/worker';
 import { TEST_SECRET, tokenFor } from '../api/helpers';
 
 export const CHROMIUM = chromiumPath();
@@ -40,12 +41,12 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
  * The built UI, the real API on a free port over a real worker, and headless Debian Chromium.
  * `settings(baseUrl)` replaces test defaults; the port is taken first, so settings can name the address.
  */
-export async function startWebEnv(name: string, options: { timeScale?: number; settings?: (baseUrl: string) => Partial<Config> } = {}): Promise<WebEnv> {
+export async function startWebEnv(name: string, options: { timeScale?: number; settings?: (baseUrl: string) => Partial<Config>; worker?: Pick<WorkerOptions, 'delivery'> } = {}): Promise<WebEnv> {
   // The global setup checks this for the whole run; this covers a run it could not tell included browser tests.
   const blocker = testRunBlockerOnThisMachine(loadConfig().binDir, { servers: [], browser: true });
   if (blocker) throw new Error(blocker);
   await ensureWebBuilt();
-  const env = await startTestEnv(name);
+  const env = await startTestEnv(name, options.worker ?? {});
   await seedWithRetry(env);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer();

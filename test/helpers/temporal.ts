@@ -29,7 +29,7 @@ export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(8).toString('hex')}`;
 }
 
-export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'wrapActivities'> = {}): Promise<TestEnv> {
+export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'wrapActivities' | 'delivery'> = {}): Promise<TestEnv> {
   const taskQueue = uniqueId(`test-${name}-`);
   const temporalAddress = inject('temporalAddress');
   const namespace = inject('temporalNamespace');

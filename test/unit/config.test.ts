@@ -60,6 +60,10 @@ describe('loadConfig', () => {
       smsTemplate: '{"to":"{{to}}","text":"{{text}}"}',
       cjkFontPath: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
       cjkFontName: 'NotoSansCJKsc-Regular',
+      smtpUrl: undefined,
+      mailFrom: 'onedoor <no-reply@localhost>',
+      webhooks: [],
+      deliveryRetry: { maximumAttempts: 8, initialIntervalSeconds: 30, maxIntervalSeconds: 3600 },
       publicUrl: undefined,
       oidc: undefined,
       workerHealthPort: undefined,
@@ -102,6 +106,11 @@ describe('loadConfig', () => {
       ONEDOOR_SMS_TOKEN: 'sms-secret',
       ONEDOOR_SMS_TEMPLATE: '{"mobile":"{{to}}","content":"{{text}}"}',
       ONEDOOR_CJK_FONT: '/opt/fonts/SourceHanSans.otf',
+      ONEDOOR_SMTP_URL: 'smtp://onedoor:mail-secret@mail.example.gov.cn:587',
+      ONEDOOR_MAIL_FROM: '一门通 <onedoor@example.gov.cn>',
+      ONEDOOR_WEBHOOKS: '[{"name":"police","url":"https://police.example.gov.cn/hooks/onedoor","secret":"a-shared-secret-0123","kinds":["new_case"]}]',
+      ONEDOOR_DELIVERY_ATTEMPTS: '5',
+      ONEDOOR_DELIVERY_RETRY_SECONDS: '10',
       ONEDOOR_PUBLIC_URL: 'https://onedoor.example.gov.cn/',
       ONEDOOR_OIDC_ISSUER: 'https://sso.example.gov.cn/realms/staff',
       ONEDOOR_OIDC_CLIENT_ID: 'onedoor',
@@ -145,6 +154,10 @@ describe('loadConfig', () => {
       smsTemplate: '{"mobile":"{{to}}","content":"{{text}}"}',
       cjkFontPath: '/opt/fonts/SourceHanSans.otf',
       cjkFontName: undefined,
+      smtpUrl: 'smtp://onedoor:mail-secret@mail.example.gov.cn:587',
+      mailFrom: '一门通 <onedoor@example.gov.cn>',
+      webhooks: [{ name: 'police', url: 'https://police.example.gov.cn/hooks/onedoor', secret: 'a-shared-secret-0123', kinds: ['new_case'] }],
+      deliveryRetry: { maximumAttempts: 5, initialIntervalSeconds: 10, maxIntervalSeconds: 3600 },
       publicUrl: 'https://onedoor.example.gov.cn',
       oidc: { issuer: 'https://sso.example.gov.cn/realms/staff', clientId: 'onedoor', clientSecret: 'oidc-secret', claim: 'employee_id' },
       workerHealthPort: 9464,
@@ -152,6 +165,17 @@ describe('loadConfig', () => {
       production: true,
     });
     expect(loadConfig({ ONEDOOR_BIN_DIR: 'bin', XDG_CACHE_HOME: '/var/cache' }).binDir).toBe(path.resolve('bin'));
+  });
+
+  it('refuses webhooks that are not a list of named, signed subscribers, and a mail server that is not smtp', () => {
+    const [webhooks] = problemsOf({ ONEDOOR_WEBHOOKS: '[{"name":"police","url":"https://police.example.gov.cn","secret":"short"}]' });
+    expect(webhooks).toMatch(/^ONEDOOR_WEBHOOKS must be a JSON array of/);
+    expect(webhooks).not.toContain('short');
+    expect(problemsOf({ ONEDOOR_WEBHOOKS: 'not json' })[0]).toMatch(/^ONEDOOR_WEBHOOKS must be a JSON array/);
+    const [smtp] = problemsOf({ ONEDOOR_SMTP_URL: 'https://user:pw@mail.example.gov.cn' });
+    expect(smtp).toMatch(/^ONEDOOR_SMTP_URL must be an smtp:\/\/ or smtps:\/\/ address/);
+    expect(smtp).not.toContain('pw@');
+    expect(problemsOf({ ONEDOOR_DELIVERY_ATTEMPTS: '0' })[0]).toBe('ONEDOOR_DELIVERY_ATTEMPTS must be a whole number from 1 to 100, got "0"');
   });
 
   it('takes single sign-on’s issuer, client id and secret together or not at all', () => {

@@ -3,6 +3,7 @@ import { ADMIN_EN, ADMIN_ZH } from './i18n-admin';
 import { DOCUMENTS_EN, DOCUMENTS_ZH } from './i18n-documents';
 import { SEARCH_EN, SEARCH_ZH } from './i18n-search';
 import { FILES_EN, FILES_ZH } from './i18n-files';
+import { NOTIFY_EN, NOTIFY_ZH } from './i18n-notify';
 
 export type Lang = 'zh' | 'en';
 
@@ -11,6 +12,7 @@ const zh = {
   ...DOCUMENTS_ZH,
   ...SEARCH_ZH,
   ...FILES_ZH,
+  ...NOTIFY_ZH,
   'app.name': '一门通',
   'app.slogan': '一扇门进入，一平台受理，一站式办结',
   'nav.report': '我要反映',
@@ -632,6 +634,7 @@ const en: Record<Key, string> = {
   ...DOCUMENTS_EN,
   ...SEARCH_EN,
   ...FILES_EN,
+  ...NOTIFY_EN,
   'app.name': 'onedoor',
   'app.slogan': 'One door in, one platform accepts, one stop resolves',
   'nav.report': 'Report',

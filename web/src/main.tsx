@@ -16,6 +16,7 @@ import { AdminPeoplePage, AdminPersonPage } from './pages/admin/people';
 import { AdminCentresPage } from './pages/admin/centres';
 import { AdminDepartmentsPage } from './pages/admin/departments';
 import { useLiveSession, WaitingBadge } from './live';
+import { InboxBadge, NotificationsPage } from './notifications';
 
 function Header() {
   const { t, lang, setLang, session, signOut, centreName } = useApp();
@@ -43,6 +44,7 @@ function Header() {
         </Link>
         <span class="slogan">{t('app.slogan')}</span>
       </div>
+      <InboxBadge />
       <button class="menu-toggle" aria-expanded={menu} onClick={() => setMenu(!menu)}>
         ☰ {t('nav.menu')}
       </button>
@@ -133,6 +135,7 @@ function Page() {
   else if (pathname === '/mine') page = <NeedsSignIn><MyCasesPage /></NeedsSignIn>;
   else if (pathname === '/queue') page = <NeedsSignIn><QueuePage /></NeedsSignIn>;
   else if (pathname === '/inbox') page = <NeedsSignIn><InboxPage /></NeedsSignIn>;
+  else if (pathname === '/notifications') page = <NeedsSignIn><NotificationsPage /></NeedsSignIn>;
   else if (pathname === '/dashboard') page = <NeedsSignIn><DashboardPage /></NeedsSignIn>;
   else if (pathname === '/deadline-policy') page = <NeedsSignIn><PolicyPage /></NeedsSignIn>;
   else if (pathname === '/audit') page = <NeedsSignIn><AuditPage /></NeedsSignIn>;

@@ -9,6 +9,7 @@ import { ClocksPanel } from './clocks';
 import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
 import { CaseDocuments, PrintButton } from './documents';
+import { CaseDeliveries } from '../notifications';
 
 
 function Progress(props: { caseView: CaseView }) {
@@ -311,6 +312,8 @@ export function CasePage(props: { id: string }) {
         <h2>{t('case.history')}</h2>
         <History caseView={c} />
       </section>
+
+      <CaseDeliveries caseId={c.id} />
     </div>
   );
 }
