@@ -10,3 +10,4 @@ export type { Dashboard } from './dashboard/schemas';
 export type { DevPerson } from './dev/schemas';
 export type { PoolMember } from './people/schemas';
 export type { AuditEntryView, AuditPage } from './audit-log/schemas';
+export type { MapCases, MapSettings, SimilarCases } from './places/schemas';

@@ -30,6 +30,13 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   departmentIds: string[];
   /** The complainant's phone number as its stand-in, set at opening (entries written before it lack it). */
   complainantPhoneKey?: string | null;
+  /** The village or community the report was filed to, set at opening (older entries lack it: their first centre). */
+  villageId?: string | null;
+  /** The reported coordinates, set at opening, for the staff map and the duplicate rule; personal data, never shown to the public. */
+  lat?: number | null;
+  lng?: number | null;
+  /** The case this one was closed as a duplicate of (older entries lack it: none). */
+  duplicateOf?: string | null;
 };
 
 /** The entry a transition writes: everything but the fields set once at opening. */
@@ -74,9 +81,13 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument): CaseIndexUpdate 
       status: order.status === 'lapsed' ? 'lapsed' : 'open',
     })),
     departmentIds: departmentsOf(doc),
+    duplicateOf: doc.duplicateOf?.caseId ?? null,
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };
-  if ('title' in doc) return { ...entry, title: doc.title, receivedAt: doc.receivedAt, complainantPhoneKey: phoneKeyOf(doc.complainant.phone) };
+  if ('title' in doc) {
+    const place = { villageId: doc.location.centreId, lat: doc.location.lat ?? null, lng: doc.location.lng ?? null };
+    return { ...entry, title: doc.title, receivedAt: doc.receivedAt, complainantPhoneKey: phoneKeyOf(doc.complainant.phone), ...place };
+  }
   return entry;
 }

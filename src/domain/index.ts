@@ -25,3 +25,5 @@ export { nextTimer, onTimer, type Timer, type TimerKind } from './timers';
 export { AUTOMATIC_SUPERVISION_REASONS, unansweredOrders, type AutomaticSupervisionReason } from './supervision';
 export * from './departments';
 export * from './administration';
+export * from './places';
+export * from './duplicates';

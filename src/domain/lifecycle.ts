@@ -118,6 +118,14 @@ export interface ExpertRequest {
   returnStage: 'risk_assessment' | 'mediation';
 }
 
+/** The case a duplicate was closed in favour of: its work and its outcome are that case's. */
+export interface DuplicateLink {
+  caseId: string;
+  caseNumber: string;
+  at: number;
+  by: string;
+}
+
 export interface CaseState {
   caseId: string;
   caseNumber: string;
@@ -163,6 +171,8 @@ export interface CaseState {
   transfer: PendingTransfer | null;
   /** Every hand-over to a department, oldest first; at most one is being worked on. */
   departmentTasks: DepartmentTask[];
+  /** Set when staff closed this case as a report of the same problem as another, open case: that case. */
+  duplicateOf: DuplicateLink | null;
   /** Number of events emitted so far. */
   seq: number;
   slaPolicy: CasePolicy;
@@ -205,6 +215,7 @@ export const EVENT_TYPES = [
   'department_refused',
   'feedback_timeout',
   'reopen_window_ended',
+  'marked_duplicate',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -312,6 +323,7 @@ export function newCase(input: NewCaseInput): Transition {
     supervisions: [],
     transfer: null,
     departmentTasks: [],
+    duplicateOf: null,
     seq: 1,
     slaPolicy: input.slaPolicy,
   };
@@ -344,6 +356,7 @@ export function withCurrentShape<T extends CaseState>(state: T): T {
     supervisions: saved.supervisions ?? [],
     transfer: saved.transfer ?? null,
     departmentTasks: saved.departmentTasks ?? [],
+    duplicateOf: saved.duplicateOf ?? null,
   };
 }
 

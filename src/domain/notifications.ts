@@ -82,6 +82,16 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
   closed_by_centre: (_e, _s, { complainant, number }) => [
     { kind: 'please_rate', recipient: complainant, message: { zh: `诉求 ${number} 已办结，请评价`, en: `Case ${number} is resolved; please rate the result` } },
   ],
+  marked_duplicate: (event, _s, { complainant, number }) => [
+    {
+      kind: 'case_duplicate',
+      recipient: complainant,
+      message: {
+        zh: `您反映的问题已由诉求 ${String(event.detail.originalCaseNumber)} 办理，诉求 ${number} 已并入该案件并结案`,
+        en: `The problem you reported is being handled as case ${String(event.detail.originalCaseNumber)}; your case ${number} has been joined to it and closed`,
+      },
+    },
+  ],
   assessed: NONE,
   opinion_submitted: NONE,
   session_recorded: NONE,

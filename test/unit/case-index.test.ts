@@ -58,6 +58,10 @@ describe('caseIndexEntry', () => {
       seq: 4,
       updatedAt: T0,
       complainantPhoneKey: expect.stringMatching(/^[0-9a-f]{32}$/),
+      villageId: 'zz-pinghe-xiaoxi-dongmen',
+      lat: INTAKE.location.lat ?? null,
+      lng: INTAKE.location.lng ?? null,
+      duplicateOf: null,
     });
     // The number itself is not in the entry; its stand-in is the same for the same number however written.
     expect(JSON.stringify(caseIndexEntry(doc))).not.toContain(INTAKE.complainant.phone);

@@ -1,10 +1,12 @@
 /** Every label in Chinese (the default) and English. A missing key shows itself, so tests catch it. */
 import { ADMIN_EN, ADMIN_ZH } from './i18n-admin';
+import { PLACES_EN, PLACES_ZH } from './i18n-places';
 
 export type Lang = 'zh' | 'en';
 
 const zh = {
   ...ADMIN_ZH,
+  ...PLACES_ZH,
   'app.name': '一门通',
   'app.slogan': '一扇门进入，一平台受理，一站式办结',
   'nav.report': '我要反映',
@@ -623,6 +625,7 @@ export type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
   ...ADMIN_EN,
+  ...PLACES_EN,
   'app.name': 'onedoor',
   'app.slogan': 'One door in, one platform accepts, one stop resolves',
   'nav.report': 'Report',

@@ -6,6 +6,7 @@ import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
 import { pageEvents } from './history';
+import { duplicatesOf } from '../places/duplicates';
 import { canSee, caseListItem, caseView, namesOf, peopleOf, type CasePage } from './view';
 
 const PROJECTION_WAIT_MS = 5000;
@@ -38,15 +39,29 @@ export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: s
 }
 
 /** Everything the page of this case shows besides the case itself: its events when needed, names, centres. */
-export async function casePage(ctx: ApiContext, doc: CaseDocument): Promise<CasePage> {
+export async function casePage(ctx: ApiContext, doc: CaseDocument, caller: Caller): Promise<CasePage> {
   const [events, pathOf] = await Promise.all([pageEvents(ctx, doc), ctx.centres.paths()]);
-  const names = await namesOf(ctx, peopleOf(doc, events));
-  return { doc, events, names, pathOf };
+  const [names, duplicates] = await Promise.all([namesOf(ctx, peopleOf(doc, events)), duplicatesOf(ctx, doc._id, caller, pathOf)]);
+  return { doc, events, names, pathOf, duplicates };
 }
 
 export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const doc = await findVisibleCase(ctx, caller, caseId);
-  return caseView(await casePage(ctx, doc), caller);
+  return caseView(await casePage(ctx, doc, caller), caller);
+}
+
+/** The one filter of case lists and the staff map, on an entry of the process's copy of case_index. */
+export type CaseFilter = Pick<ListQuery, 'stage' | 'level' | 'risk' | 'category' | 'status' | 'centreId' | 'overdue'>;
+
+export function matchesFilter(entry: MirroredCase, filter: CaseFilter, now: number): boolean {
+  if (filter.stage && entry.stage !== filter.stage) return false;
+  if (filter.level && entry.level !== filter.level) return false;
+  if (filter.risk && entry.risk !== filter.risk) return false;
+  if (filter.category && entry.category !== filter.category) return false;
+  if (filter.status && entry.status !== filter.status) return false;
+  if (filter.centreId && !entry.centrePath.includes(filter.centreId)) return false;
+  if (filter.overdue !== undefined && isOverdueAt(entry, now) !== filter.overdue) return false;
+  return true;
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery): Promise<CaseList> {
@@ -57,13 +72,7 @@ export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuer
   const matches: MirroredCase[] = [];
   const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
   for (const entry of entries) {
-    if (!visibleTo(entry, caller, pathOf)) continue;
-    if (query.stage && entry.stage !== query.stage) continue;
-    if (query.level && entry.level !== query.level) continue;
-    if (query.risk && entry.risk !== query.risk) continue;
-    if (query.status && entry.status !== query.status) continue;
-    if (query.centreId && !entry.centrePath.includes(query.centreId)) continue;
-    if (query.overdue !== undefined && isOverdueAt(entry, now) !== query.overdue) continue;
+    if (!visibleTo(entry, caller, pathOf) || !matchesFilter(entry, query, now)) continue;
     if (q !== null && !entry.title.toLowerCase().includes(q) && !entry.caseNumber.toLowerCase().includes(q)) continue;
     matches.push(entry);
   }

@@ -7,6 +7,7 @@ import { Moves, ReadOnlyNote } from './moves';
 import { ClocksPanel } from './clocks';
 import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
+import { CasePlaces, DuplicateNote } from './case-places';
 
 
 function Progress(props: { caseView: CaseView }) {
@@ -82,6 +83,7 @@ export function CasePage(props: { id: string }) {
   return (
     <div class="case" data-testid="case-page" data-stage={c.stage}>
       <ReadOnlyNote caseView={c} />
+      <DuplicateNote caseView={c} />
       <div class="card">
         <div class="case-head">
           <div>
@@ -148,6 +150,8 @@ export function CasePage(props: { id: string }) {
           </p>
         )}
       </div>
+
+      <CasePlaces caseView={c} />
 
       {/* Department staff come for their task; how the case moved between centres is the centres' business. */}
       {forDepartment && <DepartmentTasks caseView={c} />}

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, CHANNELS, type Centre, type Channel, type CreatedCase, type Role } from '../api';
 import { Link, useApp } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
+import { LocationPicker, SimilarBeforeFiling, type ReportedLocation } from '../location';
 
 
 const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app', department: 'walk_in' };
@@ -25,6 +26,7 @@ export function ReportPage() {
   const [town, setTown] = useState(homePath[2] ?? '');
   const [village, setVillage] = useState(homePath[3] ?? '');
   const [address, setAddress] = useState('');
+  const [place, setPlace] = useState<ReportedLocation | null>(null);
   const [contactName, setContactName] = useState(session?.name ?? '');
   // A resident reports for themselves: their own number, which they can still change.
   const [phone, setPhone] = useState(session?.role === 'resident' ? (session.phone ?? '') : '');
@@ -50,7 +52,7 @@ export function ReportPage() {
         title,
         description,
         channel,
-        location: { centreId: effectiveVillage, address },
+        location: { centreId: effectiveVillage, address, ...(place ?? {}) },
         complainant: { name: contactName, phone },
       };
       if (parties.length > 0) body.parties = parties;
@@ -92,6 +94,7 @@ export function ReportPage() {
             onClick={() => {
               setCreated(null);
               setTitle('');
+              setPlace(null);
               setDescription('');
               setParties([]);
               setKey(`web-${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -199,6 +202,7 @@ export function ReportPage() {
         <Field label={t('field.address')} name="location.address" errors={e}>
           <input name="address" value={address} onInput={(ev) => setAddress(ev.currentTarget.value)} />
         </Field>
+        <LocationPicker value={place} onChange={setPlace} villageId={effectiveVillage} error={e['location.lat'] ?? e['location.lng']} />
       </fieldset>
       <div class="row2">
         <Field label={t('field.complainantName')} name="complainant.name" errors={e}>
@@ -240,6 +244,7 @@ export function ReportPage() {
       <Field label={t('field.affectedCount')} name="affectedCount" errors={e} optional>
         <input name="affectedCount" type="number" min={0} inputMode="numeric" value={affected} onInput={(ev) => setAffected(ev.currentTarget.value)} />
       </Field>
+      <SimilarBeforeFiling category={category} villageId={effectiveVillage} location={place} />
       <FormFooter busy={form.busy} error={form.error} errors={form.errors} label={t('report.submit')} testid="submit-report" />
     </form>
   );
