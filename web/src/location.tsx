@@ -100,10 +100,10 @@ export function LocationPicker(props: { value: ReportedLocation | null; onChange
       )}
       <div class="buttons">
         <button type="button" data-testid="location-device" disabled={locating} onClick={() => setAsking(true)}>
-          {locating ? t('loc.locating') : `⌖ ${t('loc.useDevice')}`}
+          {locating ? t('loc.locating') : t('loc.useDevice')}
         </button>
         <button type="button" data-testid="location-pin" onClick={() => setPinning(!pinning)} class={pinning ? 'primary' : ''}>
-          📍 {t('loc.pin')}
+          {t('loc.pin')}
         </button>
         {value && (
           <button type="button" class="link" data-testid="location-clear" onClick={() => props.onChange(null)}>

@@ -56,7 +56,7 @@ export function CasePlaces(props: { caseView: CaseView }) {
           <PointMap lat={point.lat} lng={point.lng} approximate={own === null} testid="case-map" />
           <p class="muted small">
             {own
-              ? `${own.lat}, ${own.lng}${c.location.accuracy !== null ? ` · ±${c.location.accuracy} m` : ''}${c.location.source ? ` · ${t(c.location.source === 'device' ? 'loc.useDevice' : 'loc.pin')}` : ''}`
+              ? `${own.lat}, ${own.lng}${c.location.accuracy !== null ? ` · ±${c.location.accuracy} m` : ''}${c.location.source ? ` · ${t(`loc.source.${c.location.source}`)}` : ''}`
               : t('loc.approx')}
           </p>
         </section>

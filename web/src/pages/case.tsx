@@ -50,6 +50,7 @@ function History(props: { caseView: CaseView }) {
     items.push({ at: task.assignedAt, text: `${t('event.department_assigned')} · ${departmentName(task.departmentId)}` });
     if (task.result) items.push({ at: task.result.at, text: `${t(task.status === 'refused' ? 'event.department_refused' : 'event.department_reported')} · ${departmentName(task.departmentId)}` });
   }
+  if (c.duplicateOf) items.push({ at: c.duplicateOf.at, text: `${t('event.marked_duplicate')} · ${c.duplicateOf.caseNumber}` });
   if (c.closedAt) items.push({ at: c.closedAt, text: t('stage.closed') });
   items.sort((a, b) => a.at.localeCompare(b.at));
   return (
