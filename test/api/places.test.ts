@@ -55,6 +55,8 @@ async function report(token: string, body: Record<string, unknown>): Promise<str
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id = res.body.id as string;
   await eventually(async () => (await view(token, id)).status === 200, 15_000);
+  // Maps and suggestions read the API's copy of case_index, written just after the case: wait for it there too.
+  await eventually(async () => ((await request(app).get('/api/v1/cases').query({ pageSize: 100 }).set(...bearer(token))).body.items as { id: string }[]).some((c) => c.id === id), 15_000);
   return id;
 }
 
@@ -197,8 +199,11 @@ describe('duplicates', () => {
     // A dispute reported with a position: public reads show neither its place nor its words.
     const dispute = await report(RESIDENT, { location: { centreId: BAONAN, address: '宝南村 5 组', ...SPOT } });
     const number = (await view(PINGHE_ADMIN, dispute)).body.caseNumber as string;
-    const single = await request(app).get(`/open311/v2/requests/${number}.json`);
-    expect(single.status).toBe(200);
+    // Open311 finds the number in case_index, written just after the case itself.
+    const single = await eventually(async () => {
+      const res = await request(app).get(`/open311/v2/requests/${number}.json`);
+      return res.status === 200 ? res : null;
+    }, 10_000);
     expect(single.body[0]).toMatchObject({ lat: null, long: null, address: null });
     const list = await request(app).get('/open311/v2/requests.json').query({ service_code: 'land_dispute' });
     const haystacks = { logs: logLines.join(''), audit, 'Temporal metadata': meta.join('\n'), open311: JSON.stringify([single.body, list.body]) };

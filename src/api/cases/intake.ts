@@ -10,6 +10,7 @@ import { maskPhone } from '../../domain/privacy';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { IntakeBody } from './schemas';
+import { locationIssues } from '../places/location';
 import { acknowledgeBy, createdView, toIso, toIsoOrNull } from './view';
 
 // ---------------------------------------------------------------------------------------
@@ -117,6 +118,9 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   if (centre.level !== 'village') {
     throw problems.validation([{ name: 'body.location.centreId', reason: `must be a village or community centre, not a ${centre.level}` }]);
   }
+  // Open311's requests come here by their own schema: the position rules hold for every channel.
+  const placeIssues = locationIssues(body.location);
+  if (placeIssues.length > 0) throw problems.validation(placeIssues.map((issue) => ({ name: `body.location.${issue.field}`, reason: issue.reason })));
   const complainantId = await resolveComplainant(ctx, caller, body, centre.id, centre.path);
   const caseId = caseIdFor(idempotencyKey, caller.personId);
 
