@@ -247,6 +247,24 @@ async function yantaCluster(): Promise<void> {
   }, 20_000);
 }
 
+describe('staff taking a report', () => {
+  it('see which open cases it may repeat before they file it (desktop, en)', async () => {
+    const { page: p, errors, context } = await page({ lang: 'en' });
+    await signInAs(p, 'p-liuan-admin');
+    await fillReport(p, 'Wall cracked, reported at the desk');
+    const list = p.getByTestId('similar-list');
+    await list.waitFor();
+    const firstNumber = (await apiCase(web, first, 'p-liuan-admin')).caseNumber as string;
+    expect(await list.innerText()).toContain(firstNumber);
+    // The duplicate is closed: never suggested.
+    expect(await list.innerText()).not.toContain((await apiCase(web, second, 'p-liuan-admin')).caseNumber as string);
+    await looksRight(p);
+    await screenshot(p, 'places-07c-staff-report-similar-desktop-en');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('the staff map', () => {
   it('clusters the area’s open cases, filters them, and a click opens the case (desktop, zh)', async () => {
     await yantaCluster();

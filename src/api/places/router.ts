@@ -3,7 +3,7 @@
  * similar open cases of a report or a case. Reads come from the process's copy of
  * case_index, filtered by the lists' own filter and visibility rule.
  */
-import { CENTRE_POSITIONS, placeOfCase, SERVED_REGION, visibleTo, type Level } from '../../domain';
+import { CENTRE_POSITIONS, isOverdueAt, placeOfCase, SERVED_REGION, visibleTo, type Level } from '../../domain';
 import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
@@ -13,7 +13,6 @@ import { findVisibleCase, matchesFilter } from '../cases/queries';
 import { readsOtherCases, similarFor } from './duplicates';
 import { mapCasesSchema, mapQuerySchema, mapSettingsSchema, similarCasesSchema, similarQuerySchema, type MapCases, type MapSettings } from './schemas';
 import type { Config } from '../../config';
-import { isOverdueAt } from '../../domain';
 
 const TAGS = ['places'];
 /** Markers drawn on one map at most; the answer says how many matched. */
