@@ -61,13 +61,14 @@ afterAll(async () => {
 });
 
 /** A page (failing on any script error or CSP report) whose browser is where `HERE` is, and may say so. */
-async function page(options: { viewport?: typeof DESKTOP; baseUrl?: string; lang?: 'zh' | 'en' } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+async function page(options: { viewport?: typeof DESKTOP; baseUrl?: string; lang?: 'zh' | 'en'; location?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await web.browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     locale: 'zh-CN',
     baseURL: options.baseUrl ?? web.baseUrl,
     geolocation: HERE,
-    permissions: ['geolocation'],
+    // Without the permission, Chromium refuses the page's request as a person who said no would.
+    permissions: options.location === false ? [] : ['geolocation'],
   });
   const p = await context.newPage();
   const errors: string[] = [];
@@ -90,10 +91,10 @@ async function looksRight(p: Page): Promise<void> {
   expect(text).not.toMatch(/\b(loc|map|dup|similar|field|action|err|nav|dash)\.[a-zA-Z_.]+/);
 }
 
-async function fillReport(p: Page, title: string): Promise<void> {
+async function fillReport(p: Page, title: string, category = 'building_safety'): Promise<void> {
   await p.goto('/report');
   const form = p.getByTestId('report-form');
-  await form.locator('select[name=category]').selectOption('building_safety');
+  await form.locator('select[name=category]').selectOption(category);
   await form.locator('input[name=title]').fill(title);
   await form.locator('textarea[name=description]').fill('老房子墙体开裂，担心倒塌');
   await form.locator('input[name=address]').fill('六安村 2 组');
@@ -163,6 +164,29 @@ describe('a resident reports with her location', () => {
     await screenshot(p, 'places-03-pin-similar-phone-en');
     second = await submitReport(p);
     expect((await apiCase(web, second, 'p-liuan-admin')).location).toMatchObject({ source: 'pin' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a phone that will not tell its location', () => {
+  it('says so and offers the pin instead; the report can go without a location (phone, zh)', async () => {
+    const { page: p, errors, context } = await page({ viewport: PHONE, location: false });
+    await signInAs(p, 'p-liuan-resident');
+    await fillReport(p, '路边挡土墙松动', 'public_facility_hazard');
+    await p.getByTestId('location-device').click();
+    await p.getByTestId('location-agree').click();
+    await p.getByTestId('location-problem').waitFor();
+    expect(await p.getByTestId('location-problem').innerText()).toContain('在地图上选点');
+    expect(await p.getByTestId('location-none').isVisible()).toBe(true);
+    await looksRight(p);
+    await screenshot(p, 'places-03b-location-denied-phone-zh');
+    // Declining the question reads nothing at all.
+    await p.getByTestId('location-device').click();
+    await p.getByTestId('location-decline').click();
+    expect(await p.getByTestId('location-consent').count()).toBe(0);
+    const id = await submitReport(p);
+    expect((await apiCase(web, id, 'p-liuan-admin')).location).toMatchObject({ lat: null, lng: null, source: null });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -283,7 +307,14 @@ describe('the staff map', () => {
     expect(await p.locator('[data-testid=case-map] .leaflet-control-attribution').innerText()).toContain('测试底图');
     await p.locator('select[name=category]').selectOption('building_safety');
     await p.waitForResponse((res) => res.url().includes('/api/v1/map/cases') && res.url().includes('building_safety'));
-    await p.locator(`[data-case="${first}"]`).waitFor();
+    // Other open cases of the area may lie close by: open clusters until the case's own marker shows.
+    const marker = p.locator(`[data-case="${first}"]`);
+    for (let i = 0; i < 8 && !(await marker.isVisible()); i++) {
+      await marker.waitFor({ timeout: 1_500 }).catch(() => undefined);
+      if (await marker.isVisible()) break;
+      await p.locator('[data-testid=case-map] .marker-cluster').first().click();
+    }
+    await marker.waitFor();
     // The duplicate is closed: not on the map of open cases.
     expect(await p.locator(`[data-case="${second}"]`).count()).toBe(0);
     await looksRight(p);
