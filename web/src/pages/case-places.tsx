@@ -6,7 +6,7 @@
 import type { SimilarCases } from '../../../src/api/views';
 import { api, type CaseView } from '../api';
 import { formatDate, Link, useApp, useLoad } from '../app';
-import { PointMap, useMapSettings } from '../map';
+import { PointMap } from '../map';
 import { Field } from '../forms';
 
 const STAFF = new Set(['admin', 'mediator', 'grid_worker']);
@@ -29,10 +29,8 @@ export function DuplicateNote(props: { caseView: CaseView }) {
 export function CasePlaces(props: { caseView: CaseView }) {
   const { t, session } = useApp();
   const c = props.caseView;
-  const settings = useMapSettings();
-  const village = settings.data?.centres.find((centre) => centre.id === c.location.centreId);
+  // A case reported without a position has its village and address, which say more than a dot on its village.
   const own = c.location.lat !== null && c.location.lng !== null ? { lat: c.location.lat, lng: c.location.lng } : null;
-  const point = own ?? (village ? { lat: village.lat, lng: village.lng } : null);
   const staff = session !== null && STAFF.has(session.role);
   const hidden = c.duplicates.count - c.duplicates.items.length;
   return (
@@ -50,14 +48,14 @@ export function CasePlaces(props: { caseView: CaseView }) {
           {hidden > 0 && <p class="muted">{t('dup.linkedHidden', { n: hidden })}</p>}
         </section>
       )}
-      {point && (
+      {own && (
         <section class="card" data-testid="case-location">
           <h2>{t('loc.title')}</h2>
-          <PointMap lat={point.lat} lng={point.lng} approximate={own === null} testid="case-map" />
+          <PointMap lat={own.lat} lng={own.lng} testid="case-map" />
           <p class="muted small">
-            {own
-              ? `${own.lat}, ${own.lng}${c.location.accuracy !== null ? ` · ±${c.location.accuracy} m` : ''}${c.location.source ? ` · ${t(`loc.source.${c.location.source}`)}` : ''}`
-              : t('loc.approx')}
+            {own.lat}, {own.lng}
+            {c.location.accuracy !== null && ` · ±${c.location.accuracy} m`}
+            {c.location.source && ` · ${t(`loc.source.${c.location.source}`)}`}
           </p>
         </section>
       )}
