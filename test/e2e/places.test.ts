@@ -219,6 +219,16 @@ describe('the village’s officer closes the second as a duplicate', () => {
     expect(await p.getByTestId('case-stage').innerText()).toBe('已办结');
     await looksRight(p);
     await screenshot(p, 'places-05-duplicate-closed-desktop-zh');
+    // The administrators' timeline names the event.
+    await p.goto(`/cases/${second}/timeline`);
+    await p.getByTestId('timeline-page').waitFor();
+    const timeline = await p.getByTestId('timeline-page').innerText();
+    expect(timeline).toContain('合并为重复反映');
+    expect(timeline).toContain(`原案件：${firstNumber}`);
+    expect(timeline).not.toContain(first);
+    await screenshot(p, 'places-05b-duplicate-timeline-desktop-zh');
+    await p.goto(`/cases/${second}`);
+    await p.getByTestId('duplicate-of').waitFor();
     await p.getByTestId('duplicate-of-link').click();
     await p.getByTestId('duplicates').waitFor();
     expect(await p.getByTestId('duplicates').innerText()).toContain((await apiCase(web, second, 'p-liuan-admin')).caseNumber as string);
