@@ -1,5 +1,6 @@
 import type { Models } from '../src/db/models';
-import { chooseAssignee, loadsOf, type AssignedCase, type AssigneeRole } from '../src/domain';
+import { chooseAssignee, loadsOf, visibleTo, type AssignedCase, type AssigneeRole, type OriginalCase, type Viewer } from '../src/domain';
+import type { CaseIndexEntry } from '../src/db/case-index';
 
 export interface ChooseAssigneeInput {
   caseId: string;
@@ -44,6 +45,25 @@ export function createAssignmentActivities(models: Models) {
     async departmentOf(input: { departmentId: string }): Promise<{ centreId: string } | null> {
       const department = await models.Department.findById(input.departmentId, { centreId: 1 }).lean();
       return department ? { centreId: department.centreId } : null;
+    },
+    /**
+     * The case a duplicate would point at, as the person linking them may know it: its
+     * number and status, what it is itself a duplicate of, and whether they may see it
+     * (the visibility rule, over its case_index entry and the centres' paths). Null: no such case.
+     */
+    async originalCaseOf(input: { caseId: string; viewer: Viewer }): Promise<OriginalCase | null> {
+      const entry = await models.CaseIndex.findById(input.caseId).lean<CaseIndexEntry>();
+      if (!entry) return null;
+      const centres = await models.Centre.find({}, { path: 1 }).lean<{ _id: string; path: string[] }[]>();
+      const paths = new Map(centres.map((centre) => [centre._id, centre.path]));
+      const parties = { ...entry, heldBy: entry.heldBy ?? [entry.centreId], departmentIds: entry.departmentIds ?? [] };
+      return {
+        caseId: entry._id,
+        caseNumber: entry.caseNumber,
+        status: entry.status,
+        duplicateOf: entry.duplicateOf ?? null,
+        visible: visibleTo(parties, input.viewer, (id) => paths.get(id)),
+      };
     },
     /** A centre's path from the city down, or null when there is no such open centre: where a transfer goes. */
     async centrePathOf(input: { centreId: string }): Promise<string[] | null> {

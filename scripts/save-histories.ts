@@ -145,6 +145,19 @@ async function main(): Promise<void> {
     await waitFor((state) => state.level === 'town');
     await clocks.terminate('history recorded');
     saveHistory(servers.temporal.address, clocks.workflowId, 'working-time-clocks.json');
+
+    // A second report of the same problem, closed as the first one's duplicate: the workflow
+    // looks the original up (a local activity), closes the case with its pointer, and ends.
+    const filed = policyForCaseFiledAt(defaultDeadlinePolicy(chinaCalendar()), Date.now());
+    const originalId = `case_${'0'.repeat(20)}d001`;
+    const { handle: originalCase } = await cases.startCase(input(originalId, 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident', filed, 4));
+    const { handle: duplicate } = await cases.startCase(input(`case_${'0'.repeat(20)}d002`, 'zz-pinghe-xiaoxi-dongmen', 'p-dongmen-resident-2', filed, 5));
+    while (!(await worker.db.models.CaseIndex.findById(originalId).lean())) await new Promise((r) => setTimeout(r, 100));
+    await cases.actOnCase(duplicate.workflowId, { action: { type: 'accept' }, actor: person('p-dongmen-grid') });
+    await cases.actOnCase(duplicate.workflowId, { action: { type: 'mark_duplicate', originalCaseId: originalId, reason: '同一处商铺占用' }, actor: person('p-dongmen-admin') });
+    await duplicate.result();
+    await originalCase.terminate('history recorded');
+    saveHistory(servers.temporal.address, duplicate.workflowId, 'duplicate-joined.json');
     console.log(`histories written to ${OUT}`);
   } finally {
     await worker.shutdown();

@@ -66,6 +66,11 @@ function isTrustProxy(text: string): boolean {
   return text.split(',').every((part) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(part.trim()));
 }
 
+/** A map tile URL template: http(s), with the tile's zoom and column and row to fill in ({s}: a server letter). */
+function isTileTemplate(text: string): boolean {
+  return /^https?:\/\/[^/?#]+\//.test(text) && ['{z}', '{x}', '{y}'].every((part) => text.includes(part)) && isUrlWithScheme(text.replace(/\{s\}/g, 'a'), ['http:', 'https:']);
+}
+
 /** An IANA time zone the runtime knows (Intl refuses any other). */
 function isTimeZone(name: string): boolean {
   try {
@@ -195,6 +200,12 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be a claim name such as preferred_username')
     .default('preferred_username'),
+  ONEDOOR_MAP_TILES_URL: z
+    .string()
+    .refine(isTileTemplate, 'must be an http:// or https:// tile address with {z}, {x} and {y} in it, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png')
+    .optional(),
+  ONEDOOR_MAP_ATTRIBUTION: z.string().max(500, 'must be at most 500 characters').optional(),
+  ONEDOOR_MAP_MAX_ZOOM: numberSetting('a whole number from 1 to 22', (n) => Number.isInteger(n) && n >= 1 && n <= 22).default(18),
   ONEDOOR_WORKER_HEALTH_PORT: portNumber.optional(),
   ONEDOOR_WORKFLOW_BUNDLE: z.string().optional(),
   NODE_ENV: z.string().optional(),
@@ -216,6 +227,9 @@ function checkTogether(env: z.output<typeof environmentSchema>, ctx: z.Refinemen
   const missing = OIDC_CLIENT_VARIABLES.filter((name) => env[name] === undefined);
   if (missing.length > 0 && missing.length < OIDC_CLIENT_VARIABLES.length) {
     for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: `must be set with ${OIDC_CLIENT_VARIABLES.filter((other) => !missing.includes(other)).join(' and ')} (single sign-on needs all three, or none)` });
+  }
+  if (env.ONEDOOR_MAP_TILES_URL !== undefined && env.ONEDOOR_MAP_ATTRIBUTION === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ONEDOOR_MAP_ATTRIBUTION'], message: 'must be set with ONEDOOR_MAP_TILES_URL (the credit the tile provider asks for, shown on every map)' });
   }
   if (env.NODE_ENV === 'production' && env.ONEDOOR_OIDC_ISSUER !== undefined) {
     if (!env.ONEDOOR_OIDC_ISSUER.startsWith('https://')) ctx.addIssue({ code: 'custom', path: ['ONEDOOR_OIDC_ISSUER'], message: 'must be an https:// address in production' });
@@ -314,6 +328,12 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
     env.ONEDOOR_OIDC_ISSUER !== undefined && env.ONEDOOR_OIDC_CLIENT_ID !== undefined && env.ONEDOOR_OIDC_CLIENT_SECRET !== undefined
       ? { issuer: env.ONEDOOR_OIDC_ISSUER, clientId: env.ONEDOOR_OIDC_CLIENT_ID, clientSecret: env.ONEDOOR_OIDC_CLIENT_SECRET, claim: env.ONEDOOR_OIDC_CLAIM }
       : undefined,
+  /**
+   * The map tile server: a URL template and the credit its provider asks for. Unset, maps
+   * draw a plain background with the centres, which works offline.
+   */
+  mapTiles:
+    env.ONEDOOR_MAP_TILES_URL !== undefined ? { url: env.ONEDOOR_MAP_TILES_URL, attribution: env.ONEDOOR_MAP_ATTRIBUTION ?? '', maxZoom: env.ONEDOOR_MAP_MAX_ZOOM } : undefined,
   /** When set, the worker answers GET /healthz on this port while it polls. */
   workerHealthPort: env.ONEDOOR_WORKER_HEALTH_PORT,
   /** A workflow bundle made ahead of time (`onedoor bundle`), loaded instead of bundling at start. */

@@ -50,6 +50,8 @@ export async function buildWeb(): Promise<{ js: string; css: string; bytes: numb
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
+    // The map's stylesheets (Leaflet, marker clustering) name a few small images: inline them.
+    loader: { '.png': 'dataurl', '.svg': 'dataurl' },
   });
   fs.mkdirSync(DIST, { recursive: true });
   let js = '';

@@ -14,11 +14,13 @@ import {
   applyAction,
   checkAction,
   defaultSpecialtyOf,
+  duplicateLinkCheck,
   isFinished,
   newCase,
   nextTimer,
   onTimer,
   withCurrentShape,
+  type Actor,
   type CaseAction,
   type CaseState,
   type Refusal,
@@ -124,7 +126,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
         // The state may have moved on while this update waited for the lock: check again.
         const check = checkAction(state, request.action, request.actor, Date.now());
         if (!check.ok) throw refusal(check);
-        const action = await resolveAssignees(state, request.action);
+        const action = await resolveAssignees(state, request.action, request.actor);
         // What the lookups filled in is checked too (a transfer's target must be a peer).
         const resolved = checkAction(state, action, request.actor, Date.now());
         if (!resolved.ok) throw refusal(resolved);
@@ -169,7 +171,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
  * named, then apply the action with the id filled in. A transfer's target centre
  * and a department's centre are looked up the same way.
  */
-async function resolveAssignees(state: CaseState, action: CaseAction): Promise<CaseAction> {
+async function resolveAssignees(state: CaseState, action: CaseAction, actor: Actor): Promise<CaseAction> {
   if (action.type === 'assign_mediator') {
     const specialty = defaultSpecialtyOf(state);
     const mediatorId = await assignment.chooseMediator({
@@ -213,6 +215,14 @@ async function resolveAssignees(state: CaseState, action: CaseAction): Promise<C
     const toCentrePath = await assignment.centrePathOf({ centreId: action.toCentreId });
     if (!toCentrePath) throw refusal({ ok: false, code: 'invalid', reason: `toCentreId: there is no centre ${action.toCentreId}` });
     return { ...action, toCentrePath };
+  }
+  if (action.type === 'mark_duplicate') {
+    // Never the caller's word: the original is looked up, and must be open and visible to the person linking.
+    const viewer = { personId: actor.personId, role: actor.role, ...(actor.centreId ? { centreId: actor.centreId } : {}), ...(actor.departmentId ? { departmentId: actor.departmentId } : {}) };
+    const original = await assignment.originalCaseOf({ caseId: action.originalCaseId, viewer });
+    const check = duplicateLinkCheck(state.caseId, original);
+    if (!check.ok || original === null) throw refusal(check.ok ? { ok: false, code: 'invalid', reason: 'originalCaseId: there is no such case' } : check);
+    return { ...action, original };
   }
   if (action.type === 'assign_department') {
     const department = await assignment.departmentOf({ departmentId: action.departmentId });

@@ -39,7 +39,9 @@ import { oidcRoutes } from './session/oidc';
 import { serveWeb } from './web';
 import { liveRoutes, LiveStreams } from './live/router';
 import { savedFilterRoutes } from './saved-filters/router';
-import { onPosts, perMinuteLimit, securityHeaders } from './hardening';
+import { onPosts, perMinuteLimit, securityHeaders, tileImageSource } from './hardening';
+import { placesRoutes } from './places/router';
+
 
 export interface AppDeps {
   config: Config;
@@ -52,7 +54,7 @@ export const BODY_LIMIT = '100kb';
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext, liveStreams = new LiveStreams(ctx)): RouteSpec[] {
-  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...fileRoutes(ctx), ...notificationRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx)];
+  return [...caseRoutes(ctx), ...dashboardRoutes(ctx), ...centreRoutes(ctx), ...categoryRoutes(), ...peopleRoutes(ctx), ...deadlinePolicyRoutes(ctx), ...departmentRoutes(ctx), ...open311Routes(ctx), ...sessionRoutes(ctx), ...oidcRoutes(ctx), ...auditLogRoutes(ctx), ...documentRoutes(ctx), ...fileRoutes(ctx), ...notificationRoutes(ctx), ...exportRoutes(ctx), ...devRoutes(ctx), ...liveRoutes(ctx, liveStreams), ...savedFilterRoutes(ctx), ...placesRoutes(ctx)];
 }
 
 /**
@@ -98,7 +100,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
   app.locals.logger = logger;
   app.use(metrics.middleware);
   app.use(requestLog(logger));
-  app.use(securityHeaders(DOCS_HTML));
+  const tileSource = deps.config.mapTiles ? tileImageSource(deps.config.mapTiles.url) : null;
+  app.use(securityHeaders(DOCS_HTML, { imageSources: tileSource ? [tileSource] : [] }));
   app.use(requestDeadline(deps.config.requestTimeoutMs));
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));

@@ -9,7 +9,7 @@ import { PROBLEM_TYPES, sendProblem } from './problem';
  * from its own origin and runs no inline script, so the policy allows nothing else;
  * the API's documentation page carries its one inline script and style, allowed by hash.
  */
-export function securityHeaders(docsHtml: string): RequestHandler {
+export function securityHeaders(docsHtml: string, options: { imageSources?: string[] } = {}): RequestHandler {
   const strict = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -17,7 +17,8 @@ export function securityHeaders(docsHtml: string): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // The map's tiles come from the tile server configured (ONEDOOR_MAP_TILES_URL), if any.
+        imgSrc: ["'self'", 'data:', 'blob:', ...(options.imageSources ?? [])],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
@@ -69,4 +70,13 @@ export function perMinuteLimit(limit: number, what: { zh: string; en: string }):
 export function onPosts(paths: readonly string[], limit: RequestHandler): RequestHandler {
   const set = new Set(paths);
   return (req, res, next) => (req.method === 'POST' && set.has(req.path) ? limit(req, res, next) : next());
+}
+
+/**
+ * The source a tile URL template's images load from, as the policy names it: its scheme
+ * and host, a `{s}` server letter widened to `*` (https://{s}.tile.example.org → https://*.tile.example.org).
+ */
+export function tileImageSource(template: string): string | null {
+  const origin = /^(https?:\/\/[^/?#]+)/.exec(template)?.[1];
+  return origin ? origin.replace(/\{s\}/g, '*') : null;
 }

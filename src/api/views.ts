@@ -13,3 +13,4 @@ export type { AuditEntryView, AuditPage } from './audit-log/schemas';
 export type { JudicialConfirmation, JudicialHandoff } from './documents/schemas';
 export type { FilterParams, SavedFilterView } from './saved-filters/schemas';
 export type { CaseNotifications, InboxView, NotificationSettings } from './notifications/schemas';
+export type { MapCases, MapSettings, SimilarCases } from './places/schemas';

@@ -33,8 +33,6 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   /** What staff search by, set at opening (entries written before search lack them, and are found by title and number). */
   complainantName?: string;
   description?: string;
-  /** The village or community the case was reported to. */
-  originCentreId?: string;
   /** The department working on the case now: its staff handle it ("my cases"). Absent on older entries until their next transition. */
   workingDepartmentId?: string | null;
   /**
@@ -43,6 +41,13 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
    * transition without one leaves it as it is.
    */
   acceptedBy?: Acceptance | null;
+  /** The village or community the report was filed to, set at opening (older entries lack it: their first centre). */
+  villageId?: string | null;
+  /** The reported coordinates, set at opening, for the staff map and the duplicate rule; personal data, never shown to the public. */
+  lat?: number | null;
+  lng?: number | null;
+  /** The case this one was closed as a duplicate of (older entries lack it: none). */
+  duplicateOf?: string | null;
 };
 
 export interface Acceptance {
@@ -105,6 +110,7 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument, events: readonly 
     })),
     departmentIds: departmentsOf(doc),
     workingDepartmentId: workingTask(doc)?.departmentId ?? null,
+    duplicateOf: doc.duplicateOf?.caseId ?? null,
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };
@@ -118,7 +124,9 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument, events: readonly 
       complainantPhoneKey: phoneKeyOf(doc.complainant.phone),
       complainantName: doc.complainant.name,
       description: doc.description,
-      originCentreId: doc.location.centreId,
+      villageId: doc.location.centreId,
+      lat: doc.location.lat ?? null,
+      lng: doc.location.lng ?? null,
     };
   }
   return entry;

@@ -281,5 +281,6 @@ export class CaseMirror {
 type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders' | 'departmentIds';
 function mirrored(entry: CaseIndexEntry): MirroredCase {
   const { _id, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], departmentIds = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
-  return { id: _id, heldBy, breachedBy, unansweredOrders, departmentIds, ...fields };
+  // The village it was filed to: an entry older than `villageId` opened at its first centre, always a village.
+  return { id: _id, heldBy, breachedBy, unansweredOrders, departmentIds, ...fields, villageId: fields.villageId ?? heldBy[0] ?? null };
 }

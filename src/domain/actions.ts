@@ -16,6 +16,7 @@ import { findOrder, isAnswerable, issueSupervision, replyToSupervision, supervis
 import { pause, resume } from './timers';
 import { assignDepartment, endTask, workingTask } from './departments';
 import { FILE_ID, MAX_FILES_PER_ATTACHMENT, withFiles } from './files';
+import { duplicateLinkCheck } from './duplicates';
 import {
   actorId,
   andThen,
@@ -150,6 +151,8 @@ const HANDLING_CENTRE: Permission = { allows: atHandlingCentre, who: 'staff of t
 const ESCALATABLE_STAGES: readonly Stage[] = STAGES.filter((stage) => stage !== 'feedback' && stage !== 'closed');
 /** Stages in which a centre works on a case it has accepted: its handling clock can stand still. */
 const HANDLING_STAGES: readonly Stage[] = ['risk_assessment', 'expert_consultation', 'mediation', 'closure'];
+/** A case can be closed as a duplicate until its own result is recorded. */
+const DUPLICATE_STAGES: readonly Stage[] = ['intake', 'risk_assessment', 'escalation', 'expert_consultation', 'mediation'];
 /** Supervision reaches a case from its arrival until the centre signs it off. */
 const HANDLING_STAGES_AND_ARRIVAL: readonly Stage[] = ESCALATABLE_STAGES;
 
@@ -586,6 +589,37 @@ const ACTION_LIST = [
     example: { type: 'refuse_assignment', reason: 'The kiosk belongs to the bus company, not to us' },
     apply: (state, action, actor, now) =>
       emit(state, endTask(state, 'refused', action.reason, actor, now), 'department_refused', actor, now, { departmentId: workingTask(state)?.departmentId, reason: action.reason }),
+  }),
+
+  action({
+    type: 'mark_duplicate',
+    who: OFFICERS,
+    stages: DUPLICATE_STAGES,
+    when: (state) => firstRefusal([noTransferPending(state), noDepartmentAtWork(state)]),
+    // original is never the caller's: the workflow looks the case up (open? visible to the actor?) and fills it in.
+    args: () => ({
+      originalCaseId: z.string().regex(/^case_[0-9a-f]{24}$/, 'a case id: "case_" and 24 hex digits'),
+      reason: z.string().trim().max(2000).optional(),
+      original: z
+        .strictObject({ caseId: z.string(), caseNumber: z.string(), status: z.enum(['open', 'closed']), duplicateOf: z.string().nullable(), visible: z.boolean() })
+        .optional(),
+    }),
+    fitsCase: (state, action) =>
+      action.original === undefined
+        ? action.originalCaseId === state.caseId
+          ? invalid('originalCaseId: a case cannot be a duplicate of itself')
+          : OK
+        : duplicateLinkCheck(state.caseId, action.original),
+    example: { type: 'mark_duplicate', originalCaseId: 'case_0123456789abcdef01234567', reason: 'The same broken kiosk glass, reported the day before' },
+    // The duplicate closes without a rating of its own: the original's work and outcome answer it.
+    apply(state, action, actor, now) {
+      const original = action.original;
+      if (original === undefined) throw new Error('mark_duplicate needs the original case looked up before it is applied');
+      const duplicateOf = { caseId: original.caseId, caseNumber: original.caseNumber, at: now, by: actorId(actor) };
+      const closing: CaseState = { ...state, duplicateOf, status: 'closed', expertRequest: null, feedbackStatus: null, reopenUntil: null };
+      const detail = { originalCaseId: original.caseId, originalCaseNumber: original.caseNumber, reason: action.reason ?? null, notify: true };
+      return emit(state, moveTo(closing, 'closed', now), 'marked_duplicate', actor, now, detail);
+    },
   }),
 
   action({

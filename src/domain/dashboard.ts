@@ -29,6 +29,8 @@ export interface CountedCase {
   breachedBy: string[];
   /** Supervision orders still awaiting a reply. */
   unansweredOrders: UnansweredOrder[];
+  /** Closed as a duplicate of this case (entries written before duplicates lack it). */
+  duplicateOf?: string | null;
 }
 
 /** A supervision order as the dashboard lists it: open, or lapsed and still unanswered. */
@@ -81,7 +83,14 @@ export type Covers = (centreId: string) => boolean;
 
 export interface DashboardCounts {
   open: number;
+  /** Cases resolved: closed, duplicates left out. */
   closed: number;
+  /**
+   * Reports closed as duplicates of another case: counted here alone, not as cases
+   * closed, in times to close or on time, nor by stage, level or risk, since their
+   * work and their outcome are the original's.
+   */
+  duplicates: number;
   byStage: Record<Stage, number>;
   byLevel: Record<Level, number>;
   byRisk: Record<Risk, number>;
@@ -147,11 +156,16 @@ function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCou
   const byRisk = zeroes(RISKS);
   let open = 0;
   let closed = 0;
+  let duplicates = 0;
   let closedOnTime = 0;
   const overdue: OverdueCase[] = [];
   const timesToClose: number[] = [];
   const ratings: number[] = [];
   for (const c of cases) {
+    if (c.duplicateOf) {
+      duplicates += 1;
+      continue;
+    }
     byStage[c.stage] += 1;
     byLevel[c.level] += 1;
     byRisk[c.risk] += 1;
@@ -171,6 +185,7 @@ function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCou
   return {
     open,
     closed,
+    duplicates,
     byStage,
     byLevel,
     byRisk,

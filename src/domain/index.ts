@@ -27,3 +27,5 @@ export * from './departments';
 export * from './files';
 export * from './administration';
 export * from './delivery';
+export * from './places';
+export * from './duplicates';

@@ -3,6 +3,8 @@
  * gave it. The workflow receives it once, the opening write stores it beside the state.
  */
 
+import type { LocationSource } from './places';
+
 /** How a report reached the centre. */
 export const CHANNELS = ['app', 'grid', 'walk_in', 'hotline', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -11,7 +13,7 @@ export interface IntakeDetails {
   title: string;
   description: string;
   channel: Channel;
-  location: { centreId: string; address: string; lat?: number | null; lng?: number | null };
+  location: { centreId: string; address: string; lat?: number | null; lng?: number | null; accuracy?: number | null; source?: LocationSource | null };
   complainant: { personId: string; name: string; phone: string };
   parties: { name: string; role: string }[];
   affectedCount: number | null;
@@ -24,7 +26,8 @@ export interface StoredIntake {
   title: string;
   description: string;
   channel: Channel;
-  location: { centreId: string; address: string; lat: number | null; lng: number | null };
+  /** The place reported; `accuracy` (metres) and `source` say how its coordinates were found (cases filed before them lack both). */
+  location: { centreId: string; address: string; lat: number | null; lng: number | null; accuracy?: number | null; source?: LocationSource | null };
   complainant: { personId: string; name: string; phone: string; phoneMasked: string };
   parties: { name: string; role: string }[];
   affectedCount: number | null;

@@ -119,6 +119,14 @@ export interface ExpertRequest {
   returnStage: 'risk_assessment' | 'mediation';
 }
 
+/** The case a duplicate was closed in favour of: its work and its outcome are that case's. */
+export interface DuplicateLink {
+  caseId: string;
+  caseNumber: string;
+  at: number;
+  by: string;
+}
+
 export interface CaseState {
   caseId: string;
   caseNumber: string;
@@ -166,6 +174,8 @@ export interface CaseState {
   departmentTasks: DepartmentTask[];
   /** Photos and documents attached to the case (src/domain/files.ts); absent on cases stored before files existed. */
   files?: CaseFile[];
+  /** Set when staff closed this case as a report of the same problem as another, open case: that case. */
+  duplicateOf: DuplicateLink | null;
   /** Number of events emitted so far. */
   seq: number;
   slaPolicy: CasePolicy;
@@ -208,6 +218,7 @@ export const EVENT_TYPES = [
   'department_refused',
   'feedback_timeout',
   'reopen_window_ended',
+  'marked_duplicate',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -317,6 +328,7 @@ export function newCase(input: NewCaseInput): Transition {
     supervisions: [],
     transfer: null,
     departmentTasks: [],
+    duplicateOf: null,
     seq: 1,
     slaPolicy: input.slaPolicy,
     ...(input.files && input.files.length > 0 ? { files: withFiles<{ files?: CaseFile[] }>({}, input.files, 'intake', input.reportedById, input.now).files } : {}),
@@ -350,6 +362,7 @@ export function withCurrentShape<T extends CaseState>(state: T): T {
     supervisions: saved.supervisions ?? [],
     transfer: saved.transfer ?? null,
     departmentTasks: saved.departmentTasks ?? [],
+    duplicateOf: saved.duplicateOf ?? null,
   };
 }
 

@@ -85,6 +85,16 @@ const NOTIFICATIONS: Record<EventType, Notify> = {
     { kind: 'case_result', recipient: complainant, message: resultMessage(number, state, event.detail.summary) },
     { kind: 'please_rate', recipient: complainant, message: { zh: `请对诉求 ${number} 的办理结果进行评价（1–5 星），登录后在“我的诉求”中评价`, en: `Please rate how case ${number} was resolved (1–5 stars): sign in and open it under My cases` } },
   ],
+  marked_duplicate: (event, _s, { complainant, number }) => [
+    {
+      kind: 'case_duplicate',
+      recipient: complainant,
+      message: {
+        zh: `您反映的问题已由诉求 ${String(event.detail.originalCaseNumber)} 办理，诉求 ${number} 已并入该案件并结案`,
+        en: `The problem you reported is being handled as case ${String(event.detail.originalCaseNumber)}; your case ${number} has been joined to it and closed`,
+      },
+    },
+  ],
   assessed: NONE,
   opinion_submitted: NONE,
   session_recorded: NONE,

@@ -142,7 +142,7 @@ describe('sorting', () => {
 describe('entries written before search', () => {
   it('are still listed and found by title and number (not by name or description, which they lack)', async () => {
     const hallway = filed[2] as Filed;
-    await api.env.db.models.CaseIndex.collection.updateOne({ _id: hallway.id as never }, { $unset: { complainantName: '', description: '', originCentreId: '', acceptedBy: '', workingDepartmentId: '' } });
+    await api.env.db.models.CaseIndex.collection.updateOne({ _id: hallway.id as never }, { $unset: { complainantName: '', description: '', villageId: '', acceptedBy: '', workingDepartmentId: '' } });
     await appendCaseChange(api.env.db.models, hallway.id);
     await eventually(async () => (await list('p-dongmen-admin', { q: '诸葛' })).total === 0);
     expect(ids(await list('p-dongmen-admin', { q: `${MARK} 占用` }))).toEqual([hallway.id]);

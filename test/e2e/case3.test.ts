@@ -111,7 +111,7 @@ describe('case 3 through the web UI', () => {
     await row.locator('a').first().click();
     await page.getByTestId('case-page').waitFor();
 
-    expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(['accept', 'escalate', 'transfer']);
+    expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(['accept', 'escalate', 'transfer', 'mark_duplicate']);
     await doAction(page, 'accept');
     expect(await text('case-stage')).toBe('研判');
     expect(await openCase(web, page, caseId, 'p-dongmen-grid')).toEqual(expect.arrayContaining(['assess', 'escalate', 'request_expert']));
@@ -126,7 +126,7 @@ describe('case 3 through the web UI', () => {
     await page.waitForURL('**/dashboard');
     await page.getByTestId('dash-stats').waitFor();
     expect(Number(await page.getByTestId('stat-open').locator('.stat-value').innerText())).toBeGreaterThanOrEqual(1);
-    expect(await openCase(web, page, caseId, 'p-xiaoxi-admin')).toEqual(['accept', 'escalate']);
+    expect(await openCase(web, page, caseId, 'p-xiaoxi-admin')).toEqual(['accept', 'escalate', 'mark_duplicate']);
     await doAction(page, 'accept');
     await openCase(web, page, caseId, 'p-xiaoxi-admin');
     await doAction(page, 'escalate', (f) => f.locator('textarea[name=reason]').fill('已视频沟通，需县级部门和法律专家会商'));
@@ -136,7 +136,7 @@ describe('case 3 through the web UI', () => {
 
   it('the county accepts it and asks the chief legal consultant for a legal opinion', async () => {
     await switchTo('p-pinghe-admin');
-    expect(await openCase(web, page, caseId, 'p-pinghe-admin')).toEqual(['accept', 'escalate']);
+    expect(await openCase(web, page, caseId, 'p-pinghe-admin')).toEqual(['accept', 'escalate', 'mark_duplicate']);
     await doAction(page, 'accept');
     await openCase(web, page, caseId, 'p-pinghe-admin');
     await doAction(page, 'request_expert', async (f) => {

@@ -46,7 +46,7 @@ async function inEnglish(page: Page): Promise<void> {
 /** Nothing wider than the screen, no untranslated key, no raw centre or department id. */
 async function looksRight(page: Page): Promise<void> {
   const wide = await page.evaluate(`[...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !el.closest('.table-wrap, .progress, .timeline-chart'))
+    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !el.closest('.table-wrap, .progress, .timeline-chart, .map'))
     .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`);
   expect(wide, 'wider than the screen').toEqual([]);
   const text = await page.locator('body').innerText();

@@ -229,8 +229,9 @@ describe(`faults under a steady load of ${CONCURRENCY} clients`, () => {
     expect(burst.some((r) => r.interruptedIntakes > 0), 'the kill interrupted at least one intake').toBe(true);
   }, PHASE_TIMEOUT);
 
-  it('personal data: no complainant phone number appears unmasked in logs, audit, search attributes, workflow ids or histories', async () => {
+  it('personal data: no complainant phone number or reported position appears unmasked in logs, audit, search attributes, workflow ids or histories', async () => {
     const phones = driver.cases.map((c) => c.phone);
+    const positions = driver.cases.flatMap((c) => [String(c.lat), String(c.lng)]);
     expect(phones.length).toBeGreaterThan(0);
     const logs = stack.logs();
     expect(logs.length).toBeGreaterThan(0);
@@ -257,6 +258,7 @@ describe(`faults under a steady load of ${CONCURRENCY} clients`, () => {
     const found: string[] = [];
     for (const [where, text] of Object.entries(haystacks)) {
       for (const phone of phones) if (text.includes(phone)) found.push(`${phone} in ${where}`);
+      for (const position of positions) if (text.includes(position)) found.push(`position ${position} in ${where}`);
     }
     expect(found).toEqual([]);
   }, PHASE_TIMEOUT);

@@ -60,8 +60,11 @@ describe('caseIndexEntry', () => {
       complainantPhoneKey: expect.stringMatching(/^[0-9a-f]{32}$/),
       complainantName: '林美华',
       description: '深夜噪音',
-      originCentreId: 'zz-pinghe-xiaoxi-dongmen',
       workingDepartmentId: null,
+      villageId: 'zz-pinghe-xiaoxi-dongmen',
+      lat: INTAKE.location.lat ?? null,
+      lng: INTAKE.location.lng ?? null,
+      duplicateOf: null,
     });
     // The number itself is not in the entry; its stand-in is the same for the same number however written.
     expect(JSON.stringify(caseIndexEntry(doc))).not.toContain(INTAKE.complainant.phone);

@@ -55,14 +55,14 @@ function statesByStage(): Record<Stage, CaseState> {
   return at;
 }
 
-const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close', 'pause', 'resume', 'reply_supervision', 'transfer', 'refuse_transfer', 'assign_department'];
+const STAFF_ACTIONS: ActionType[] = ['accept', 'assess', 'escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'record_disposal', 'close', 'pause', 'resume', 'reply_supervision', 'transfer', 'refuse_transfer', 'assign_department', 'mark_duplicate'];
 
 const EXPECTED: Record<Stage, { staff: ActionType[]; complainant: ActionType[]; expert: ActionType[] }> = {
-  intake: { staff: ['accept', 'escalate', 'transfer'], complainant: [], expert: [] },
-  risk_assessment: { staff: ['assess', 'escalate', 'request_expert', 'transfer'], complainant: [], expert: [] },
-  escalation: { staff: ['accept', 'escalate'], complainant: [], expert: [] },
-  expert_consultation: { staff: ['escalate'], complainant: [], expert: ['submit_opinion'] },
-  mediation: { staff: ['escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'assign_department'], complainant: [], expert: [] },
+  intake: { staff: ['accept', 'escalate', 'transfer', 'mark_duplicate'], complainant: [], expert: [] },
+  risk_assessment: { staff: ['assess', 'escalate', 'request_expert', 'transfer', 'mark_duplicate'], complainant: [], expert: [] },
+  escalation: { staff: ['accept', 'escalate', 'mark_duplicate'], complainant: [], expert: [] },
+  expert_consultation: { staff: ['escalate', 'mark_duplicate'], complainant: [], expert: ['submit_opinion'] },
+  mediation: { staff: ['escalate', 'request_expert', 'assign_mediator', 'record_session', 'record_agreement', 'record_failure', 'assign_department', 'mark_duplicate'], complainant: [], expert: [] },
   closure: { staff: ['escalate', 'close'], complainant: [], expert: [] },
   feedback: { staff: [], complainant: ['feedback'], expert: [] },
   closed: { staff: [], complainant: ['reopen'], expert: [] },
@@ -105,7 +105,7 @@ describe('every stage × action', () => {
     const w = villageCase('building_safety');
     w.act({ type: 'accept' }, ownerAdmin(w.state));
     w.act({ type: 'assess', risk: 'low', factors: [] }, ownerAdmin(w.state));
-    expect(allowedActions(w.state, ownerAdmin(w.state), w.now)).toEqual(['escalate', 'request_expert', 'assign_mediator', 'record_disposal', 'assign_department']);
+    expect(allowedActions(w.state, ownerAdmin(w.state), w.now)).toEqual(['escalate', 'request_expert', 'assign_mediator', 'record_disposal', 'assign_department', 'mark_duplicate']);
     expect(checkAction(w.state, { type: 'record_agreement', terms: [{ party: 'a', obligation: 'b' }] }, ownerAdmin(w.state), w.now)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('hazards are closed with record_disposal') });
   });
 });

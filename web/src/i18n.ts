@@ -4,6 +4,7 @@ import { DOCUMENTS_EN, DOCUMENTS_ZH } from './i18n-documents';
 import { SEARCH_EN, SEARCH_ZH } from './i18n-search';
 import { FILES_EN, FILES_ZH } from './i18n-files';
 import { NOTIFY_EN, NOTIFY_ZH } from './i18n-notify';
+import { PLACES_EN, PLACES_ZH } from './i18n-places';
 
 export type Lang = 'zh' | 'en';
 
@@ -13,6 +14,7 @@ const zh = {
   ...SEARCH_ZH,
   ...FILES_ZH,
   ...NOTIFY_ZH,
+  ...PLACES_ZH,
   'app.name': '一门通',
   'app.slogan': '一扇门进入，一平台受理，一站式办结',
   'nav.report': '我要反映',
@@ -635,6 +637,7 @@ const en: Record<Key, string> = {
   ...SEARCH_EN,
   ...FILES_EN,
   ...NOTIFY_EN,
+  ...PLACES_EN,
   'app.name': 'onedoor',
   'app.slogan': 'One door in, one platform accepts, one stop resolves',
   'nav.report': 'Report',

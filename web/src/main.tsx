@@ -11,6 +11,7 @@ import { PolicyPage } from './pages/policy';
 import { ReportPage } from './pages/report';
 import { DevSignInPage, DevSmsPage, homeFor, SignInPage } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
+import { MapPage } from './pages/map';
 import { AdminOpen311KeysPage } from './pages/admin/open311-keys';
 import { AdminPeoplePage, AdminPersonPage } from './pages/admin/people';
 import { AdminCentresPage } from './pages/admin/centres';
@@ -32,6 +33,7 @@ function Header() {
   // Department staff do the task a centre hands them: their list is all they need, no reporting or statistics.
   if (role === 'department') links.push(['/queue', t('nav.tasks')]);
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/dashboard', t('nav.dashboard')]);
+  if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/map', t('nav.map')]);
   // Staff who work to the deadlines read them; the city's administrators edit them there.
   if (role === 'admin' || role === 'mediator' || role === 'grid_worker') links.push(['/deadline-policy', t('nav.policy')]);
   if (role === 'admin') links.push(['/audit', t('nav.audit')]);
@@ -137,6 +139,7 @@ function Page() {
   else if (pathname === '/inbox') page = <NeedsSignIn><InboxPage /></NeedsSignIn>;
   else if (pathname === '/notifications') page = <NeedsSignIn><NotificationsPage /></NeedsSignIn>;
   else if (pathname === '/dashboard') page = <NeedsSignIn><DashboardPage /></NeedsSignIn>;
+  else if (pathname === '/map') page = <NeedsSignIn><MapPage /></NeedsSignIn>;
   else if (pathname === '/deadline-policy') page = <NeedsSignIn><PolicyPage /></NeedsSignIn>;
   else if (pathname === '/audit') page = <NeedsSignIn><AuditPage /></NeedsSignIn>;
   else if (pathname === '/admin') page = <NeedsSignIn><AdminPeoplePage /></NeedsSignIn>;

@@ -102,5 +102,5 @@ export async function performAction(ctx: ApiContext, caller: Caller, caseId: str
   // The audit record and the read of the projection the update has just written are independent: one round trip, not two.
   const [updated] = await Promise.all([findCaseDocument(ctx.db.models, caseId), audit('ok', 200)]);
   if (!updated) throw new Error(`case ${caseId} vanished after an action`);
-  return caseView(await casePage(ctx, updated), caller);
+  return caseView(await casePage(ctx, updated, caller), caller);
 }

@@ -10,6 +10,7 @@ import { maskPhone } from '../../domain/privacy';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { IntakeBody } from './schemas';
+import { locationIssues } from '../places/location';
 import { acknowledgeBy, createdView, toIso, toIsoOrNull } from './view';
 import { withClaimedFiles } from '../files/uploads';
 
@@ -120,6 +121,9 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
   if (centre.level !== 'village') {
     throw problems.validation([{ name: 'body.location.centreId', reason: `must be a village or community centre, not a ${centre.level}` }]);
   }
+  // Open311's requests come here by their own schema: the position rules hold for every channel.
+  const placeIssues = locationIssues(body.location);
+  if (placeIssues.length > 0) throw problems.validation(placeIssues.map((issue) => ({ name: `body.location.${issue.field}`, reason: issue.reason })));
   const complainantId = await resolveComplainant(ctx, caller, body, centre.id, centre.path);
   const caseId = caseIdFor(idempotencyKey, caller.personId);
 
@@ -145,7 +149,14 @@ export async function createCase(ctx: ApiContext, caller: Caller, body: IntakeBo
       title: body.title,
       description: body.description,
       channel: body.channel,
-      location: { centreId: centre.id, address: body.location.address, lat: body.location.lat ?? null, lng: body.location.lng ?? null },
+      location: {
+        centreId: centre.id,
+        address: body.location.address,
+        lat: body.location.lat ?? null,
+        lng: body.location.lng ?? null,
+        accuracy: body.location.accuracy ?? null,
+        source: body.location.source ?? null,
+      },
       complainant: { personId: complainantId, name: body.complainant.name, phone: body.complainant.phone },
       parties,
       affectedCount: body.affectedCount ?? null,

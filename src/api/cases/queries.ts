@@ -5,6 +5,7 @@ import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import type { CaseList, CaseView, ListQuery } from './schemas';
 import { pageEvents } from './history';
+import { duplicatesOf } from '../places/duplicates';
 import { canSee, caseListItem, caseView, namesOf, peopleOf, type CasePage } from './view';
 import { caseFilterOf, searchInMemory } from './search';
 
@@ -38,15 +39,15 @@ export async function findVisibleCase(ctx: ApiContext, caller: Caller, caseId: s
 }
 
 /** Everything the page of this case shows besides the case itself: its events when needed, names, centres. */
-export async function casePage(ctx: ApiContext, doc: CaseDocument): Promise<CasePage> {
+export async function casePage(ctx: ApiContext, doc: CaseDocument, caller: Caller): Promise<CasePage> {
   const [events, pathOf] = await Promise.all([pageEvents(ctx, doc), ctx.centres.paths()]);
-  const names = await namesOf(ctx, peopleOf(doc, events));
-  return { doc, events, names, pathOf };
+  const [names, duplicates] = await Promise.all([namesOf(ctx, peopleOf(doc, events)), duplicatesOf(ctx, doc._id, caller, pathOf)]);
+  return { doc, events, names, pathOf, duplicates };
 }
 
 export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const doc = await findVisibleCase(ctx, caller, caseId);
-  return caseView(await casePage(ctx, doc), caller);
+  return caseView(await casePage(ctx, doc, caller), caller);
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery): Promise<CaseList> {

@@ -1,6 +1,8 @@
 import { z } from '../zod';
 import { CASE_KINDS, DEPARTMENT_TASK_STATUSES, EVENT_TYPES, PAUSE_REASONS, SPAN_UNITS, SUPERVISION_STATUSES, ACTION_TYPES, CASE_STATUSES, CHANNELS, CATEGORY_CODES, FEEDBACK_STATUSES, LEVELS, MOVE_CAUSES, OUTCOMES, REFERRALS, RISKS, ROLES, SPECIALTIES, STAGES, type CaseAction } from '../../domain';
 import { actionArguments, exampleOf, fileIdsField, idField, riskFactorField, text } from '../../domain/actions';
+import { LOCATION_SOURCES } from '../../domain/places';
+import { locationIssues } from '../places/location';
 
 const id = idField();
 export const caseIdSchema = z.string().regex(/^case_[0-9a-f]{24}$/, 'a case id: "case_" and 24 hex digits');
@@ -16,12 +18,18 @@ export const intakeSchema = z
     title: text(200),
     description: text(5000),
     channel: z.enum(CHANNELS),
-    location: z.strictObject({
-      centreId: id.openapi({ description: 'A village or community centre' }),
-      address: text(500),
-      lat: z.number().min(-90).max(90).optional(),
-      lng: z.number().min(-180).max(180).optional(),
-    }),
+    location: z
+      .strictObject({
+        centreId: id.openapi({ description: 'A village or community centre' }),
+        address: text(500),
+        lat: z.number().min(-90).max(90).optional().openapi({ description: 'Where the problem is (WGS 84), with lng; personal data for a dispute, shown to the case’s staff only' }),
+        lng: z.number().min(-180).max(180).optional(),
+        accuracy: z.number().min(0).max(100_000).optional().openapi({ description: 'How far off the position may be, in metres (the device’s estimate)' }),
+        source: z.enum(LOCATION_SOURCES).optional().openapi({ description: 'device: the phone’s location, given with consent; pin: dropped on the map' }),
+      })
+      .superRefine((place, issues) => {
+        for (const issue of locationIssues(place)) issues.addIssue({ code: 'custom', path: [issue.field], message: issue.reason });
+      }),
     complainant: z.strictObject({
       name: text(100),
       phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number'),
@@ -46,6 +54,7 @@ export const listQuerySchema = z.strictObject({
   level: levelEnum.optional(),
   centreId: id.optional(),
   risk: riskEnum.optional(),
+  category: categoryEnum.optional(),
   overdue: boolString.optional(),
   status: z.enum(CASE_STATUSES).optional(),
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Found in the case number, title, description or complainant’s name, or the complainant’s whole phone number' }),
@@ -183,7 +192,18 @@ export const caseViewSchema = z
     feedbackComment: z.string().nullable(),
     feedbackStatus: z.enum(FEEDBACK_STATUSES).nullable(),
     reopenCount: z.number().int(),
-    location: z.object({ centreId: z.string(), address: z.string(), lat: z.number().nullable(), lng: z.number().nullable() }),
+    location: z.object({
+      centreId: z.string(),
+      address: z.string(),
+      lat: z.number().nullable(),
+      lng: z.number().nullable(),
+      accuracy: z.number().nullable().openapi({ description: 'Metres the position may be off' }),
+      source: z.enum(LOCATION_SOURCES).nullable().openapi({ description: 'How the position was found: device or pin; null when none was given or not said' }),
+    }),
+    duplicateOf: z
+      .object({ id: z.string(), caseNumber: z.string(), at: isoDate })
+      .nullable()
+      .openapi({ description: 'The case this one was closed as a duplicate of' }),
     complainant: z.object({ personId: z.string(), name: z.string(), phone: z.string().openapi({ description: 'Full number for staff of the case; masked for everyone else' }) }),
     parties: z.array(z.object({ name: z.string(), role: z.string() })),
     affectedCount: z.number().int().nullable(),
@@ -201,6 +221,9 @@ export const caseViewSchema = z
       .nullable()
       .openapi({ description: 'The question put to the expert: the open request, or else the last one asked' }),
     clocks: clocksSchema,
+    duplicates: z
+      .object({ count: z.number().int(), items: z.array(z.object({ id: z.string(), caseNumber: z.string() })) })
+      .openapi({ description: 'Reports closed as duplicates of this case: how many, and those the caller may see' }),
   })
   .openapi('Case');
 
@@ -223,7 +246,7 @@ export const createdCaseSchema = z
   })
   .openapi('CaseCreated');
 
-export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, moves: true, stages: true, departmentTasks: true, expertQuestion: true, clocks: true });
+export const caseListItemSchema = caseViewSchema.omit({ allowedActions: true, description: true, moves: true, stages: true, departmentTasks: true, expertQuestion: true, clocks: true, duplicates: true });
 
 export const caseListSchema = z
   .object({ items: z.array(caseListItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })

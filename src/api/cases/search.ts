@@ -16,6 +16,7 @@ export interface CaseFilter {
   stage?: string;
   level?: string;
   risk?: string;
+  category?: string;
   status?: string;
   /** The case is held in this centre's subtree. */
   centreId?: string;
@@ -29,16 +30,17 @@ export interface CaseFilter {
   sort: CaseSort;
 }
 
-export function caseFilterOf(query: ListQuery, viewer: Viewer): CaseFilter {
+export function caseFilterOf(query: Partial<ListQuery>, viewer: Viewer): CaseFilter {
   const filter: CaseFilter = {
     text: query.q ? query.q.toLowerCase() : null,
     phoneKey: query.q ? phoneKeyOf(query.q) : null,
     assignedTo: query.assignedTo === 'me' ? viewer : null,
-    sort: query.sort,
+    sort: query.sort ?? 'received',
   };
   if (query.stage) filter.stage = query.stage;
   if (query.level) filter.level = query.level;
   if (query.risk) filter.risk = query.risk;
+  if (query.category) filter.category = query.category;
   if (query.status) filter.status = query.status;
   if (query.centreId) filter.centreId = query.centreId;
   if (query.overdue !== undefined) filter.overdue = query.overdue;
@@ -79,6 +81,7 @@ export function matchesCase(entry: MirroredCase, filter: CaseFilter, viewer: Vie
   if (filter.stage !== undefined && entry.stage !== filter.stage) return false;
   if (filter.level !== undefined && entry.level !== filter.level) return false;
   if (filter.risk !== undefined && entry.risk !== filter.risk) return false;
+  if (filter.category !== undefined && entry.category !== filter.category) return false;
   if (filter.status !== undefined && entry.status !== filter.status) return false;
   if (filter.centreId !== undefined && !entry.centrePath.includes(filter.centreId)) return false;
   if (filter.overdue !== undefined && isOverdueAt(entry, now) !== filter.overdue) return false;

@@ -83,6 +83,12 @@ export async function namesOf(ctx: ApiContext, ids: (string | null | undefined)[
   return result;
 }
 
+/** The place as reported; cases filed before accuracy and source were kept have neither. */
+function locationView(doc: CaseDocument): CaseListItem['location'] {
+  const { centreId, address, lat, lng, accuracy, source } = doc.location;
+  return { centreId, address, lat: lat ?? null, lng: lng ?? null, accuracy: accuracy ?? null, source: source ?? null };
+}
+
 /** A case as a list shows it: everything but the description, what the case went through and the actions allowed now. */
 export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<string, string>, pathOf: PathOf, now = Date.now()): CaseListItem {
   const opinion = doc.opinion;
@@ -116,7 +122,8 @@ export function caseListItem(doc: CaseDocument, caller: Caller, names: Map<strin
     feedbackComment: doc.feedbackComment,
     feedbackStatus: doc.feedbackStatus,
     reopenCount: doc.reopenCount,
-    location: doc.location,
+    location: locationView(doc),
+    duplicateOf: doc.duplicateOf ? { id: doc.duplicateOf.caseId, caseNumber: doc.duplicateOf.caseNumber, at: toIso(doc.duplicateOf.at) } : null,
     complainant: {
       personId: doc.complainantId,
       name: doc.complainant.name,
@@ -166,6 +173,8 @@ export interface CasePage {
   events: readonly CaseEvent[];
   names: Map<string, string>;
   pathOf: PathOf;
+  /** Reports closed as duplicates of this case (those the caller may see, and how many in all). */
+  duplicates?: CaseView['duplicates'];
 }
 
 /** The people a case page names: its mediator and expert, and who moved it. */
@@ -191,6 +200,7 @@ export function caseView(page: CasePage, caller: Caller): CaseView {
     departmentTasks: doc.departmentTasks.map((task) => departmentTaskView(task, names)),
     expertQuestion: question ? { ...question, requestedAt: toIso(question.requestedAt) } : null,
     clocks: clocksView(doc, now),
+    duplicates: page.duplicates ?? { count: 0, items: [] },
   };
 }
 

@@ -7,7 +7,8 @@ export const dashboardSchema = z
   .object({
     centreId: z.string(),
     open: z.number().int(),
-    closed: z.number().int(),
+    closed: z.number().int().openapi({ description: 'Cases resolved and closed; duplicates are not among them' }),
+    duplicates: z.number().int().openapi({ description: 'Reports closed as duplicates of another case, counted apart from the cases resolved' }),
     byStage: countMap,
     byLevel: countMap,
     byRisk: countMap,

@@ -5,6 +5,7 @@ import { ErrorBanner, useApp, useLoad, type AppState } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 import { orderReason, spanText } from './clocks';
 import { FilePicker, NO_FILES, type PickedFiles } from '../files';
+import { OriginalCaseField } from './case-places';
 
 /** What a form has typed so far: one set of inputs, each form uses the ones it needs. */
 interface Inputs {
@@ -414,6 +415,20 @@ const FORMS: { [T in ActionType]: ActionFormSpec<T> } = {
   report_disposal: { message: textMessage('summary', 'err.disposalSummary'), fields: summaryWithFiles(4), body: (inputs) => ({ type: 'report_disposal', summary: inputs.text, ...attached(inputs) }) },
 
   refuse_assignment: { message: textMessage('reason', 'err.refuseAssignmentReason'), fields: reason, body: (inputs) => ({ type: 'refuse_assignment', reason: inputs.text }) },
+
+  mark_duplicate: {
+    message: (field, why, t) => (field === 'originalCaseId' ? t(/closed/.test(why) ? 'err.originalClosed' : 'err.originalCase') : undefined),
+    fields: (form) => (
+      <>
+        <OriginalCaseField caseId={form.caseView.id} value={form.inputs.personId} onChange={(id) => form.set({ personId: id })} errors={form.errors} />
+        <TextField form={form} label={form.app.t('field.reason')} name="reason" rows={2} optional />
+      </>
+    ),
+    body: (inputs) => {
+      const why = trimmed(inputs.text);
+      return { type: 'mark_duplicate', originalCaseId: inputs.personId, ...(why ? { reason: why } : {}) };
+    },
+  },
 };
 
 /** The departments of the case's centre and of those above it: the ones it may hand the case to. */

@@ -10,6 +10,7 @@ import { progressSteps } from '../progress';
 import { DepartmentTasks } from './department-tasks';
 import { CaseDocuments, PrintButton } from './documents';
 import { CaseDeliveries } from '../notifications';
+import { CasePlaces, DuplicateNote } from './case-places';
 
 
 function Progress(props: { caseView: CaseView }) {
@@ -52,6 +53,7 @@ function History(props: { caseView: CaseView }) {
     items.push({ at: task.assignedAt, text: `${t('event.department_assigned')} · ${departmentName(task.departmentId)}` });
     if (task.result) items.push({ at: task.result.at, text: `${t(task.status === 'refused' ? 'event.department_refused' : 'event.department_reported')} · ${departmentName(task.departmentId)}` });
   }
+  if (c.duplicateOf) items.push({ at: c.duplicateOf.at, text: `${t('event.marked_duplicate')} · ${c.duplicateOf.caseNumber}` });
   if (c.closedAt) items.push({ at: c.closedAt, text: t('stage.closed') });
   items.sort((a, b) => a.at.localeCompare(b.at));
   return (
@@ -85,6 +87,7 @@ export function CasePage(props: { id: string }) {
   return (
     <div class="case" data-testid="case-page" data-stage={c.stage}>
       <ReadOnlyNote caseView={c} />
+      <DuplicateNote caseView={c} />
       <div class="card">
         <div class="case-head">
           <div>
@@ -154,6 +157,7 @@ export function CasePage(props: { id: string }) {
       </div>
 
       <CaseFilesStrip caseView={c} />
+      <CasePlaces caseView={c} />
 
       {/* Department staff come for their task; how the case moved between centres is the centres' business. */}
       {forDepartment && <DepartmentTasks caseView={c} />}

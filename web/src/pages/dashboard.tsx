@@ -85,6 +85,7 @@ export function DashboardPage() {
           <div class="stats" data-testid="dash-stats">
             <Stat label={t('dash.open')} value={String(d.open)} testid="stat-open" />
             <Stat label={t('dash.closed')} value={String(d.closed)} testid="stat-closed" />
+            <Stat label={t('dash.duplicates')} value={String(d.duplicates)} testid="stat-duplicates" />
             <Stat label={t('dash.overdue')} value={String(d.overdue.count)} tone={d.overdue.count > 0 ? 'bad' : ''} testid="stat-overdue" />
             <Stat label={t('dash.missed')} value={String(d.missedDeadlines.count)} tone={d.missedDeadlines.count > 0 ? 'bad' : ''} testid="stat-missed" />
             <Stat label={t('dash.unanswered')} value={String(d.unansweredOrders.count)} tone={d.unansweredOrders.lapsed > 0 ? 'bad' : ''} testid="stat-unanswered" />

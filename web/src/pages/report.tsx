@@ -3,6 +3,7 @@ import { api, CHANNELS, type Centre, type Channel, type CreatedCase, type Role }
 import { Link, useApp } from '../app';
 import { Field, FormFooter, useSubmit } from '../forms';
 import { FilePicker, NO_FILES, type PickedFiles } from '../files';
+import { LocationPicker, SimilarBeforeFiling, type ReportedLocation } from '../location';
 
 
 const CHANNEL_BY_ROLE: Record<Role, Channel> = { resident: 'app', grid_worker: 'grid', mediator: 'walk_in', admin: 'walk_in', expert: 'app', department: 'walk_in' };
@@ -26,6 +27,7 @@ export function ReportPage() {
   const [town, setTown] = useState(homePath[2] ?? '');
   const [village, setVillage] = useState(homePath[3] ?? '');
   const [address, setAddress] = useState('');
+  const [place, setPlace] = useState<ReportedLocation | null>(null);
   const [contactName, setContactName] = useState(session?.name ?? '');
   // A resident reports for themselves: their own number, which they can still change.
   const [phone, setPhone] = useState(session?.role === 'resident' ? (session.phone ?? '') : '');
@@ -52,7 +54,7 @@ export function ReportPage() {
         title,
         description,
         channel,
-        location: { centreId: effectiveVillage, address },
+        location: { centreId: effectiveVillage, address, ...(place ?? {}) },
         complainant: { name: contactName, phone },
       };
       if (parties.length > 0) body.parties = parties;
@@ -96,6 +98,7 @@ export function ReportPage() {
             onClick={() => {
               setCreated(null);
               setTitle('');
+              setPlace(null);
               setDescription('');
               setParties([]);
               setFiles(NO_FILES);
@@ -204,6 +207,7 @@ export function ReportPage() {
         <Field label={t('field.address')} name="location.address" errors={e}>
           <input name="address" value={address} onInput={(ev) => setAddress(ev.currentTarget.value)} />
         </Field>
+        <LocationPicker value={place} onChange={setPlace} villageId={effectiveVillage} error={e['location.lat'] ?? e['location.lng']} />
       </fieldset>
       <div class="row2">
         <Field label={t('field.complainantName')} name="complainant.name" errors={e}>
@@ -245,6 +249,7 @@ export function ReportPage() {
       <Field label={t('field.affectedCount')} name="affectedCount" errors={e} optional>
         <input name="affectedCount" type="number" min={0} inputMode="numeric" value={affected} onInput={(ev) => setAffected(ev.currentTarget.value)} />
       </Field>
+      <SimilarBeforeFiling category={category} villageId={effectiveVillage} location={place} />
       <FilePicker onChange={setFiles} sharePlaceOption testid="report-files" />
       {files.busy && <p class="hint">{t('files.wait')}</p>}
       <FormFooter busy={form.busy || files.busy} error={form.error} errors={form.errors} label={t('report.submit')} testid="submit-report" />

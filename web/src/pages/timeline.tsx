@@ -169,7 +169,7 @@ function HandlingTable(props: { timeline: Timeline }) {
 const TIME_KEYS = new Set(['deadline', 'warnAt', 'reopenUntil', 'until', 'replyBy']);
 
 /** Keys that say nothing to a reader, or that the row already shows. */
-const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'reportedById', 'returnStage', 'clock', 'previousMediatorId', 'automatic', 'late']);
+const HIDDEN_KEYS = new Set(['factors', 'notify', 'alert', 'complainantId', 'reportedById', 'returnStage', 'clock', 'previousMediatorId', 'automatic', 'late', 'originalCaseId']);
 const PERSON_KEYS = new Set<string>(EVENT_PERSON_KEYS);
 /** An escalation says how it came about: sent up by someone, or by the deadline. */
 function eventTitle(event: TimelineEvent, t: AppState['t']): string {
