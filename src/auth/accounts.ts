@@ -20,5 +20,5 @@ export async function setPassword(models: Models, personId: string, username: st
   // A person signs in under one username: an older one stops working.
   await models.Credential.deleteMany({ personId, _id: { $ne: key, $regex: '^password:' } });
   await models.Person.updateOne({ _id: personId }, { $set: { username: username.trim(), updatedAt: now } });
-  return revokeSessionsOf(models, personId, now);
+  return revokeSessionsOf(models, personId);
 }

@@ -60,14 +60,20 @@ export async function renewSession(models: Models, session: OpenSession, ttlMs: 
   return expiresAt;
 }
 
-export async function revokeSession(models: Models, sessionId: string, now = new Date()): Promise<void> {
-  await models.Session.updateOne({ _id: sessionId }, { $set: { revokedAt: now } });
+/**
+ * Signing out removes the session. Removing, not marking it revoked: a renewal is a
+ * conditional update, and on a store that applies updates as a read then a write
+ * (FerretDB) a renewal in flight could write a revoked session back open; a removed
+ * one it cannot bring back. (`revokedAt` stays readable for sessions marked before.)
+ */
+export async function revokeSession(models: Models, sessionId: string): Promise<void> {
+  await models.Session.deleteOne({ _id: sessionId });
 }
 
 /** Ends every session of a person (a password reset, a deactivation). */
-export async function revokeSessionsOf(models: Models, personId: string, now = new Date()): Promise<number> {
-  const result = await models.Session.updateMany({ personId, revokedAt: null }, { $set: { revokedAt: now } });
-  return result.modifiedCount;
+export async function revokeSessionsOf(models: Models, personId: string): Promise<number> {
+  const result = await models.Session.deleteMany({ personId, revokedAt: null });
+  return result.deletedCount;
 }
 
 /**

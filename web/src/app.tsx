@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useErrorBoundary, useMemo, useRef, useState } from 'preact/hooks';
 import { timeLeftState } from './time-left';
 import { api, ApiError, loadSession, setSession, setUnauthenticatedHandler, type Category, type Centre, type Session, type SignInWays } from './api';
 import { translate, type Key, type Lang } from './i18n';
@@ -96,6 +96,8 @@ export function useApp(): AppState {
 
 /** Renew a session with less than this left (a third of the default 12 hours). */
 const RENEW_WHEN_LEFT_MS = 4 * 3600_000;
+/** At most one renewal in this long: a deployment whose sessions are shorter than the threshold would otherwise renew on every answer. */
+const RENEW_AT_MOST_EVERY_MS = 5 * 60_000;
 
 export function AppProvider(props: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(initialLang());
@@ -128,11 +130,14 @@ export function AppProvider(props: { children: ComponentChildren }) {
   }, []);
 
   // A session in use is renewed before it ends (the server caps it 30 days after sign-in); one left in a hidden tab is not.
+  const lastRenewal = useRef(0);
   useEffect(() => {
     if (!session?.expiresAt) return;
     const check = () => {
       const left = Date.parse(session.expiresAt ?? '') - Date.now();
       if (document.visibilityState !== 'visible' || !(left < RENEW_WHEN_LEFT_MS)) return;
+      if (Date.now() - lastRenewal.current < RENEW_AT_MOST_EVERY_MS) return;
+      lastRenewal.current = Date.now();
       api<{ expiresAt: string }>('POST', '/api/v1/session/renew')
         .then((renewed) => {
           const next = { ...session, expiresAt: renewed.expiresAt };
