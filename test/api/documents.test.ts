@@ -155,7 +155,7 @@ describe('judicial confirmation', () => {
 
 describe('exports', () => {
   it('the case list as CSV: a byte order mark, headers in the reader’s language, the list’s filters', async () => {
-    const res = await request(api.app).get('/api/v1/cases.csv').query({ lang: 'zh', stage: 'closure', q: AGREED_CASE.title }).set(...bearer(tokenFor('p-dongmen-admin')));
+    const res = await request(api.app).get('/api/v1/cases.csv').query({ lang: 'zh', stage: 'closure', q: caseNumber }).set(...bearer(tokenFor('p-dongmen-admin')));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.text.charCodeAt(0)).toBe(0xfeff);

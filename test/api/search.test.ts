@@ -66,7 +66,11 @@ describe('finding cases', () => {
     expect(ids(await list('p-dongmen-admin', { q: `${MARK} 占用` }))).toEqual([hallway.id]);
     expect(ids(await list('p-dongmen-admin', { q: '电钻' }))).toEqual([noise.id]);
     expect(ids(await list('p-dongmen-admin', { q: '欧阳春花' }))).toEqual([leak.id]);
-    expect(ids(await list('p-dongmen-admin', { q: '诸葛' }))).toEqual([hallway.id]);
+    // Other cases in the shared test database may carry the same surname: ours is found, and none of the other two.
+    const bySurname = ids(await list('p-dongmen-admin', { q: '诸葛' }));
+    expect(bySurname).toContain(hallway.id);
+    expect(bySurname).not.toContain(leak.id);
+    expect(bySurname).not.toContain(noise.id);
   });
 
   it('by the complainant’s whole phone number, however it is written', async () => {
@@ -129,7 +133,8 @@ describe('sorting', () => {
     for (let i = 1; i < byDeadline.length; i += 1) {
       const [a, b] = [byDeadline[i - 1] as Item, byDeadline[i] as Item];
       expect(rank(a)).toBeLessThanOrEqual(rank(b));
-      if (rank(a) === rank(b) && rank(a) < 2) expect(Date.parse(a.deadline ?? '')).toBeLessThanOrEqual(Date.parse(b.deadline ?? ''));
+      // Among overdue cases some have no deadline left to order by (overdue at the city): only two deadlines compare.
+      if (rank(a) === rank(b) && a.deadline !== null && b.deadline !== null) expect(Date.parse(a.deadline)).toBeLessThanOrEqual(Date.parse(b.deadline));
     }
     const closedLast = (await list('p-zz-admin', { sort: 'deadline' })).items;
     const firstWithout = closedLast.findIndex((item) => item.deadline === null && !item.overdue);
@@ -144,7 +149,7 @@ describe('entries written before search', () => {
     const hallway = filed[2] as Filed;
     await api.env.db.models.CaseIndex.collection.updateOne({ _id: hallway.id as never }, { $unset: { complainantName: '', description: '', villageId: '', acceptedBy: '', workingDepartmentId: '' } });
     await appendCaseChange(api.env.db.models, hallway.id);
-    await eventually(async () => (await list('p-dongmen-admin', { q: '诸葛' })).total === 0);
+    await eventually(async () => !ids(await list('p-dongmen-admin', { q: '诸葛' })).includes(hallway.id));
     expect(ids(await list('p-dongmen-admin', { q: `${MARK} 占用` }))).toEqual([hallway.id]);
     expect(ids(await list('p-dongmen-admin', { q: hallway.caseNumber }))).toEqual([hallway.id]);
     expect((await list('p-dongmen-admin', { q: MARK, assignedTo: 'me', sort: 'deadline' })).total).toBeGreaterThan(0);

@@ -85,7 +85,8 @@ describe('notifications', () => {
     await signInAs(page, 'p-dongmen-resident');
     await eventually(async () => (await unreadOnBadge(page)) >= 2);
     const before = await unreadOnBadge(page);
-    expect(await page.getByTestId('inbox-unread').innerText()).toBe(String(before));
+    // The badge writes a count past 99 as 99+ (the seeded resident collects the messages of every test's cases).
+    expect(await page.getByTestId('inbox-unread').innerText()).toBe(before > 99 ? '99+' : String(before));
     await page.getByTestId('inbox-badge').click();
     await page.waitForURL('**/notifications');
     const received = page.locator(`[data-testid="notification"][data-kind="case_received"]`, { hasText: caseNumber });

@@ -3,7 +3,7 @@
  * similar open cases of a report or a case. Reads come from the process's copy of
  * case_index, filtered by the lists' own filter and visibility rule.
  */
-import { CENTRE_POSITIONS, isOverdueAt, placeOfCase, SERVED_REGION, visibleTo, type Level } from '../../domain';
+import { CENTRE_POSITIONS, isOverdueAt, placeOfCase, SERVED_REGION, type Level } from '../../domain';
 import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
