@@ -20,7 +20,8 @@ const MAX_BYTES = 9 * 1024 * 1024;
 const VILLAGE = 'zz-pinghe-xiaoxi-dongmen';
 
 beforeAll(async () => {
-  api = await startApiEnv('api-files', { uploadMaxBytes: MAX_BYTES, uploadMaxPixels: 20_000_000 });
+  // Its own database: the sweeps below, run with a clock hours ahead, would delete other files' uploads in flight.
+  api = await startApiEnv('api-files', { uploadMaxBytes: MAX_BYTES, uploadMaxPixels: 20_000_000 }, { database: 'onedoor_test_files' });
 });
 afterAll(async () => {
   await api?.stop();

@@ -5,8 +5,7 @@ import { signToken } from '../../src/auth/tokens';
 import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { SEED_PEOPLE, type Role } from '../../src/domain';
-import { startTestEnv, type TestEnv } from '../helpers/temporal';
-import type { WorkerOptions } from '../../src/temporal/worker';
+import { startTestEnv, type TestEnv, type TestEnvOptions } from '../helpers/temporal';
 
 export const TEST_SECRET = 'test-secret-for-the-onedoor-api-0123456789';
 
@@ -17,7 +16,7 @@ export interface ApiEnv {
 }
 
 /** A real worker on its own task queue, the seeded test database and an app wired to both; `settings` replace the test defaults, `worker` adds to the worker's. */
-export async function startApiEnv(name: string, settings: Partial<Config> = {}, worker: Pick<WorkerOptions, 'delivery'> = {}): Promise<ApiEnv> {
+export async function startApiEnv(name: string, settings: Partial<Config> = {}, worker: Pick<TestEnvOptions, 'delivery' | 'database'> = {}): Promise<ApiEnv> {
   const env = await startTestEnv(name, worker);
   await ensureIndexes(env.db.models);
   await seedConcurrently(env);

@@ -9,8 +9,7 @@ import { createApp } from '../../src/api/app';
 import { ensureIndexes } from '../../src/db/connection';
 import { seedDatabase } from '../../src/db/seed';
 import { chromiumPath, testRunBlockerOnThisMachine } from '../../src/setup/machine';
-import { startTestEnv, type TestEnv } from '../helpers/temporal';
-import type { WorkerOptions } from '../../src/temporal/worker';
+import { startTestEnv, type TestEnv, type TestEnvOptions } from '../helpers/temporal';
 import { TEST_SECRET, tokenFor } from '../api/helpers';
 
 export const CHROMIUM = chromiumPath();
@@ -41,7 +40,7 @@ async function seedWithRetry(env: TestEnv): Promise<void> {
  * The built UI, the real API on a free port over a real worker, and headless Debian Chromium.
  * `settings(baseUrl)` replaces test defaults; the port is taken first, so settings can name the address.
  */
-export async function startWebEnv(name: string, options: { timeScale?: number; settings?: (baseUrl: string) => Partial<Config>; worker?: Pick<WorkerOptions, 'delivery'> } = {}): Promise<WebEnv> {
+export async function startWebEnv(name: string, options: { timeScale?: number; settings?: (baseUrl: string) => Partial<Config>; worker?: Pick<TestEnvOptions, 'delivery' | 'database'> } = {}): Promise<WebEnv> {
   // The global setup checks this for the whole run; this covers a run it could not tell included browser tests.
   const blocker = testRunBlockerOnThisMachine(loadConfig().binDir, { servers: [], browser: true });
   if (blocker) throw new Error(blocker);

@@ -22,6 +22,8 @@ beforeAll(async () => {
   [smtp, down] = await Promise.all([startSmtpReceiver(), startWebhookReceiver(DOWN_SECRET, 503)]);
   web = await startWebEnv('e2e-notify', {
     worker: {
+      // Its own database: the seeded resident's unread count must move only with what this file does.
+      database: 'onedoor_test_notify',
       delivery: {
         ...loadConfig(),
         smsUrl: undefined,

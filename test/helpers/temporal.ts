@@ -29,11 +29,26 @@ export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(8).toString('hex')}`;
 }
 
-export async function startTestEnv(name: string, options: Pick<WorkerOptions, 'wrapActivities' | 'delivery'> = {}): Promise<TestEnv> {
+/**
+ * What a test's worker runs with. `database` gives the file a database of its own, for
+ * tests that sweep or count what every other file's cases leave in the shared one.
+ */
+export type TestEnvOptions = Pick<WorkerOptions, 'wrapActivities' | 'delivery'> & { database?: string };
+
+/** The shared test database's address, or the same server's database of that name. */
+function databaseUri(database: string | undefined): string {
+  const shared = inject('mongodbUri');
+  if (database === undefined) return shared;
+  const url = new URL(shared);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function startTestEnv(name: string, { database, ...options }: TestEnvOptions = {}): Promise<TestEnv> {
   const taskQueue = uniqueId(`test-${name}-`);
   const temporalAddress = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
-  const mongodbUri = inject('mongodbUri');
+  const mongodbUri = databaseUri(database);
   const worker = await createWorker({
     temporalAddress,
     namespace,
