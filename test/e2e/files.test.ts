@@ -54,6 +54,8 @@ type Picture = { complete: boolean; naturalWidth: number };
 /** Every thumbnail on the page has loaded a real picture. */
 async function thumbnailsLoaded(page: Page): Promise<number[]> {
   const images = page.getByTestId('case-files').locator('img');
+  // Thumbnails load lazily: in sight first (other cards, such as similar cases, can push the strip below the fold).
+  for (const image of await images.all()) await image.scrollIntoViewIfNeeded();
   await expect.poll(async () => images.evaluateAll((els) => els.every((el) => (el as unknown as Picture).complete && (el as unknown as Picture).naturalWidth > 0)), { timeout: 20_000 }).toBe(true);
   return images.evaluateAll((els) => els.map((el) => (el as unknown as Picture).naturalWidth));
 }

@@ -47,16 +47,8 @@ function Header() {
         <span class="slogan">{t('app.slogan')}</span>
       </div>
       <InboxBadge />
-      <button class="menu-toggle" aria-expanded={menu} onClick={() => setMenu(!menu)}>
-        ☰ {t('nav.menu')}
-      </button>
-      <nav class={menu ? 'open' : ''} onClick={() => setMenu(false)}>
-        {links.map(([href, label]) => (
-          <Link key={href} href={href} data-testid={`nav-${href.slice(1)}`}>
-            {label}
-            {(href === '/queue' || href === '/inbox') && <WaitingBadge />}
-          </Link>
-        ))}
+      {/* Who is signed in, signing out and the language: on the first row on a desktop, in the menu on a phone. */}
+      <div class={menu ? 'account open' : 'account'} onClick={() => setMenu(false)}>
         {session ? (
           <>
             <span class="who" data-testid="who">
@@ -81,6 +73,17 @@ function Header() {
         <button class="lang" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('nav.lang')}
         </button>
+      </div>
+      <button class="menu-toggle" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+        ☰ {t('nav.menu')}
+      </button>
+      <nav class={menu ? 'open' : ''} onClick={() => setMenu(false)}>
+        {links.map(([href, label]) => (
+          <Link key={href} href={href} data-testid={`nav-${href.slice(1)}`}>
+            {label}
+            {(href === '/queue' || href === '/inbox') && <WaitingBadge />}
+          </Link>
+        ))}
       </nav>
     </header>
   );
