@@ -55,7 +55,11 @@ export function InboxBadge() {
         navigate('/notifications');
       }}
     >
-      {t('notify.badge')}
+      {/* On a phone the bell alone (the word would push the menu button onto a row of its own); the label says it in words. */}
+      <svg class="bell" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+        <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+      </svg>
+      <span class="badge-word">{t('notify.badge')}</span>
       {count > 0 && <span class="count" data-testid="inbox-unread">{count > 99 ? '99+' : count}</span>}
     </a>
   );
