@@ -31,7 +31,12 @@ export async function connectDatabase(uri: string, options: { maxPoolSize?: numb
   };
 }
 
-/** Creates collections and indexes; idempotent, run at worker and API start. */
+/**
+ * Creates collections and indexes; idempotent, run at worker and API start. An index
+ * already there is not asked for again: every process of a deployment runs this at
+ * start, and on FerretDB an index creation takes a lock over every collection of the
+ * server, which under load can stall every other request behind it.
+ */
 export async function ensureIndexes(models: Models): Promise<void> {
   const first = Object.values(models)[0];
   const db = first?.db.db;
@@ -43,9 +48,26 @@ export async function ensureIndexes(models: Models): Promise<void> {
         // Another process (API and worker start together) may have created it first.
         if (error.codeName !== 'NamespaceExists') throw error;
       });
+    } else if (await hasAllIndexes(model)) {
+      continue;
     }
     await model.createIndexes();
   }
+}
+
+/** The index names MongoDB gives a key pattern unless one is named: `field_1_other_-1`. */
+function indexNameOf(fields: Record<string, unknown>, options: { name?: unknown }): string {
+  if (typeof options.name === 'string') return options.name;
+  return Object.entries(fields)
+    .map(([field, direction]) => `${field}_${String(direction)}`)
+    .join('_');
+}
+
+async function hasAllIndexes(model: Models[keyof Models]): Promise<boolean> {
+  const declared = model.schema.indexes().map(([fields, options]) => indexNameOf(fields, options as { name?: unknown }));
+  if (declared.length === 0) return true;
+  const present = new Set((await model.collection.listIndexes().toArray()).map((index) => String(index.name)));
+  return declared.every((name) => present.has(name));
 }
 
 export async function pingDatabase(connection: Connection): Promise<void> {
