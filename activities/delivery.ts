@@ -18,7 +18,7 @@ import {
   type PlannedDelivery,
   type Reachable,
 } from '../src/domain';
-import type { Models } from '../src/db/models';
+import type { Models, StoredNotification } from '../src/db/models';
 import { byId } from '../src/db/by-id';
 import { isDuplicateKeyError } from '../src/db/errors';
 import { retryWhileBusy } from '../src/db/busy';
@@ -38,15 +38,6 @@ export interface DeliveryChannels {
 export const NO_CHANNELS: DeliveryChannels = { sms: null, mail: null, webhooks: [], publicUrl: null };
 
 
-interface StoredNotification {
-  _id: string;
-  caseId: string;
-  kind: string;
-  recipient: string;
-  message: { zh: string; en: string };
-  createdAt: Date;
-  status?: string | null;
-}
 
 interface PersonDoc {
   _id: string;

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { LEVELS, ROLES, withCurrentShape, type CaseDocument, type CaseEvent } from '../domain';
+import { LEVELS, ROLES, withCurrentShape, type CaseDocument, type CaseEvent, type PlannedDelivery } from '../domain';
 import type { CaseIndexEntry } from './case-index';
 
 /** An event as `case_events` stores it: the domain's event, under its business key. */
@@ -160,6 +160,18 @@ caseIndexSchema.index({ heldBy: 1, receivedAt: -1 });
 
 /** `case_events`: the domain's events, each under `<caseId>:<seq>`, the business key a replayed write finds again. */
 const caseEventSchema = new Schema<StoredCaseEvent>({ _id: { type: String, required: true } }, { collection: 'case_events', versionKey: false, strict: false, minimize: false });
+
+/** A notification as stored: the outbox entry, and once its delivery has been planned, each send's status. */
+export interface StoredNotification {
+  _id: string;
+  caseId: string;
+  kind: string;
+  recipient: string;
+  message: { zh: string; en: string };
+  createdAt: Date;
+  status?: string | null;
+  deliveries?: (PlannedDelivery & { status: string })[];
+}
 
 const notificationSchema = new Schema(
   {

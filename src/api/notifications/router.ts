@@ -10,20 +10,11 @@ import { byId } from '../../db/by-id';
 import { isDuplicateKeyError } from '../../db/errors';
 import { caseNotificationsSchema, inboxQuerySchema, inboxSchema, INBOX_SIZE, markReadSchema, notificationSettingsBodySchema, notificationSettingsSchema, unreadSchema, type CaseNotifications, type InboxView, type NotificationSettings } from './schemas';
 import { requestAddress, writeAudit } from '../audit';
+import type { StoredNotification } from '../../db/models';
 import { maskPhone } from '../../domain';
 
 const TAGS = ['notifications'];
 
-interface StoredNotification {
-  _id: string;
-  caseId: string;
-  kind: string;
-  recipient: string;
-  message: { zh: string; en: string };
-  createdAt: Date;
-  status?: string | null;
-  deliveries?: { key: string; channel: 'sms' | 'email' | 'webhook'; to: string; status: string }[];
-}
 
 interface StoredAttempt {
   notificationId: string;
