@@ -18,6 +18,7 @@ import { open311KeyNameSchema } from './api/open311/schemas';
 import { parseTtl, resolveJwtSecret, signToken, validateClaims, type TokenClaims } from './auth/tokens';
 import { setPassword } from './auth/accounts';
 import { passwordProblem } from './auth/passwords';
+import { reindexCases } from './db/reindex';
 import { SEED_PEOPLE, type Role } from './domain';
 
 /**
@@ -360,6 +361,36 @@ the one kept in ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the toke
       }
       process.stdout.write(`${signToken(resolveJwtSecret(config), claims, ttl)}\n`);
       return 0;
+    },
+  },
+
+  reindex: {
+    summary: 'write every case\'s list entry again from the case (after an upgrade that adds fields to it)',
+    usage: `onedoor reindex
+
+Writes each case's entry in case_index again from its case document, in the database
+named by MONGODB_URI or the embedded one under ONEDOOR_DATA_DIR. Run it once after
+upgrading a deployment whose cases were filed by an older version: the queries read
+store finds the cases a person may see by a field older entries lack. It may run while
+the system runs, and again; an entry a newer transition wrote is left as it is.`,
+    async run(args, config) {
+      if (args.length > 0) {
+        console.error(`onedoor reindex: takes no arguments (got ${args.join(' ')})`);
+        return 2;
+      }
+      const mongo = await startMongo(config, progress);
+      const db = await connectDatabase(mongo.uri);
+      try {
+        const result = await reindexCases(db.models, (done) => progress(`${done} cases…`));
+        progress(`Reindexed ${result.cases} cases (${result.rewritten} entries written).`);
+        return 0;
+      } catch (error) {
+        console.error(`onedoor reindex: ${(error as Error).message}`);
+        return 2;
+      } finally {
+        await db.close();
+        await mongo.stop();
+      }
     },
   },
 

@@ -154,6 +154,8 @@ export const environmentSchema = z.object({
   ONEDOOR_SIGN_IN_FAILURES_PER_ADDRESS: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(20),
   ONEDOOR_INTAKE_RATE_PER_MINUTE: numberSetting('a whole number (0 turns the limit off)', (n) => Number.isInteger(n) && n >= 0).default(120),
   ONEDOOR_LIVE_STREAMS: numberSetting('a whole number (0 turns live queues off)', (n) => Number.isInteger(n) && n >= 0).default(500),
+  ONEDOOR_READ_STORE: z.enum(['queries', 'memory'], { error: 'must be queries or memory' }).optional(),
+  ONEDOOR_MEMORY_CLOSED_DAYS: numberSetting('a whole number of days, 1 or more', (n) => Number.isInteger(n) && n >= 1).default(365),
   ONEDOOR_LIVE_HEARTBEAT_MS: numberSetting('a whole number of milliseconds, 1000 or more', (n) => Number.isInteger(n) && n >= 1000).default(20_000),
   ONEDOOR_UPLOAD_MAX_BYTES: numberSetting('a whole number of bytes, at least 1024', (n) => Number.isInteger(n) && n >= 1024).default(10 * 1024 * 1024),
   ONEDOOR_UPLOAD_MAX_PIXELS: numberSetting('a whole number of pixels, at least 1000000', (n) => Number.isInteger(n) && n >= 1_000_000).default(50_000_000),
@@ -294,6 +296,13 @@ const configSchema = z.preprocess(withoutEmptyValues, environmentSchema.superRef
   intakeRatePerMinute: env.ONEDOOR_INTAKE_RATE_PER_MINUTE,
   /** Live queue streams (Server-Sent Events) one API process keeps open at once; past it, 503 and the browser tries again. */
   liveStreams: env.ONEDOOR_LIVE_STREAMS,
+  /**
+   * Where lists, counts and the dashboard read cases (src/db/reads): MongoDB's own queries, or
+   * each API process's copy in memory; unset, the copy on FerretDB and queries on any other server.
+   */
+  readStore: env.ONEDOOR_READ_STORE ?? null,
+  /** With the copy in memory: how long a closed case stays in it (open cases always do). */
+  memoryClosedDays: env.ONEDOOR_MEMORY_CLOSED_DAYS,
   /** How often a live stream sends a comment line (so proxies keep it open) and checks the sign-in is still good. */
   liveHeartbeatMs: env.ONEDOOR_LIVE_HEARTBEAT_MS,
   /** The largest photo or PDF one upload may carry, in bytes. */

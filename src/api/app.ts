@@ -1,4 +1,5 @@
-import { CaseMirror } from '../db/case-mirror';
+import type { CaseMirror } from '../db/case-mirror';
+import { ReadStore } from './reads/store';
 import cookieParser from 'cookie-parser';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -71,6 +72,7 @@ export type OnedoorApp = Express & { locals: { openapi: OpenApiDocument; caseMir
 
 export function createApp(deps: AppDeps): OnedoorApp {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
+  const reads = new ReadStore(deps.config, deps.db, logger);
   const ctx: ApiContext = {
     config: deps.config,
     db: deps.db,
@@ -82,7 +84,8 @@ export function createApp(deps: AppDeps): OnedoorApp {
     people: new PersonDirectory(deps.db.models),
     sms: smsGatewayFor(deps.config, deps.db.models, logger),
     oidc: deps.config.oidc ? new OidcSignIn(deps.config.oidc, { timeoutSeconds: oidcTimeoutSeconds(deps.config.requestTimeoutMs) }) : null,
-    caseMirror: new CaseMirror(deps.db.models, logger),
+    reads,
+    caseMirror: reads.mirror,
   };
   const liveStreams = new LiveStreams(ctx);
   const routes = apiRoutes(ctx, liveStreams);
@@ -117,9 +120,10 @@ export function createApp(deps: AppDeps): OnedoorApp {
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.allSettled([pingTemporal(deps.temporal.connection), pingDatabase(deps.db.connection)]);
     const [temporal, mongo] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
-    const ready = temporal === 'ok' && mongo === 'ok';
+    const readStore = await reads.kind().catch(() => null);
+    const ready = temporal === 'ok' && mongo === 'ok' && readStore !== null;
     if (!ready) res.set('Retry-After', '5');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', temporal, mongo });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', temporal, mongo, readStore });
   });
 
   app.get('/metrics', metrics.handler);

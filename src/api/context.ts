@@ -1,3 +1,4 @@
+import type { ReadStore } from './reads/store';
 import type { CaseMirror } from '../db/case-mirror';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -85,7 +86,9 @@ export interface ApiContext {
   oidc: OidcSignIn | null;
   /** Where sign-in codes are sent; null in production without an SMS provider. */
   sms: SmsGateway | null;
-  /** The process's in-memory copy of case_index, for lists and the dashboard. */
+  /** Where every read of many cases goes (src/api/reads): MongoDB's queries or the copy in memory. */
+  reads: ReadStore;
+  /** The process's follower of the case change log (the live queues), and with the memory store its copy of the cases. */
   caseMirror: CaseMirror;
 }
 

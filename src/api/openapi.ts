@@ -14,7 +14,7 @@ function registerOperational(registry: OpenAPIRegistry): void {
     summary: 'Temporal and MongoDB reachable',
     tags: ['operations'],
     responses: {
-      200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.string(), temporal: z.string(), mongo: z.string() }) } } },
+      200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.string(), temporal: z.string(), mongo: z.string(), readStore: z.enum(['queries', 'memory']).nullable() }) } } },
       503: { description: 'A dependency is down; see Retry-After' },
     },
   });

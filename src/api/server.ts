@@ -21,8 +21,8 @@ export async function startApi(config: Config): Promise<RunningApi> {
   await ensureIndexes(db.models);
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace, resolvePayloadKeys(config));
   const app = createApp({ config, db, temporal });
-  // Read case_index into memory now, not at the first list or dashboard request,
-  // which would otherwise wait for it (a second or more at 10,000 cases).
+  // Choose the read store now and, with the copy in memory, read it now: not at the
+  // first list or dashboard request, which would otherwise wait (a second or more at 10,000 cases).
   app.locals.caseMirror.warm();
   const stopSweeping = sweepEveryHour(db.models, (error) => app.locals.logger.warn({ err: error }, 'sweep of ended sign-ins failed'));
   const server = await new Promise<Server>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { phoneKeyOf } from './phone-key';
-import { centresThatHeld, departmentsOf, unansweredOrders, workingTask, type CaseDocument, type CaseEvent, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
+import { centresThatHeld, seenByKeysOf, departmentsOf, unansweredOrders, workingTask, type CaseDocument, type CaseEvent, type CaseRecord, type CaseState, type CaseTimes, type UnansweredOrder } from '../domain';
 
 /**
  * The `case_index` entry of a case: what lists, filters, visibility rules and
@@ -48,6 +48,8 @@ export type CaseIndexEntry = { _id: string } & Pick<CaseRecord, CopiedFields | O
   lng?: number | null;
   /** The case this one was closed as a duplicate of (older entries lack it: none). */
   duplicateOf?: string | null;
+  /** Who sees the case, as keys (src/domain/visibility.ts `seenByKeysOf`): the queries' one index of visibility. Entries written before it lack it until `onedoor reindex`. */
+  seenBy?: string[];
 };
 
 export interface Acceptance {
@@ -114,6 +116,7 @@ export function caseIndexEntry(doc: CaseUpdate | CaseDocument, events: readonly 
     seq: doc.seq,
     updatedAt: doc.updatedAt,
   };
+  entry.seenBy = seenByKeysOf(entry);
   const accepted = acceptanceIn(events);
   if (accepted) entry.acceptedBy = accepted;
   if ('title' in doc) {

@@ -29,6 +29,16 @@ const HOLE_WATCH_MS = 5 * 60_000;
 const BACKGROUND_EVERY_MS = 1_000;
 /** Full `cases` documents kept for list pages, most recently used last. */
 const MAX_CACHED_DOCUMENTS = 2_000;
+const DAY_MS = 86_400_000;
+/** How often closed cases past the bound are let go. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * What the copy holds: `recent` keeps the open cases and those closed in the last
+ * `closedDays` (the memory read store); `none` keeps nothing and only follows the
+ * change log for its listeners (the live queues, when MongoDB's queries serve reads).
+ */
+export type MirrorRetention = { keep: 'recent'; closedDays: number } | { keep: 'none' };
 
 /**
  * Each API process's copy of `case_index`, kept current by following the case
@@ -62,10 +72,26 @@ export class CaseMirror {
   private readonly documents = new Map<string, { seq: number; doc: CaseDocument }>();
   private readonly listeners = new Set<CaseChangeListener>();
 
+  private prunedAt = 0;
+  private retention: MirrorRetention = { keep: 'none' };
+
+  /** `retention` is asked for at the first load (the read store is chosen by asking the server). */
   constructor(
     private readonly models: Models,
     private readonly logger: Logger,
+    private readonly retentionOf: () => Promise<MirrorRetention> = async () => ({ keep: 'recent', closedDays: 365 }),
   ) {}
+
+  /** Whether the copy keeps this case: open, or closed within the bound. */
+  private retains(entry: MirroredCase, now: number): boolean {
+    if (this.retention.keep === 'none') return false;
+    return entry.status !== 'closed' || entry.closedAt === null || entry.closedAt >= now - this.retention.closedDays * DAY_MS;
+  }
+
+  /** The oldest closing time a kept closed case may have; null when the copy keeps nothing. */
+  get closedSince(): number | null {
+    return this.retention.keep === 'none' ? null : Date.now() - this.retention.closedDays * DAY_MS;
+  }
 
   /** Every case, current as of this call. */
   async current(): Promise<Iterable<MirroredCase>> {
@@ -156,11 +182,20 @@ export class CaseMirror {
 
   private async load(): Promise<void> {
     const started = Date.now();
+    this.retention = await this.retentionOf();
     // The hint first: changes made during the read are then read again, which is harmless.
     const hint = await changeHint(this.models);
-    const entries = await this.models.CaseIndex.find({}).lean<CaseIndexEntry[]>();
     this.cases.clear();
-    for (const entry of entries) this.cases.set(entry._id, mirrored(entry));
+    if (this.retention.keep === 'recent') {
+      const now = Date.now();
+      const since = now - this.retention.closedDays * DAY_MS;
+      const cursor = this.models.CaseIndex.find({ $or: [{ status: { $ne: 'closed' } }, { closedAt: { $gte: since } }] }).lean<CaseIndexEntry[]>().cursor();
+      for await (const entry of cursor) {
+        const current = mirroredCase(entry as unknown as CaseIndexEntry);
+        if (this.retains(current, now)) this.cases.set(current.id, current);
+      }
+    }
+    this.prunedAt = Date.now();
     this.next = hint + 1;
     this.loaded = true;
     this.logger.info({ cases: this.cases.size, ms: Date.now() - started }, 'case mirror loaded');
@@ -199,6 +234,15 @@ export class CaseMirror {
     }
     await this.lookForHoles(changed);
     await this.refresh(changed);
+    this.prune();
+  }
+
+  /** Lets go of the cases closed longer ago than the bound, now and then. */
+  private prune(): void {
+    const now = Date.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    for (const [id, entry] of this.cases) if (!this.retains(entry, now)) this.cases.delete(id);
   }
 
   /** At a missing number: passes over it (true) once it has been missing long enough with later numbers present. */
@@ -239,16 +283,16 @@ export class CaseMirror {
   private async refresh(caseIds: Set<string>): Promise<void> {
     const ids = [...caseIds];
     const changed: MirroredCase[] = [];
+    const now = Date.now();
     for (let i = 0; i < ids.length; i += MAX_PROBE) {
       const chunk = ids.slice(i, i + MAX_PROBE);
       const entries = await Promise.all(chunk.map((id) => this.models.CaseIndex.findById(id).lean<CaseIndexEntry>()));
       chunk.forEach((id, j) => {
         const entry = entries[j];
-        if (entry) {
-          const current = mirrored(entry);
-          this.cases.set(id, current);
-          changed.push(current);
-        } else this.cases.delete(id);
+        const current = entry ? mirroredCase(entry) : null;
+        if (current && this.retains(current, now)) this.cases.set(id, current);
+        else this.cases.delete(id);
+        if (current) changed.push(current);
       });
     }
     if (changed.length > 0) this.tell(changed);
@@ -279,8 +323,9 @@ export class CaseMirror {
  * again stays invisible to the centres it left, rather than breaking every list.
  */
 type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders' | 'departmentIds';
-function mirrored(entry: CaseIndexEntry): MirroredCase {
-  const { _id, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], departmentIds = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
+export function mirroredCase(entry: CaseIndexEntry): MirroredCase {
+  // `seenBy` serves MongoDB's index; in memory the visibility rule reads the fields themselves.
+  const { _id, seenBy: _seenBy, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], departmentIds = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
   // The village it was filed to: an entry older than `villageId` opened at its first centre, always a village.
   return { id: _id, heldBy, breachedBy, unansweredOrders, departmentIds, ...fields, villageId: fields.villageId ?? heldBy[0] ?? null };
 }

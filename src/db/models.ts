@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { LEVELS, ROLES, withCurrentShape, type CaseDocument, type CaseEvent, type PlannedDelivery } from '../domain';
 import type { CaseIndexEntry } from './case-index';
+import { CASE_INDEX_INDEXES } from '../api/reads/indexes';
 
 /** An event as `case_events` stores it: the domain's event, under its business key. */
 export type StoredCaseEvent = CaseEvent & { _id: string; caseId: string };
@@ -150,13 +151,8 @@ const caseSchema = new Schema<CaseDocument>(
  * of the collection, a tenth of the work for these as for whole cases.
  */
 const caseIndexSchema = new Schema<CaseIndexEntry>({ _id: { type: String, required: true } }, { collection: 'case_index', versionKey: false, strict: false });
-/**
- * For MongoDB: the cases a centre held before, newest first, the list a centre that sent
- * cases on reads (`{ heldBy: centreId }` sorted by `receivedAt`). `heldBy` is an array,
- * so the index is multikey: one key per centre that held the case. The in-memory copy
- * (case-mirror.ts) does not need it; FerretDB keeps it and its reads ignore it.
- */
-caseIndexSchema.index({ heldBy: 1, receivedAt: -1 });
+// For MongoDB: the indexes of the queries read store, declared beside its queries (src/api/reads/indexes.ts).
+for (const index of CASE_INDEX_INDEXES) caseIndexSchema.index(index.keys, index.unique ? { unique: true } : {});
 
 /** `case_events`: the domain's events, each under `<caseId>:<seq>`, the business key a replayed write finds again. */
 const caseEventSchema = new Schema<StoredCaseEvent>({ _id: { type: String, required: true } }, { collection: 'case_events', versionKey: false, strict: false, minimize: false });

@@ -93,3 +93,43 @@ export function visibleTo(c: CaseParties, viewer: Viewer, pathOf: PathOf): boole
 export function isOverdueAt(c: { overdue: boolean; status: string; deadline: number | null }, now: number): boolean {
   return c.overdue || (c.status === 'open' && c.deadline !== null && c.deadline < now);
 }
+
+/**
+ * The keys a case is seen by, one per way of seeing it (src/api/reads/queries.ts stores them
+ * in `case_index.seenBy`, one multikey index for every viewer's list): `held:` each centre
+ * that held it, `complainant:`/`reporter:`/`mediator:`/`expert:` its people, `department:`
+ * each department it was handed to. The phone number's stand-in is set only when the case
+ * opens, so residents find those cases by `complainantPhoneKey` itself.
+ */
+export function seenByKeysOf(c: CaseParties): string[] {
+  const keys = c.heldBy.map((centreId) => `held:${centreId}`);
+  if (c.complainantId !== null) keys.push(`complainant:${c.complainantId}`);
+  if (c.reportedById !== null) keys.push(`reporter:${c.reportedById}`);
+  if (c.mediatorId !== null) keys.push(`mediator:${c.mediatorId}`);
+  for (const expertId of new Set([c.expertId, c.opinionExpertId])) if (expertId !== null) keys.push(`expert:${expertId}`);
+  for (const departmentId of c.departmentIds) keys.push(`department:${departmentId}`);
+  return keys;
+}
+
+/**
+ * The keys of `seenByKeysOf` that let this viewer see a case: the same rule as `visibleTo`,
+ * given the centres of the viewer's subtree (an admin sees what any of them held).
+ */
+export function viewerKeysOf(viewer: Viewer, subtree: readonly string[]): string[] {
+  const me = viewer.personId;
+  const held = (ids: readonly string[]) => ids.map((id) => `held:${id}`);
+  switch (viewer.role) {
+    case 'resident':
+      return [`complainant:${me}`, `reporter:${me}`];
+    case 'grid_worker':
+      return [`complainant:${me}`, `reporter:${me}`, ...(viewer.centreId === undefined ? [] : held([viewer.centreId]))];
+    case 'mediator':
+      return [`mediator:${me}`, ...(viewer.centreId === undefined ? [] : held([viewer.centreId]))];
+    case 'expert':
+      return [`expert:${me}`];
+    case 'department':
+      return viewer.departmentId === undefined ? [] : [`department:${viewer.departmentId}`];
+    case 'admin':
+      return viewer.centreId === undefined ? [] : held(subtree);
+  }
+}

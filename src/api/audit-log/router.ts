@@ -24,11 +24,9 @@ function readerOf(caller: Caller): Reader {
   return caller.centrePath?.length === 1 ? { all: true } : { all: false, centreId: caller.centreId };
 }
 
-/** The case a `case` filter names: a case id as it is, a case number through the API's copy of case_index. */
+/** The case a `case` filter names: a case id as it is, a case number looked up. */
 async function caseIdOf(ctx: ApiContext, value: string): Promise<string | null> {
-  if (!isCaseNumber(value)) return value;
-  for (const entry of await ctx.caseMirror.current()) if (entry.caseNumber === value) return entry.id;
-  return null;
+  return isCaseNumber(value) ? ctx.reads.idOfNumber(value) : value;
 }
 
 /**
@@ -73,7 +71,7 @@ interface StoredAudit {
 /** Names of the people and numbers of the cases a batch of entries mentions, each looked up once (by `_id`, or in memory). */
 class Lookups {
   private readonly names = new Map<string, string | null>();
-  private numbers: Map<string, string> | null = null;
+  private readonly numbers = new Map<string, string>();
   constructor(private readonly ctx: ApiContext) {}
 
   async prepare(docs: readonly StoredAudit[]): Promise<void> {
@@ -85,10 +83,8 @@ class Lookups {
     const missing = [...ids].filter((id) => !this.names.has(id));
     const people = await Promise.all(missing.map((id) => this.ctx.people.get(id)));
     missing.forEach((id, index) => this.names.set(id, people[index]?.name ?? null));
-    if (!this.numbers && docs.some((doc) => doc.caseId)) {
-      this.numbers = new Map();
-      for (const entry of await this.ctx.caseMirror.current()) this.numbers.set(entry.id, entry.caseNumber);
-    }
+    const caseIds = [...new Set(docs.flatMap((doc) => (doc.caseId ? [doc.caseId] : [])))].filter((id) => !this.numbers.has(id));
+    for (const [id, number] of await this.ctx.reads.numbersOf(caseIds)) this.numbers.set(id, number);
   }
 
   view(doc: StoredAudit): AuditEntryView {
@@ -100,7 +96,7 @@ class Lookups {
       actor,
       action: doc.action,
       caseId,
-      caseNumber: caseId ? (this.numbers?.get(caseId) ?? null) : null,
+      caseNumber: caseId ? (this.numbers.get(caseId) ?? null) : null,
       subject: doc.subjectId ? { personId: doc.subjectId, name: this.names.get(doc.subjectId) ?? null } : null,
       outcome: doc.outcome,
       status: doc.status ?? null,

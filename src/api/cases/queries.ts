@@ -1,5 +1,5 @@
 /** Reading cases: one by id (waiting briefly for a case just opened), and lists. */
-import type { CaseDocument } from '../../domain';
+import type { CaseDocument, Viewer } from '../../domain';
 import { findCaseDocument } from '../../db/models';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
@@ -7,7 +7,8 @@ import type { CaseList, CaseView, ListQuery } from './schemas';
 import { pageEvents } from './history';
 import { duplicatesOf } from '../places/duplicates';
 import { canSee, caseListItem, caseView, namesOf, peopleOf, type CasePage } from './view';
-import { caseFilterOf, searchInMemory } from './search';
+import { caseFilterOf } from './search';
+import type { Seeing } from '../reads/case-reads';
 
 const PROJECTION_WAIT_MS = 5000;
 
@@ -51,16 +52,18 @@ export async function getCase(ctx: ApiContext, caller: Caller, caseId: string): 
 }
 
 export async function listCases(ctx: ApiContext, caller: Caller, query: ListQuery): Promise<CaseList> {
-  // From the process's copy of case_index (see case-mirror.ts): FerretDB's
-  // SQLite backend answers every filter but `_id` by decoding every document.
   const now = Date.now();
-  const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
-  const matches = searchInMemory(entries, caseFilterOf(query, caller), caller, pathOf, now);
-  const pageIds = matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map((match) => match.id);
-  // The page's full documents, each by `_id` (an `$in` is not pushed down either
-  // and would scan), or from memory while unchanged since they were read.
-  const stored = await ctx.caseMirror.documentsOf(pageIds);
+  const seeing = await seeingOf(ctx, caller);
+  const range = { skip: (query.page - 1) * query.pageSize, limit: query.pageSize };
+  const found = await ctx.reads.search(caseFilterOf(query, caller), seeing, now, range);
+  const stored = await ctx.reads.documentsOf(found.entries.map((entry) => entry.id));
   const names = await namesOf(ctx, stored.flatMap((d) => [d.mediatorId, d.expertId]));
-  const items = stored.map((doc) => caseListItem(doc, caller, names, pathOf, now));
-  return { items, page: query.page, pageSize: query.pageSize, total: matches.length };
+  const items = stored.map((doc) => caseListItem(doc, caller, names, seeing.pathOf, now));
+  return { items, page: query.page, pageSize: query.pageSize, total: found.total };
+}
+
+/** What the read store needs to know of who is reading. */
+export async function seeingOf(ctx: ApiContext, viewer: Viewer): Promise<Seeing> {
+  const [pathOf, centres] = await Promise.all([ctx.centres.paths(), ctx.centres.all()]);
+  return { viewer, pathOf, centreIds: [...centres.keys()] };
 }

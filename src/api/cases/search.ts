@@ -1,8 +1,8 @@
 /**
  * Which cases a list shows and in what order: one filter (`CaseFilter`), built once per
- * request from the query, and one implementation of it over the API's in-memory copy of
- * `case_index` (`searchInMemory`). A MongoDB implementation would translate the same
- * `CaseFilter` into a query; the rules of matching live here and nowhere else.
+ * request from the query, and the rule of matching over one case (`matchesCase`), which
+ * the memory read store applies as it is and the queries read store translates into
+ * MongoDB's (src/api/reads/queries.ts); the contract test holds the two to the same answers.
  */
 import { isOverdueAt, visibleTo, type PathOf, type Viewer } from '../../domain';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
@@ -48,12 +48,12 @@ export function caseFilterOf(query: Partial<ListQuery>, viewer: Viewer): CaseFil
 }
 
 /**
- * The person who handles the case now: its acceptor while it is still at the centre that
- * accepted it, or staff of the department working on it.
+ * The person who handles the case now: its acceptor while the case is still at the centre
+ * that accepted it and the acceptor still works there, or staff of the department working on it.
  */
 export function isHandledBy(entry: MirroredCase, viewer: Viewer): boolean {
   const accepted = entry.acceptedBy;
-  if (accepted && accepted.personId === viewer.personId && accepted.centreId === entry.centreId) return true;
+  if (accepted && accepted.personId === viewer.personId && accepted.centreId === entry.centreId && entry.centreId === viewer.centreId) return true;
   return viewer.role === 'department' && viewer.departmentId !== undefined && entry.workingDepartmentId === viewer.departmentId;
 }
 

@@ -26,11 +26,9 @@ export function adminCentreRoutes(ctx: ApiContext): RouteSpec[] {
     return centre;
   }
 
-  /** Open cases held at the centre or below it, from the API's in-memory case index. */
-  async function openCasesAt(id: string): Promise<number> {
-    let count = 0;
-    for (const entry of await ctx.caseMirror.current()) if (entry.status !== 'closed' && entry.centrePath.includes(id)) count += 1;
-    return count;
+  /** Open cases held at the centre or below it. */
+  function openCasesAt(id: string): Promise<number> {
+    return ctx.reads.openUnder(id);
   }
 
   return [

@@ -56,10 +56,11 @@ export async function dashboardFor(ctx: ApiContext, caller: Caller, requested: s
     requestedPath = centre.path;
   }
   const centreId = scopeOf(caller, requested, requestedPath);
-  // From the process's copy of case_index (see case-mirror.ts): FerretDB
-  // decodes every document of a collection for any filter but `_id`.
-  const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
-  const counts = countDashboard(entries, coverage(caller, centreId, pathOf), Date.now());
+  const [pathOf, centres] = await Promise.all([ctx.centres.paths(), ctx.centres.all()]);
+  const covers = coverage(caller, centreId, pathOf);
+  // A case counts for a centre that holds it or breached a deadline on it: both are centres that held it.
+  const entries = await ctx.reads.heldByAny([...new Set([centreId, ...centres.keys()])].filter(covers));
+  const counts = countDashboard(entries, covers, Date.now());
   return dashboardView(centreId, counts);
 }
 

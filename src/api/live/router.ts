@@ -17,7 +17,6 @@ import { HttpProblem, PROBLEM_BASE, problems } from '../problem';
 import { defineRoute, type RouteSpec } from '../routes';
 import { visibleTo, type PathOf } from '../../domain';
 import type { MirroredCase } from '../../db/case-mirror';
-import { awaitsViewer } from '../cases/search';
 
 /** What one event says about a case: enough to know a list may have changed, nothing about the people in it. */
 export interface LiveCaseEvent {
@@ -39,11 +38,6 @@ function viewerKey(caller: Caller): string {
   return `${caller.role}|${caller.centreId ?? ''}|${caller.departmentId ?? ''}|${caller.role === 'expert' ? caller.personId : ''}`;
 }
 
-function waitingCount(entries: Iterable<MirroredCase>, caller: Caller): number {
-  let count = 0;
-  for (const entry of entries) if (awaitsViewer(entry, caller)) count += 1;
-  return count;
-}
 
 interface Stream {
   caller: Caller;
@@ -56,6 +50,7 @@ export class LiveStreams {
   private readonly streams = new Set<Stream>();
   private unsubscribe: (() => void) | null = null;
   private pathOf: PathOf = () => undefined;
+  private telling: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: ApiContext) {}
 
@@ -69,7 +64,7 @@ export class LiveStreams {
     await this.ctx.caseMirror.current();
     this.pathOf = await this.ctx.centres.paths();
     this.listen();
-    const stream: Stream = { caller, res, lastWaiting: waitingCount(this.ctx.caseMirror.snapshot(), caller) };
+    const stream: Stream = { caller, res, lastWaiting: await this.ctx.reads.waitingFor(caller) };
     this.streams.add(stream);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -101,7 +96,10 @@ export class LiveStreams {
   }
 
   private listen(): void {
-    this.unsubscribe ??= this.ctx.caseMirror.onChange((changed, position) => this.tell(changed, position));
+    this.unsubscribe ??= this.ctx.caseMirror.onChange((changed, position) => {
+      // Batches in turn, so each stream's counts arrive in the order the changes happened.
+      this.telling = this.telling.then(() => this.tell(changed, position)).catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'live queues: counting what waits failed'));
+    });
   }
 
   private stopListening(): void {
@@ -110,9 +108,8 @@ export class LiveStreams {
   }
 
   /** One batch of changes to every stream: the cases each may see, and its new count when that changed (counted once per kind of viewer). */
-  private tell(changed: readonly MirroredCase[], position: number): void {
+  private async tell(changed: readonly MirroredCase[], position: number): Promise<void> {
     const counts = new Map<string, number>();
-    const entries = this.ctx.caseMirror.snapshot();
     for (const stream of this.streams) {
       const seen = changed.filter((entry) => visibleTo(entry, stream.caller, this.pathOf));
       if (seen.length === 0) continue;
@@ -122,7 +119,7 @@ export class LiveStreams {
       }
       const key = viewerKey(stream.caller);
       let waiting = counts.get(key);
-      if (waiting === undefined) counts.set(key, (waiting = waitingCount(entries, stream.caller)));
+      if (waiting === undefined) counts.set(key, (waiting = await this.ctx.reads.waitingFor(stream.caller)));
       if (waiting !== stream.lastWaiting) {
         stream.lastWaiting = waiting;
         this.send(stream, event('waiting', position, { waiting }));

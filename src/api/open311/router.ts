@@ -9,7 +9,6 @@ import { checkOpen311Key, type Open311Key } from '../../db/open311-keys';
 import { open311KeyRoutes } from './keys';
 import { CASE_STATUSES, CATEGORIES, CATEGORY_CODES, publicReport, type CaseDocument, type CategoryCode } from '../../domain';
 import { createCase } from '../cases/intake';
-import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import type { IntakeBody } from '../cases/schemas';
 
 /**
@@ -248,22 +247,11 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
       query: listQuerySchema,
       responses: { 200: { description: 'Requests', schema: z.array(requestSchema) } },
       async handler(_req, res, { query }) {
-        // Filtered in the process's copy of case_index, as GET /api/v1/cases is: this
-        // endpoint is public, and a query on `cases` makes FerretDB's SQLite backend
-        // decode every case (seconds at 10,000 cases, for anyone who asks).
-        const numbers = query.service_request_id ? new Set(query.service_request_id.split(',')) : null;
         const end = query.end_date ? Date.parse(query.end_date) : Date.now();
         const start = query.start_date ? Date.parse(query.start_date) : end - 90 * DAY_MS;
-        const matches: MirroredCase[] = [];
-        for (const entry of await ctx.caseMirror.current()) {
-          if (numbers ? !numbers.has(entry.caseNumber) : entry.receivedAt === null || entry.receivedAt < start || entry.receivedAt > end) continue;
-          if (query.service_code && entry.category !== query.service_code) continue;
-          if (query.status && entry.status !== query.status) continue;
-          matches.push(entry);
-        }
-        matches.sort(newestFirst);
-        const pageIds = matches.slice((query.page - 1) * query.page_size, query.page * query.page_size).map((entry) => entry.id);
-        const docs = await ctx.caseMirror.documentsOf(pageIds);
+        const received = { numbers: query.service_request_id ? query.service_request_id.split(',') : null, start, end, ...(query.service_code ? { category: query.service_code } : {}), ...(query.status ? { status: query.status } : {}) };
+        const found = await ctx.reads.received(received, { skip: (query.page - 1) * query.page_size, limit: query.page_size });
+        const docs = await ctx.reads.documentsOf(found.entries.map((entry) => entry.id));
         const names = await agencies(docs);
         res.json(docs.map((doc) => requestView(doc, names.get(doc.centreId) ?? null)));
       },
@@ -277,14 +265,8 @@ export function open311Routes(ctx: ApiContext): RouteSpec[] {
       params: paramsSchema,
       responses: { 200: { description: 'A one-element array', schema: z.array(requestSchema) }, 404: { description: 'No such request' } },
       async handler(_req, res, { params }) {
-        let id: string | null = null;
-        for (const entry of await ctx.caseMirror.current()) {
-          if (entry.caseNumber === params.service_request_id) {
-            id = entry.id;
-            break;
-          }
-        }
-        const [doc] = id === null ? [] : await ctx.caseMirror.documentsOf([id]);
+        const id = await ctx.reads.idOfNumber(params.service_request_id);
+        const [doc] = id === null ? [] : await ctx.reads.documentsOf([id]);
         if (!doc) throw problems.notFound(`No service request ${params.service_request_id}`, { zh: `没有编号为 ${params.service_request_id} 的案件。`, en: `No case numbered ${params.service_request_id}.` });
         const names = await agencies([doc]);
         res.json([requestView(doc, names.get(doc.centreId) ?? null)]);

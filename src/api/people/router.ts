@@ -4,7 +4,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { problems } from '../problem';
-import { ASSIGNEE_ROLES, loadsOf, SPECIALTIES } from '../../domain';
+import { ASSIGNEE_ROLES, SPECIALTIES } from '../../domain';
 import { adminPeopleRoutes } from './admin';
 
 
@@ -31,11 +31,8 @@ export function peopleRoutes(ctx: ApiContext): RouteSpec[] {
         const filter: Record<string, unknown> = { role: query.role ?? { $in: [...ASSIGNEE_ROLES] } };
         if (query.centreId) filter.centrePath = query.centreId;
         if (query.specialty) filter.specialties = query.specialty;
-        const [people, cases] = await Promise.all([
-          ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(),
-          ctx.caseMirror.current(), // the API's in-memory case_index: no scan of the collection
-        ]);
-        const loads = { mediator: loadsOf('mediator', cases), expert: loadsOf('expert', cases) };
+        const [people, mediator, expert] = await Promise.all([ctx.db.models.Person.find(filter).sort({ _id: 1 }).lean(), ctx.reads.loads('mediator'), ctx.reads.loads('expert')]);
+        const loads = { mediator, expert };
         // Deactivated people are no longer offered for assignment.
         const items = people.filter((p) => p.active !== false).map((p) => ({
           id: p._id,

@@ -9,8 +9,8 @@ import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
 import { caseParamsSchema } from '../cases/schemas';
-import { findVisibleCase } from '../cases/queries';
-import { caseFilterOf, matchesCase } from '../cases/search';
+import { findVisibleCase, seeingOf } from '../cases/queries';
+import { caseFilterOf } from '../cases/search';
 import { readsOtherCases, similarFor } from './duplicates';
 import { mapCasesSchema, mapQuerySchema, mapSettingsSchema, similarCasesSchema, similarQuerySchema, type MapCases, type MapSettings } from './schemas';
 import type { Config } from '../../config';
@@ -62,11 +62,10 @@ export function placesRoutes(ctx: ApiContext): RouteSpec[] {
         const caller = callerOf(req);
         requireStaff(caller);
         const now = Date.now();
-        const [entries, pathOf] = await Promise.all([ctx.caseMirror.current(), ctx.centres.paths()]);
         const answer: MapCases = { items: [], total: 0, unplaced: 0 };
         const filter = caseFilterOf({ ...query, status: 'open' }, caller);
+        const { entries } = await ctx.reads.search(filter, await seeingOf(ctx, caller), now, { skip: 0, limit: null });
         for (const entry of entries) {
-          if (!matchesCase(entry, filter, caller, pathOf, now)) continue;
           answer.total += 1;
           const place = placeOfCase(entry);
           if (!place) {
@@ -116,9 +115,8 @@ export function placesRoutes(ctx: ApiContext): RouteSpec[] {
         const caller = callerOf(req);
         requireStaff(caller);
         const doc = await findVisibleCase(ctx, caller, params.id);
-        const entries = await ctx.caseMirror.current();
         // Not itself, and not the reports already closed as its duplicates.
-        const exclude = new Set([doc._id, ...[...entries].filter((e) => e.duplicateOf === doc._id).map((e) => e.id)]);
+        const exclude = new Set([doc._id, ...(await ctx.reads.duplicatesOf(doc._id)).map((e) => e.id)]);
         const report = { category: doc.category, villageId: doc.location.centreId, lat: doc.location.lat ?? null, lng: doc.location.lng ?? null };
         res.json(await similarFor(ctx, caller, report, exclude));
       },
