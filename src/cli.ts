@@ -371,8 +371,9 @@ the one kept in ONEDOOR_DATA_DIR/jwt-secret, so the running API accepts the toke
 Writes each case's entry in case_index again from its case document, in the database
 named by MONGODB_URI or the embedded one under ONEDOOR_DATA_DIR. Run it once after
 upgrading a deployment whose cases were filed by an older version: the queries read
-store finds the cases a person may see by a field older entries lack. It may run while
-the system runs, and again; an entry a newer transition wrote is left as it is.`,
+store finds the cases a person may see by a field older entries lack. On MongoDB it
+may run while the system runs, and again; an entry a newer transition wrote is left
+as it is. On the embedded FerretDB, run it with onedoor stopped.`,
     async run(args, config) {
       if (args.length > 0) {
         console.error(`onedoor reindex: takes no arguments (got ${args.join(' ')})`);
@@ -381,7 +382,7 @@ the system runs, and again; an entry a newer transition wrote is left as it is.`
       const mongo = await startMongo(config, progress);
       const db = await connectDatabase(mongo.uri);
       try {
-        const result = await reindexCases(db.models, (done) => progress(`${done} cases…`));
+        const result = await reindexCases(db.models, { progress: (done) => progress(`${done} cases…`) });
         progress(`Reindexed ${result.cases} cases (${result.rewritten} entries written).`);
         return 0;
       } catch (error) {

@@ -77,8 +77,9 @@ describe('the read store, chosen and reported', () => {
     await api.env.db.models.CaseIndex.collection.updateOne({ _id: target.id as never }, { $unset: { seenBy: '' } });
     const listed = async () => ((await read(api.app, 'p-dongmen-admin', '/api/v1/cases', { q: MARK })) as { items: { id: string }[] }).items.map((item) => item.id);
     expect(await listed()).not.toContain(target.id);
-    const result = await reindexCases(api.env.db.models);
-    expect(result.cases).toBeGreaterThanOrEqual(3);
+    // Only this file's cases: other files' cases of the shared database are moving meanwhile, and FerretDB's guarded update is not atomic.
+    const result = await reindexCases(api.env.db.models, { caseIds: filed.map((c) => c.id) });
+    expect(result).toEqual({ cases: 3, rewritten: 3 });
     expect(await listed()).toContain(target.id);
   });
 });

@@ -55,6 +55,7 @@ describe('caseIndexEntry', () => {
       mediatorId: null,
       expertId: 'p-expert-law',
       opinionExpertId: 'p-expert-law',
+      seenBy: ['held:zz-pinghe-xiaoxi-dongmen', 'complainant:p-dongmen-resident', 'reporter:p-dongmen-grid', 'expert:p-expert-law'],
       seq: 4,
       updatedAt: T0,
       complainantPhoneKey: expect.stringMatching(/^[0-9a-f]{32}$/),
