@@ -11,7 +11,7 @@ import { startMongo } from './services/embedded';
 import { bundleWorkflows, configuredWorkflowBundle, createWorker, PREBUILT_BUNDLE_PATH, type RunningWorker } from './temporal/worker';
 import { startApi } from './api/server';
 import { formatPayloadKey, newPayloadKey, resolvePayloadKeys } from './temporal/payload-codec';
-import { connectDatabase, ensureIndexes } from './db/connection';
+import { connectDatabase, ensureIndexes, type Database } from './db/connection';
 import { seedDatabase } from './db/seed';
 import { createOpen311Key, type Open311Key } from './db/open311-keys';
 import { open311KeyNameSchema } from './api/open311/schemas';
@@ -379,19 +379,11 @@ as it is. On the embedded FerretDB, run it with onedoor stopped.`,
         console.error(`onedoor reindex: takes no arguments (got ${args.join(' ')})`);
         return 2;
       }
-      const mongo = await startMongo(config, progress);
-      const db = await connectDatabase(mongo.uri);
-      try {
+      return withDatabase('reindex', config, async (db) => {
         const result = await reindexCases(db.models, { progress: (done) => progress(`${done} cases…`) });
         progress(`Reindexed ${result.cases} cases (${result.rewritten} entries written).`);
         return 0;
-      } catch (error) {
-        console.error(`onedoor reindex: ${(error as Error).message}`);
-        return 2;
-      } finally {
-        await db.close();
-        await mongo.stop();
-      }
+      });
     },
   },
 
@@ -424,29 +416,37 @@ the first city administrator of a deployment; administrators manage the rest.`,
         console.error(`onedoor password: ${problem.en}`);
         return 2;
       }
-      const mongo = await startMongo(config, progress);
-      const db = await connectDatabase(mongo.uri);
-      try {
-        const person = await db.models.Person.findById(values.person).lean();
-        if (!person) {
-          console.error(`onedoor password: no person "${values.person}"`);
+      const person = values.person;
+      return withDatabase('password', config, async (db) => {
+        const found = await db.models.Person.findById(person).lean();
+        if (!found) {
+          console.error(`onedoor password: no person "${person}"`);
           return 2;
         }
-        const username = values.username ?? person.username ?? person._id;
-        await setPassword(db.models, person._id, username, password);
-        progress(`Password set for ${person._id} (username "${username}"); their open sessions have ended.`);
+        const username = values.username ?? found.username ?? found._id;
+        await setPassword(db.models, found._id, username, password);
+        progress(`Password set for ${found._id} (username "${username}"); their open sessions have ended.`);
         return 0;
-      } catch (error) {
-        console.error(`onedoor password: ${(error as Error).message}`);
-        return 2;
-      } finally {
-        await db.close();
-        await mongo.stop();
-      }
+      });
     },
   },
 };
 
+
+/** Runs a command's work on the configured (or embedded) database, which it opens and closes; a failure is the command's message and exit code 2. */
+async function withDatabase(command: string, config: Config, work: (db: Database) => Promise<number>): Promise<number> {
+  const mongo = await startMongo(config, progress);
+  const db = await connectDatabase(mongo.uri);
+  try {
+    return await work(db);
+  } catch (error) {
+    console.error(`onedoor ${command}: ${(error as Error).message}`);
+    return 2;
+  } finally {
+    await db.close();
+    await mongo.stop();
+  }
+}
 
 /** A new Open311 client key, stored in the configured (or embedded) database. */
 export async function issueOpen311Key(config: Config, name: string): Promise<{ key: string; record: Open311Key }> {

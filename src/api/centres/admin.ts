@@ -26,10 +26,6 @@ export function adminCentreRoutes(ctx: ApiContext): RouteSpec[] {
     return centre;
   }
 
-  /** Open cases held at the centre or below it. */
-  function openCasesAt(id: string): Promise<number> {
-    return ctx.reads.openUnder(id);
-  }
 
   return [
     defineRoute({
@@ -115,7 +111,7 @@ export function adminCentreRoutes(ctx: ApiContext): RouteSpec[] {
           if (people.length > 0) await models.Person.updateMany({ centreId: centre.id }, { $set: { centrePath: path } });
           for (const person of people) ctx.people.forget(person._id);
           ctx.centres.forget();
-          const openCasesKeepingPath = await openCasesAt(centre.id);
+          const openCasesKeepingPath = await ctx.reads.openUnder(centre.id);
           note.detail.peopleMoved = people.length;
           note.detail.openCasesKeepingPath = openCasesKeepingPath;
           return { status: 200, body: { ...centreView({ ...centre, parentId: parent.id, path }), peopleMoved: people.length, openCasesKeepingPath } };
@@ -142,7 +138,7 @@ export function adminCentreRoutes(ctx: ApiContext): RouteSpec[] {
           note.detail = { id: centre.id };
           if (centre.parentId === null) throw conflict('The city centre cannot be closed', { zh: '市级中心不能撤销。', en: 'The city centre cannot be closed.' });
           if (centre.closedAt !== null) return { status: 200, body: centreView(centre) };
-          const openCases = await openCasesAt(centre.id);
+          const openCases = await ctx.reads.openUnder(centre.id);
           if (openCases > 0) {
             note.detail.openCases = openCases;
             throw conflict(`${openCases} open cases are held at the centre or below it`, { zh: `该中心及其下级仍有 ${openCases} 件未办结案件，请先办结或转交后再撤销。`, en: `${openCases} open ${openCases === 1 ? 'case is' : 'cases are'} still held at this centre or below it; close or transfer ${openCases === 1 ? 'it' : 'them'} first.` }, { openCases });

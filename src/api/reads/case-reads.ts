@@ -2,7 +2,7 @@
  * Every read of many cases goes through one interface with two implementations: MongoDB's
  * own indexed queries (`queries.ts`), and each API process's copy of the open and recently
  * closed cases (`memory.ts`), for the embedded FerretDB, which answers no filter but `_id`
- * from an index. Both answer alike; test/api/read-store-contract.test.ts holds them to it.
+ * from an index. Both answer alike; test/integration/read-store-contract.test.ts holds them to it.
  */
 import type { CaseDocument, PathOf, Viewer } from '../../domain';
 import type { AssigneeRole } from '../../domain/assignment';
