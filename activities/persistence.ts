@@ -4,8 +4,8 @@ import type { Models, StoredCaseEvent } from '../src/db/models';
 import { isDuplicateKeyError } from '../src/db/errors';
 import { retryWhileBusy } from '../src/db/busy';
 import { caseIndexEntry, type CaseIndexUpdate } from '../src/db/case-index';
-import { writeCaseIndexEntry } from '../src/db/case-index-store';
-import { byId, storedSeq } from '../src/db/by-id';
+import { writeForward, type ForwardWrite } from '../src/db/forward-write';
+import { isFerretDb } from '../src/db/server-kind';
 import { appendCaseChange } from '../src/db/case-changes';
 import { Context } from '@temporalio/activity';
 import { NO_DELIVERY, type DeliveryStarter } from '../src/delivery/starter';
@@ -23,7 +23,23 @@ export interface TransitionInput {
   events: CaseEvent[];
 }
 
-export function createPersistenceActivities(models: Models, delivery: DeliveryStarter = NO_DELIVERY) {
+export interface PersistenceOptions {
+  /** How the case and its entry are written forward only; by default `read-first` on FerretDB, `guarded` on MongoDB (src/db/forward-write.ts). */
+  forwardWrite?: 'guarded' | 'read-first';
+}
+
+export function createPersistenceActivities(models: Models, delivery: DeliveryStarter = NO_DELIVERY, options: PersistenceOptions = {}) {
+  let chosenWrite: Promise<'guarded' | 'read-first'> | null = options.forwardWrite ? Promise.resolve(options.forwardWrite) : null;
+  function forwardWrite(): Promise<'guarded' | 'read-first'> {
+    if (!chosenWrite) {
+      const db = models.Case.db.db;
+      if (!db) throw new Error('database not connected');
+      chosenWrite = isFerretDb(db).then((ferret) => (ferret ? 'read-first' : 'guarded'));
+      chosenWrite.catch(() => (chosenWrite = null));
+    }
+    return chosenWrite;
+  }
+
   /**
    * Inserts documents keyed by `_id`, in one request; those already there (a
    * retry or a replay) fail as duplicates and are left as they are. Plain
@@ -81,37 +97,19 @@ export function createPersistenceActivities(models: Models, delivery: DeliverySt
   }
 
   /**
-   * Moves the case document forward only: a retry carrying a sequence number no
-   * newer than what is stored writes nothing. Both the read and the write are
-   * keyed by `_id` alone, the only filter FerretDB's SQLite backend answers from
-   * its primary key; a filter such as `{ _id, seq: { $lt } }` would scan and
-   * decode every case on each transition. (FerretDB performs such an update as a
-   * read then a write anyway, so reading first is no weaker.) An upsert that
-   * races another insert of the same case hits the existing `_id`: that
-   * duplicate is "already written" when the stored sequence is at least ours.
-   */
-  async function writeProjection(state: CaseState, fields: object): Promise<void> {
-    const stored = await storedSeq(models.Case, state.caseId);
-    if (stored !== null && stored >= state.seq) return;
-    try {
-      await models.Case.collection.updateOne(byId(state.caseId), { $set: fields }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const now = await storedSeq(models.Case, state.caseId);
-      if (now === null || now < state.seq) throw error;
-    }
-  }
-
-  /**
    * The case document, then its `case_index` entry (derived from the same fields),
-   * each written forward only and each retried on its own while SQLite is busy.
-   * The entry is written even when the document was already current: a retry
-   * after a failure between the two writes completes the entry. It comes second,
-   * so an entry never runs ahead of its case.
+   * each written forward only (src/db/forward-write.ts) and each retried on its own
+   * while SQLite is busy. The entry comes second, so it never runs ahead of its case:
+   * when the case was behind, so was the entry, and on FerretDB it is written without
+   * reading it first. When the case was already current (a retry), the entry is
+   * still written forward only: a failure between the two writes left it behind.
    */
   async function writeProjectionAndIndex(state: CaseState, fields: object, entry: CaseIndexUpdate): Promise<void> {
-    await retryWhileBusy(() => writeProjection(state, fields));
-    await retryWhileBusy(() => writeCaseIndexEntry(models, entry));
+    const how = await forwardWrite();
+    const caseWrite = await retryWhileBusy(() => writeForward(models.Case.collection, state.caseId, state.seq, fields, how));
+    const entryHow: ForwardWrite = how === 'read-first' && caseWrite === 'written' ? 'unchecked' : how;
+    const { _id, ...entryFields } = entry;
+    await retryWhileBusy(() => writeForward(models.CaseIndex.collection, _id, entry.seq, entryFields, entryHow));
     // Every time, even when the entry was current: a retry after a failure before
     // this line must still tell the API processes' mirrors (a second notice is harmless).
     await retryWhileBusy(() => appendCaseChange(models, state.caseId));

@@ -14,13 +14,15 @@ export interface Database {
  * MongoDB and against FerretDB v1 (no transactions, no change streams, no
  * $lookup/$facet: see docs/architecture.md).
  */
-export async function connectDatabase(uri: string, options: { maxPoolSize?: number } = {}): Promise<Database> {
+export async function connectDatabase(uri: string, options: { maxPoolSize?: number; monitorCommands?: boolean } = {}): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: options.maxPoolSize ?? 20,
     // Indexes are created explicitly by ensureIndexes(), once, not on every model compile.
     autoIndex: false,
     autoCreate: false,
+    // Off but for tests that count the requests a piece of work makes.
+    monitorCommands: options.monitorCommands ?? false,
   });
   await connection.asPromise();
   const models = registerModels(connection);

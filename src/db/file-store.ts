@@ -14,6 +14,7 @@
  * up the one way FerretDB can look up quickly.
  */
 import { GridFSBucket, type Binary, type Db, type Document } from 'mongodb';
+import { isFerretDb } from './server-kind';
 import type { Connection } from 'mongoose';
 import type { Database } from './connection';
 
@@ -35,8 +36,7 @@ export interface StoredFile<M> {
 export type ChunkLookup = 'files_id' | 'chunk_id';
 
 async function chunkLookupOf(db: Db): Promise<ChunkLookup> {
-  const info = await db.admin().command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string' ? 'chunk_id' : 'files_id';
+  return (await isFerretDb(db)) ? 'chunk_id' : 'files_id';
 }
 
 const chunkId = (fileId: string, n: number): string => `${fileId}#${n}`;

@@ -36,7 +36,7 @@ export function uniqueId(prefix: string): string {
 export type TestEnvOptions = Pick<WorkerOptions, 'wrapActivities' | 'delivery'> & { database?: string };
 
 /** The shared test database's address, or the same server's database of that name. */
-function databaseUri(database: string | undefined): string {
+export function databaseUri(database: string | undefined): string {
   const shared = inject('mongodbUri');
   if (database === undefined) return shared;
   const url = new URL(shared);

@@ -4,7 +4,10 @@ import { caseIndexEntry } from '../../src/db/case-index';
 import type { CaseDocument } from '../../src/domain';
 import { createPersistenceActivities } from '../../activities/persistence';
 import { act, ORG, seeded, uniformPolicy } from '../helpers/cases';
-import { caseInput, eventually, startCase, startTestEnv, type TestEnv } from '../helpers/temporal';
+import { caseInput, databaseUri, eventually, startCase, startTestEnv, type TestEnv } from '../helpers/temporal';
+import { connectDatabase } from '../../src/db/connection';
+import { applyAction } from '../../src/domain';
+import type { CommandStartedEvent } from 'mongodb';
 
 /** The case's index entry once it has caught up with `seq`. */
 async function entryAt(env: TestEnv, caseId: string, seq: number) {
@@ -77,5 +80,54 @@ describe('case_index follows the projection', () => {
     expect(after).toEqual(before);
     expect([after?.stage, after?.seq]).toEqual(['escalation', 3]);
     await handle.terminate('test finished');
+  });
+
+  /** The requests one transition makes, as `command collection`, written through a connection that counts them. */
+  async function requestsOfOneTransition(forwardWrite: 'guarded' | 'read-first') {
+    const input = caseInput({ centrePath: ORG.pathOf('zz-pinghe-xiaoxi-dongmen') });
+    const caseId = input.opening.caseId;
+    const handle = await startCase(env, input);
+    const admin = seeded('p-dongmen-admin');
+    const accepted = await act(handle, admin, { type: 'accept' });
+    await handle.terminate('the next transition is written by the test');
+    const next = applyAction(accepted, { type: 'escalate', reason: '需要镇级协调' }, admin, Date.now());
+    const counted = await connectDatabase(databaseUri(undefined), { monitorCommands: true });
+    try {
+      const requests: string[] = [];
+      const listener = (event: CommandStartedEvent) => {
+        const collection = event.command[event.commandName];
+        if (typeof collection === 'string') requests.push(`${event.commandName} ${collection}`);
+      };
+      counted.connection.getClient().on('commandStarted', listener);
+      const activities = createPersistenceActivities(counted.models, undefined, { forwardWrite });
+      await activities.recordTransition(next);
+      counted.connection.getClient().off('commandStarted', listener);
+      const entry = await env.db.models.CaseIndex.findById(caseId).lean();
+      const stored = await env.db.models.Case.findById(caseId).lean<CaseDocument>();
+      return { requests, entry, stored, next };
+    } finally {
+      await counted.close();
+    }
+  }
+
+  it('writes a transition on FerretDB with one read: the case, never its entry', async () => {
+    const { requests, entry, stored, next } = await requestsOfOneTransition('read-first');
+    expect([entry?.seq, entry?.stage, stored?.seq]).toEqual([next.state.seq, 'escalation', next.state.seq]);
+    expect(requests.filter((r) => /^find (cases|case_index)$/.test(r))).toEqual(['find cases']);
+    expect(requests).toContain('update case_index');
+    expect(requests.filter((r) => r.startsWith('update cases'))).toHaveLength(1);
+  });
+
+  it('writes a transition on MongoDB without reading first, and the guarded write still never moves back', async () => {
+    const { requests, entry, stored, next } = await requestsOfOneTransition('guarded');
+    expect([entry?.seq, stored?.seq]).toEqual([next.state.seq, next.state.seq]);
+    expect(requests.filter((r) => /^find (cases|case_index)$/.test(r))).toEqual([]);
+    const guarded = createPersistenceActivities(env.db.models, undefined, { forwardWrite: 'guarded' });
+    const older = { ...next.state, seq: next.state.seq - 1, stage: 'intake' as const };
+    await guarded.recordTransition({ state: older, events: [] });
+    await guarded.recordTransition({ state: next.state, events: [] });
+    const after = await env.db.models.CaseIndex.findById(next.state.caseId).lean();
+    expect(after).toEqual(entry);
+    expect((await env.db.models.Case.findById(next.state.caseId).lean<CaseDocument>())?.seq).toBe(next.state.seq);
   });
 });

@@ -10,6 +10,7 @@ import { CaseMirror, type MirrorRetention } from '../../db/case-mirror';
 import type { CaseReads, ReadStoreKind } from './case-reads';
 import { MemoryCaseReads } from './memory';
 import { QueryCaseReads } from './queries';
+import { isFerretDb } from '../../db/server-kind';
 
 export interface ReadStoreSettings {
   readStore: ReadStoreKind | null;
@@ -18,8 +19,9 @@ export interface ReadStoreSettings {
 
 /** Which store serves this server when none is configured. */
 export async function defaultReadStoreOf(db: Database): Promise<ReadStoreKind> {
-  const info = await db.connection.getClient().db('admin').command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string' ? 'memory' : 'queries';
+  const handle = db.connection.db;
+  if (!handle) throw new Error('database not connected');
+  return (await isFerretDb(handle)) ? 'memory' : 'queries';
 }
 
 type Delegated = Omit<CaseReads, 'kind'>;
