@@ -39,7 +39,30 @@ export function evaluateTargets(r: BenchResult): TargetCheck[] {
     measured: worst === null ? 'not run' : `worst p99 ${worst} ms at ${r.reads?.stored} cases`,
     met: worst !== null && (r.reads?.stored ?? 0) >= 10_000 ? worst < 50 : null,
   });
+  checks.push(...scaleTargets(r));
   return checks;
+}
+
+/** Issue 19's: the queries store's memory and start-up flat in the number of cases, the memory store's reads fast at 100,000. */
+function scaleTargets(r: BenchResult): TargetCheck[] {
+  const rows = r.scale ?? [];
+  const queries = rows.filter((row) => row.store === 'queries').sort((a, b) => a.stored - b.stored);
+  const [small, large] = [queries[0], queries[queries.length - 1]];
+  const spread = small && large && small !== large && small.rssAfterMiB !== null && large.rssAfterMiB !== null ? large.rssAfterMiB / small.rssAfterMiB - 1 : null;
+  const memoryLarge = rows.filter((row) => row.store === 'memory' && row.stored >= 100_000).sort((a, b) => b.stored - a.stored)[0];
+  const worst = memoryLarge ? Math.max(...memoryLarge.reads.map((read) => read.api.p99)) : null;
+  return [
+    {
+      target: 'queries: API RSS at 100,000 stored cases within 10 % of its RSS at 10,000',
+      measured: spread === null || !small || !large ? 'not run' : `${small.rssAfterMiB} MiB at ${small.stored}, ${large.rssAfterMiB} MiB at ${large.stored} (${Math.round(spread * 100)} %); ready in ${small.readyMs} and ${large.readyMs} ms`,
+      met: spread !== null && small && large && small.stored <= 10_000 && large.stored >= 100_000 ? spread <= 0.1 : null,
+    },
+    {
+      target: 'memory: read p99 < 50 ms at 100,000 stored cases (one client)',
+      measured: worst === null || !memoryLarge ? 'not run' : `worst p99 ${worst} ms at ${memoryLarge.stored}`,
+      met: worst === null ? null : worst < 50 && memoryLarge!.reads.every((read) => read.api.errors === 0),
+    },
+  ];
 }
 
 const lat = (s: Summary) => `${s.p50} / ${s.p95} / ${s.p99}`;
@@ -117,6 +140,16 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(`**Reads** — ${r.reads.stored} cases stored (projections written directly), vs the database round trips the API cannot avoid, from the driver (ceiling: one change-log lookup, plus the page's cases by \`_id\` for lists, each event by \`_id\` for the timeline)`, '');
     out.push('| request | concurrency | requests | API p50 / p95 / p99 ms | API req/s | bare MongoDB p50 / p95 / p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const row of r.reads.rows) out.push(`| ${row.name} | ${row.concurrency} | ${row.api.count} | ${lat(row.api)}${errs(row.api)} | ${row.api.perSecond} | ${lat(row.ceiling)} |`);
+    out.push('');
+  }
+  if (r.scale && r.scale.length > 0) {
+    out.push('**Scale** — an API process of its own for each read store at each number of stored cases (projections written directly); one client; a read past the API\'s request deadline counts as an error', '');
+    out.push('| stored | store | ready ms | first list ms | RSS ready / after reads MiB |', '| ---: | --- | ---: | ---: | ---: |');
+    for (const row of r.scale) out.push(`| ${row.stored} | ${row.store} | ${row.readyMs} | ${row.firstListMs}${row.firstListStatus === 200 ? '' : ` (${row.firstListStatus})`} | ${row.rssReadyMiB} / ${row.rssAfterMiB} |`);
+    out.push('', '| request | ' + r.scale.map((row) => `${row.store} at ${row.stored}: p50 / p99 ms`).join(' | ') + ' |', `| --- | ${r.scale.map(() => '---:').join(' | ')} |`);
+    for (const [i, read] of (r.scale[0]?.reads ?? []).entries()) {
+      out.push(`| ${read.name} | ${r.scale.map((row) => { const s = row.reads[i]?.api; return s ? `${s.p50} / ${s.p99}${s.errors ? ` (${s.errors} of ${s.count + s.errors} failed)` : ''}` : '—'; }).join(' | ')} |`);
+    }
     out.push('');
   }
   if (r.failures.length > 0) {

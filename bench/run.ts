@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--cases N] [--reads N] [--only intake,actions,...]
+ * npm run bench [-- --quick] [--cases N] [--reads N] [--scale N,M] [--only intake,actions,...]
  *
  * Starts the embedded Temporal dev server and FerretDB on a temporary data
  * directory (or uses TEMPORAL_ADDRESS / MONGODB_URI), a worker and the API as
@@ -7,7 +7,6 @@
  * ceiling measured on the same servers, and writes Markdown and JSON to
  * bench/results/.
  */
-import type { CaseDocument } from '../src/domain';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,15 +17,18 @@ import { API_TIME_SCALE } from './lib/stack';
 import { Tokens } from './lib/cases';
 import * as s from './scenarios';
 import { renderMarkdown, evaluateTargets } from './report';
+import { scale, type ScaleRow } from './scale';
 
 export { renderMarkdown };
 
-export const SCENARIOS = ['intake', 'actions', 'lifecycle', 'escalation', 'reads'] as const;
+export const SCENARIOS = ['intake', 'actions', 'lifecycle', 'escalation', 'reads', 'scale'] as const;
 
 export interface BenchOptions {
   quick: boolean;
   cases: number;
   reads: number;
+  /** Stored cases at each step of the scale run. */
+  scale: number[];
   only: Set<string>;
   out: string;
 }
@@ -40,9 +42,10 @@ export interface Sizes {
   escalationLeadSeconds: number;
   lifecycle: { cases: number; concurrency: number };
   reads: { stored: number; ops: number; concurrencies: number[]; budgetSeconds: number };
+  scale: { stored: number[]; ops: number; budgetSeconds: number };
 }
 
-export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'>): Sizes {
+export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads' | 'scale'>): Sizes {
   return options.quick
     ? {
         intake: { 1: 10, 16: 48, 64: 64 },
@@ -52,6 +55,7 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
         escalationLeadSeconds: 10,
         lifecycle: { cases: 4, concurrency: 4 },
         reads: { stored: options.reads, ops: 30, concurrencies: [1, 8], budgetSeconds: 2 },
+        scale: { stored: options.scale, ops: 20, budgetSeconds: 5 },
       }
     : {
         intake: { 1: 30, 16: 150, 64: 300 },
@@ -62,6 +66,8 @@ export function sizesFor(options: Pick<BenchOptions, 'quick' | 'cases' | 'reads'
         escalationLeadSeconds: 30,
         lifecycle: { cases: 16, concurrency: 16 },
         reads: { stored: options.reads, ops: 300, concurrencies: [1, 8], budgetSeconds: 6 },
+        // One client; a read the queries store answers slowly on FerretDB still gets a few samples.
+        scale: { stored: options.scale, ops: 200, budgetSeconds: 30 },
       };
 }
 
@@ -72,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       cases: { type: 'string' },
       reads: { type: 'string' },
+      scale: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -96,6 +103,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     cases: positive(values.cases, quick ? 100 : 2000, 'cases'),
     reads: positive(values.reads, quick ? 500 : 10_000, 'reads'),
+    scale: (values.scale ?? (quick ? '500,2000' : '10000,100000')).split(',').map((raw) => positive(raw.trim(), 0, 'scale')),
     only,
     out: path.resolve(values.out ?? path.join(__dirname, 'results')),
   };
@@ -106,6 +114,9 @@ export const USAGE = `npm run bench -- [--quick] [--cases N] [--reads N] [--only
   --quick   small sizes everywhere: a smoke run in under two minutes
   --cases   open cases for the escalation and memory figures (default 2000; quick 100)
   --reads   case projections stored for the read figures (default 10000; quick 500)
+  --scale   stored cases at each step of the scale run, comma-separated
+            (default 10000,100000; quick 500,2000): reads, API memory and
+            start-up with each read store
   --only    run some scenarios (comma-separated)
   --out     where the Markdown and JSON go (default bench/results)
 
@@ -115,7 +126,7 @@ servers on a temporary data directory and removes it afterwards.`;
 export interface BenchResult {
   kind: 'quick' | 'full';
   machine: MachineInfo;
-  options: { cases: number; reads: number; only: string[]; apiTimeScale: number };
+  options: { cases: number; reads: number; scale: number[]; only: string[]; apiTimeScale: number };
   sizes: Sizes;
   durationSeconds?: number;
   memoryIdle?: s.MemoryRow;
@@ -125,6 +136,7 @@ export interface BenchResult {
   lifecycle?: s.LifecycleResult;
   memoryAfter?: s.MemoryRow;
   reads?: { stored: number; rows: s.ReadRow[] };
+  scale?: ScaleRow[];
   failures: { scenario: string; error: string }[];
 }
 
@@ -146,7 +158,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const result: BenchResult = {
     kind: options.quick ? 'quick' : 'full',
     machine,
-    options: { cases: options.cases, reads: options.reads, only: [...options.only], apiTimeScale: API_TIME_SCALE },
+    options: { cases: options.cases, reads: options.reads, scale: options.scale, only: [...options.only], apiTimeScale: API_TIME_SCALE },
     sizes,
     failures: [],
   };
@@ -186,10 +198,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       result.escalation = await s.escalation(ctx, sizes.escalation, sizes.escalationLeadSeconds * 1000);
     });
     await attempt('reads', async () => {
-      const template = (await stack.db.models.Case.findOne({ status: 'closed' }).lean<CaseDocument>()) ?? (await stack.db.models.Case.findOne({}).lean<CaseDocument>());
-      if (!template) throw new Error('no case to use as a template for the stored projections');
-      const ids = await s.seedProjections(ctx, sizes.reads.stored, template);
+      const ids = await s.seedProjections(ctx, sizes.reads.stored, await s.templateCase(ctx));
       result.reads = { stored: await stack.db.models.Case.estimatedDocumentCount(), rows: await s.reads(ctx, ids, sizes.reads.ops, sizes.reads.concurrencies, sizes.reads.budgetSeconds * 1000) };
+    });
+    // Last: it stores up to the largest size, which every later figure would meet.
+    await attempt('scale', async () => {
+      result.scale = await scale(ctx, await s.templateCase(ctx), sizes.scale.stored, sizes.scale.ops, sizes.scale.budgetSeconds * 1000);
     });
   } finally {
     ctx.http.close();

@@ -64,7 +64,16 @@ export interface BenchStack {
   api: Child;
   temporalPid: number | undefined;
   ferretdbPid: number | undefined;
+  /** Another API process on the same servers (its own port and settings), ready when it resolves; the caller stops it. */
+  startApi(extraEnv?: NodeJS.ProcessEnv, name?: string): Promise<RunningApi>;
   stop(): Promise<void>;
+}
+
+export interface RunningApi {
+  child: Child;
+  url: string;
+  /** From the spawn until `/readyz` first answered 200. */
+  readyAfterMs: number;
 }
 
 /** Time scale for the API: deadlines of intake and lifecycle cases stay far away, so only the escalation bench's own deadlines fire. */
@@ -153,21 +162,29 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     startWorker('worker', taskQueue, caseBundlePath, []),
     startWorker('trivial-worker', trivialQueue, trivialBundlePath, ['--trivial']),
   ]);
-  const port = await freePort();
-  const apiProcess = spawn(process.execPath, [...profileFlags, CLI, 'api'], { env: { ...env, PORT: String(port), ONEDOOR_TASK_QUEUE: taskQueue }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
-  const api: Child = { name: 'api', process: apiProcess, log: watch('api', apiProcess), memory: async () => null, stop: () => stopChild(apiProcess) };
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${apiUrl}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
+  const startApi = async (extraEnv: NodeJS.ProcessEnv = {}, name = 'api'): Promise<RunningApi> => {
+    const port = await freePort();
+    const began = performance.now();
+    const apiProcess = spawn(process.execPath, [...profileFlags, CLI, 'api'], { env: { ...env, ...extraEnv, PORT: String(port), ONEDOOR_TASK_QUEUE: taskQueue }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const child: Child = { name, process: apiProcess, log: watch(name, apiProcess), memory: async () => null, stop: () => stopChild(apiProcess) };
+    const url = `http://127.0.0.1:${port}`;
+    const until = Date.now() + 120_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (apiProcess.exitCode !== null) throw new Error(`the API exited during start-up:\n${child.log.join('\n')}`);
+      if (Date.now() > until) {
+        await child.stop();
+        throw new Error('the API was not ready within 120 s');
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (apiProcess.exitCode !== null) throw new Error(`the API exited during start-up:\n${api.log.join('\n')}`);
-    if (Date.now() > until) throw new Error('the API was not ready within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return { child, url, readyAfterMs: performance.now() - began };
+  };
+  const { child: api, url: apiUrl } = await startApi();
 
   return {
     dataDir,
@@ -183,6 +200,7 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     api,
     temporalPid: servers.temporal.process?.pid,
     ferretdbPid: servers.mongo.process?.pid,
+    startApi,
     stop: async () => {
       await Promise.all([api.stop(), worker.stop(), trivialWorker.stop()]);
       await temporal.close();

@@ -44,10 +44,14 @@ describe('bench code', () => {
     expect(Math.max(...Object.values(quick.intake))).toBeLessThan(Math.max(...Object.values(full.intake)));
     expect(sizesFor(parseOptions(['--cases', '300', '--reads', '50'])).escalation).toBe(300);
     expect(() => parseOptions(['--only', 'nonsense'])).toThrow(/unknown scenario/);
+    expect(quick.scale.stored).toEqual([500, 2000]);
+    expect(full.scale.stored).toEqual([10_000, 100_000]);
+    expect(parseOptions(['--scale', '300, 3000']).scale).toEqual([300, 3000]);
+    expect(() => parseOptions(['--scale', '10000,lots'])).toThrow(/--scale must be a positive integer/);
   });
 
   it('a run without figures meets no target and misses none', () => {
     const checks = evaluateTargets({ failures: [] } as never);
-    expect(checks.map((c) => c.met)).toEqual([null, null, null, null, null]);
+    expect(checks.map((c) => c.met)).toEqual([null, null, null, null, null, null, null]);
   });
 });
