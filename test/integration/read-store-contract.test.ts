@@ -193,7 +193,9 @@ describe('the read stores answer alike', () => {
     }
     // The data reach most combinations: an empty answer from both proves little.
     expect(nonEmpty).toBeGreaterThan(VIEWERS.length * QUERIES.length * PAGES.length * 0.4);
-  });
+    // Every combination is a filtered, sorted, counted query that FerretDB answers by scanning:
+    // on a loaded machine the whole matrix has taken longer than the default two minutes.
+  }, 420_000);
 
   it('returns the same entries, field for field', async () => {
     const admin = VIEWERS.find((v) => v.personId === 'admin-c')!;
