@@ -148,7 +148,7 @@ export function renderMarkdown(r: BenchResult): string {
     for (const row of r.scale) out.push(`| ${row.stored} | ${row.store} | ${row.readyMs} | ${row.firstListMs}${row.firstListStatus === 200 ? '' : ` (${row.firstListStatus})`} | ${row.rssReadyMiB} / ${row.rssAfterMiB} |`);
     out.push('', '| request | ' + r.scale.map((row) => `${row.store} at ${row.stored}: p50 / p99 ms`).join(' | ') + ' |', `| --- | ${r.scale.map(() => '---:').join(' | ')} |`);
     for (const [i, read] of (r.scale[0]?.reads ?? []).entries()) {
-      out.push(`| ${read.name} | ${r.scale.map((row) => { const s = row.reads[i]?.api; return s ? `${s.p50} / ${s.p99}${s.errors ? ` (${s.errors} of ${s.count + s.errors} failed)` : ''}` : '—'; }).join(' | ')} |`);
+      out.push(`| ${read.name} | ${r.scale.map((row) => { const s = row.reads[i]?.api; if (!s) return '—'; const figures = s.count > 0 ? `${s.p50} / ${s.p99}` : '—'; return `${figures}${s.errors ? ` (${s.errors} of ${s.count + s.errors} failed)` : ''}`; }).join(' | ')} |`);
     }
     out.push('');
   }

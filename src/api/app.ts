@@ -52,6 +52,8 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = '100kb';
+/** How long `/readyz` waits for the memory store's copy to finish loading before it says "not yet". */
+const CASE_COPY_WAIT_MS = 2_000;
 
 /** Every route with a zod schema, in one list: Express, validation and OpenAPI all read it. */
 export function apiRoutes(ctx: ApiContext, liveStreams = new LiveStreams(ctx)): RouteSpec[] {
@@ -116,14 +118,15 @@ export function createApp(deps: AppDeps): OnedoorApp {
     res.json({ status: 'ok' });
   });
 
-  /** Temporal and MongoDB both answer: the API can take work. */
+  /** Temporal and MongoDB both answer, and with the memory store its copy is read: the API can take work. */
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.allSettled([pingTemporal(deps.temporal.connection), pingDatabase(deps.db.connection)]);
     const [temporal, mongo] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
     const readStore = await reads.kind().catch(() => null);
-    const ready = temporal === 'ok' && mongo === 'ok' && readStore !== null;
+    const caseCopy = readStore === null ? null : await reads.caseCopy(CASE_COPY_WAIT_MS);
+    const ready = temporal === 'ok' && mongo === 'ok' && readStore !== null && caseCopy !== 'loading';
     if (!ready) res.set('Retry-After', '5');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', temporal, mongo, readStore });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', temporal, mongo, readStore, caseCopy });
   });
 
   app.get('/metrics', metrics.handler);

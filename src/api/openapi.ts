@@ -11,11 +11,11 @@ function registerOperational(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/readyz',
-    summary: 'Temporal and MongoDB reachable',
+    summary: 'Temporal and MongoDB reachable, and the read store ready',
     tags: ['operations'],
     responses: {
-      200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.string(), temporal: z.string(), mongo: z.string(), readStore: z.enum(['queries', 'memory']).nullable() }) } } },
-      503: { description: 'A dependency is down; see Retry-After' },
+      200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.string(), temporal: z.string(), mongo: z.string(), readStore: z.enum(['queries', 'memory']).nullable(), caseCopy: z.enum(['loaded', 'loading']).nullable().openapi({ description: "The memory store's copy of the cases: read whole yet or still loading; null with queries" }) }) } } },
+      503: { description: "A dependency is down, or the memory store's copy is still loading; see Retry-After" },
     },
   });
   registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', tags: ['operations'], responses: { 200: text } });

@@ -3,16 +3,12 @@ import { findCaseDocument, type Models } from './models';
 import { changeHint, readChange } from './case-changes';
 import type { CaseIndexEntry } from './case-index';
 import type { CaseDocument } from '../domain';
+import { OrderedCases } from './ordered-cases';
+
+export { newestFirst } from './ordered-cases';
 
 /** One case as lists, filters, visibility and the dashboard see it: its `case_index` entry, in memory, under `id`. */
 export type MirroredCase = Omit<CaseIndexEntry, '_id'> & { id: string };
-
-/** Newest received first, then by id: the order lists have always had (a missing date sorts last, as MongoDB's null does). */
-export function newestFirst(a: MirroredCase, b: MirroredCase): number {
-  const byDate = (b.receivedAt ?? Number.NEGATIVE_INFINITY) - (a.receivedAt ?? Number.NEGATIVE_INFINITY);
-  if (byDate !== 0 && !Number.isNaN(byDate)) return byDate;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
 
 /**
  * Told after each catch-up that changed cases: the entries as they are now, and the
@@ -58,7 +54,7 @@ export type MirrorRetention = { keep: 'recent'; closedDays: number } | { keep: '
  * later catch-ups for HOLE_WATCH_MS.
  */
 export class CaseMirror {
-  private readonly cases = new Map<string, MirroredCase>();
+  private readonly cases = new OrderedCases();
   private next = 1;
   private loaded = false;
   private loading: Promise<void> | null = null;
@@ -93,8 +89,8 @@ export class CaseMirror {
     return this.retention.keep === 'none' ? null : Date.now() - this.retention.closedDays * DAY_MS;
   }
 
-  /** Every case, current as of this call. */
-  async current(): Promise<Iterable<MirroredCase>> {
+  /** Every case, current as of this call, newest received first. */
+  async current(): Promise<readonly MirroredCase[]> {
     if (!this.loaded) {
       this.loading ??= this.load().finally(() => {
         this.loading = null;
@@ -103,7 +99,7 @@ export class CaseMirror {
     }
     await this.catchUp();
     this.startBackground();
-    return this.cases.values();
+    return this.cases.inOrder();
   }
 
   /** Starts loading the copy, and keeping it current, without waiting for it; a failure is logged and the next read tries again. */
@@ -162,8 +158,8 @@ export class CaseMirror {
   }
 
   /** Every case as the copy holds it now, without catching up first (for change listeners). */
-  snapshot(): Iterable<MirroredCase> {
-    return this.cases.values();
+  snapshot(): readonly MirroredCase[] {
+    return this.cases.inOrder();
   }
 
   /** How far along the change log the copy is: the last change number it has read. */
@@ -185,16 +181,17 @@ export class CaseMirror {
     this.retention = await this.retentionOf();
     // The hint first: changes made during the read are then read again, which is harmless.
     const hint = await changeHint(this.models);
-    this.cases.clear();
+    const kept: MirroredCase[] = [];
     if (this.retention.keep === 'recent') {
       const now = Date.now();
       const since = now - this.retention.closedDays * DAY_MS;
       const cursor = this.models.CaseIndex.find({ $or: [{ status: { $ne: 'closed' } }, { closedAt: { $gte: since } }] }).lean<CaseIndexEntry[]>().cursor();
       for await (const entry of cursor) {
         const current = mirroredCase(entry as unknown as CaseIndexEntry);
-        if (this.retains(current, now)) this.cases.set(current.id, current);
+        if (this.retains(current, now)) kept.push(current);
       }
     }
+    this.cases.replaceAll(kept);
     this.prunedAt = Date.now();
     this.next = hint + 1;
     this.loaded = true;
@@ -242,7 +239,7 @@ export class CaseMirror {
     const now = Date.now();
     if (now - this.prunedAt < PRUNE_EVERY_MS) return;
     this.prunedAt = now;
-    for (const [id, entry] of this.cases) if (!this.retains(entry, now)) this.cases.delete(id);
+    this.cases.retainOnly((entry) => this.retains(entry, now));
   }
 
   /** At a missing number: passes over it (true) once it has been missing long enough with later numbers present. */
@@ -290,7 +287,7 @@ export class CaseMirror {
       chunk.forEach((id, j) => {
         const entry = entries[j];
         const current = entry ? mirroredCase(entry) : null;
-        if (current && this.retains(current, now)) this.cases.set(id, current);
+        if (current && this.retains(current, now)) this.cases.set(current);
         else this.cases.delete(id);
         if (current) changed.push(current);
       });

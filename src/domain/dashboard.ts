@@ -8,6 +8,7 @@ import { LEVELS, type Level } from './organisation';
 import { RISKS, type Risk } from './risk';
 import { DISSATISFIED_RATING, STAGES, type CaseStatus, type Stage } from './lifecycle';
 import { isOverdueAt } from './visibility';
+import { FirstOf } from './first-of';
 
 /** What the dashboard reads of a case. */
 export interface CountedCase {
@@ -94,8 +95,8 @@ export interface DashboardCounts {
   byStage: Record<Stage, number>;
   byLevel: Record<Level, number>;
   byRisk: Record<Risk, number>;
-  /** Every overdue open case, the earliest deadline first. */
-  overdue: OverdueCase[];
+  /** The overdue open cases, the earliest deadline first. */
+  overdue: CountedList<OverdueCase>;
   medianTimeToCloseMs: number | null;
   closedOnTimeShare: number | null;
   satisfaction: { rated: number; average: number | null; satisfiedShare: number | null };
@@ -104,9 +105,9 @@ export interface DashboardCounts {
    * centre that missed it: a village whose cases all went up by deadline does not look
    * clean once they have left it.
    */
-  missedDeadlines: MissedDeadlineCase[];
-  /** Supervision orders to a covered centre that await a reply, the earliest reply time first. */
-  unansweredOrders: SupervisedCase[];
+  missedDeadlines: CountedList<MissedDeadlineCase>;
+  /** Supervision orders to a covered centre that await a reply, the earliest reply time first; `lapsed` of them past their reply time. */
+  unansweredOrders: CountedList<SupervisedCase> & { lapsed: number };
 }
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -115,7 +116,8 @@ function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, several times faster than a comparator over a city's cases.
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
@@ -123,75 +125,109 @@ function median(values: number[]): number | null {
 /** Ratings from this up count as satisfied (4 and 5 of 5); 3 is neither. */
 const SATISFIED_FROM = DISSATISFIED_RATING + 2;
 
-/** The cases a covered centre let pass their deadline, held here or not. */
-export function missedDeadlines(cases: Iterable<CountedCase>, covers: Covers): MissedDeadlineCase[] {
-  const missed: MissedDeadlineCase[] = [];
-  for (const c of cases) {
-    const missedBy = c.breachedBy.filter(covers);
-    if (missedBy.length === 0) continue;
-    missed.push({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, status: c.status, centreId: c.centreId, level: c.level, receivedAt: c.receivedAt, missedBy });
+/** A dashboard's list: how many there are, and the first of them. */
+export interface CountedList<T> {
+  count: number;
+  items: T[];
+}
+
+/** A dashboard lists this many of its overdue cases, missed deadlines and orders; its counts are of all. */
+export const DASHBOARD_LIST_LIMIT = 100;
+
+function listOf<T>(first: FirstOf<T>): CountedList<T> {
+  return { count: first.count, items: first.items };
+}
+
+/** An overdue case without a deadline sorts first, ahead of every passed deadline. */
+const earliestDeadline = (a: CountedCase, b: CountedCase): number => (a.deadline ?? Number.NEGATIVE_INFINITY) - (b.deadline ?? Number.NEGATIVE_INFINITY);
+const newestReceived = (a: MissedDeadlineCase, b: MissedDeadlineCase): number => b.receivedAt - a.receivedAt;
+const earliestReply = (a: SupervisedCase, b: SupervisedCase): number => a.replyBy - b.replyBy;
+
+/**
+ * The dashboard of the covered centres, in one pass over the cases any of them held: the
+ * cases they hold now, the deadlines they missed, the orders they owe. Lists keep their
+ * first `listLimit` and count the rest, so a city's thousands of overdue cases cost a
+ * comparison each, not a sort.
+ */
+export function countDashboard(all: Iterable<CountedCase>, covers: Covers, now: number, listLimit = DASHBOARD_LIST_LIMIT): DashboardCounts {
+  const tally = new HeldTally(now, listLimit);
+  const missed = new FirstOf<MissedDeadlineCase>(listLimit, newestReceived);
+  const orders = new FirstOf<SupervisedCase>(listLimit, earliestReply);
+  let lapsed = 0;
+  for (const c of all) {
+    if (c.breachedBy.length > 0) {
+      const missedBy = c.breachedBy.filter(covers);
+      if (missedBy.length > 0) missed.add({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, status: c.status, centreId: c.centreId, level: c.level, receivedAt: c.receivedAt, missedBy });
+    }
+    if (!covers(c.centreId)) continue;
+    tally.add(c);
+    for (const order of c.unansweredOrders) {
+      if (!covers(order.centreId)) continue;
+      orders.add({ ...order, caseId: c.id, caseNumber: c.caseNumber, orderId: order.id });
+      if (order.status === 'lapsed') lapsed += 1;
+    }
   }
-  return missed.sort((a, b) => b.receivedAt - a.receivedAt);
+  return { ...tally.counts(), missedDeadlines: listOf(missed), unansweredOrders: { ...listOf(orders), lapsed } };
 }
 
-/** Orders a covered centre must still answer: an admin's dashboard also shows those to the centres below. */
-export function unansweredOrdersOf(cases: Iterable<CountedCase>, covers: Covers): SupervisedCase[] {
-  const orders: SupervisedCase[] = [];
-  for (const c of cases) {
-    for (const order of c.unansweredOrders) if (covers(order.centreId)) orders.push({ ...order, caseId: c.id, caseNumber: c.caseNumber, orderId: order.id });
+/** The counts of the cases the covered centres hold now. */
+class HeldTally {
+  private readonly byStage = zeroes(STAGES);
+  private readonly byLevel = zeroes(LEVELS);
+  private readonly byRisk = zeroes(RISKS);
+  private open = 0;
+  private closed = 0;
+  private duplicates = 0;
+  private closedOnTime = 0;
+  private readonly overdue: FirstOf<CountedCase>;
+  private readonly timesToClose: number[] = [];
+  private ratingSum = 0;
+  private rated = 0;
+  private satisfied = 0;
+
+  constructor(
+    private readonly now: number,
+    listLimit: number,
+  ) {
+    this.overdue = new FirstOf(listLimit, earliestDeadline);
   }
-  return orders.sort((a, b) => a.replyBy - b.replyBy);
-}
 
-/** The dashboard of the covered centres: the cases they hold now, the deadlines they missed, the orders they owe. */
-export function countDashboard(all: Iterable<CountedCase>, covers: Covers, now: number): DashboardCounts {
-  const everyCase = [...all];
-  const held = everyCase.filter((c) => covers(c.centreId));
-  return { ...countHeld(held, now), missedDeadlines: missedDeadlines(everyCase, covers), unansweredOrders: unansweredOrdersOf(held, covers) };
-}
-
-function countHeld(cases: Iterable<CountedCase>, now: number): Omit<DashboardCounts, 'missedDeadlines' | 'unansweredOrders'> {
-  const byStage = zeroes(STAGES);
-  const byLevel = zeroes(LEVELS);
-  const byRisk = zeroes(RISKS);
-  let open = 0;
-  let closed = 0;
-  let duplicates = 0;
-  let closedOnTime = 0;
-  const overdue: OverdueCase[] = [];
-  const timesToClose: number[] = [];
-  const ratings: number[] = [];
-  for (const c of cases) {
+  add(c: CountedCase): void {
     if (c.duplicateOf) {
-      duplicates += 1;
-      continue;
+      this.duplicates += 1;
+      return;
     }
-    byStage[c.stage] += 1;
-    byLevel[c.level] += 1;
-    byRisk[c.risk] += 1;
+    this.byStage[c.stage] += 1;
+    this.byLevel[c.level] += 1;
+    this.byRisk[c.risk] += 1;
     if (c.status === 'closed') {
-      closed += 1;
-      if (c.closedAt !== null) timesToClose.push(c.closedAt - c.receivedAt);
-      if (!c.breached) closedOnTime += 1;
+      this.closed += 1;
+      if (c.closedAt !== null) this.timesToClose.push(c.closedAt - c.receivedAt);
+      if (!c.breached) this.closedOnTime += 1;
     } else {
-      open += 1;
-      if (isOverdueAt(c, now)) overdue.push({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, centreId: c.centreId, level: c.level, risk: c.risk, deadline: c.deadline });
+      this.open += 1;
+      if (isOverdueAt(c, this.now)) this.overdue.add(c);
     }
-    if (c.rating !== null) ratings.push(c.rating);
+    if (c.rating !== null) {
+      this.rated += 1;
+      this.ratingSum += c.rating;
+      if (c.rating >= SATISFIED_FROM) this.satisfied += 1;
+    }
   }
-  // An overdue case without a deadline sorts first, ahead of every passed deadline.
-  overdue.sort((a, b) => (a.deadline ?? Number.NEGATIVE_INFINITY) - (b.deadline ?? Number.NEGATIVE_INFINITY));
-  const average = ratings.length > 0 ? ratings.reduce((sum, r) => sum + r, 0) / ratings.length : null;
-  return {
-    open,
-    closed,
-    duplicates,
-    byStage,
-    byLevel,
-    byRisk,
-    overdue,
-    medianTimeToCloseMs: median(timesToClose),
-    closedOnTimeShare: closed > 0 ? closedOnTime / closed : null,
-    satisfaction: { rated: ratings.length, average, satisfiedShare: ratings.length > 0 ? ratings.filter((r) => r >= SATISFIED_FROM).length / ratings.length : null },
-  };
+
+  counts(): Omit<DashboardCounts, 'missedDeadlines' | 'unansweredOrders'> {
+    const overdue = this.overdue.items.map((c): OverdueCase => ({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, centreId: c.centreId, level: c.level, risk: c.risk, deadline: c.deadline }));
+    return {
+      open: this.open,
+      closed: this.closed,
+      duplicates: this.duplicates,
+      byStage: this.byStage,
+      byLevel: this.byLevel,
+      byRisk: this.byRisk,
+      overdue: { count: this.overdue.count, items: overdue },
+      medianTimeToCloseMs: median(this.timesToClose),
+      closedOnTimeShare: this.closed > 0 ? this.closedOnTime / this.closed : null,
+      satisfaction: { rated: this.rated, average: this.rated > 0 ? this.ratingSum / this.rated : null, satisfiedShare: this.rated > 0 ? this.satisfied / this.rated : null },
+    };
+  }
 }

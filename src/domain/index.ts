@@ -29,3 +29,4 @@ export * from './administration';
 export * from './delivery';
 export * from './places';
 export * from './duplicates';
+export * from './first-of';

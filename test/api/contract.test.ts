@@ -192,7 +192,7 @@ describe('reference data and operations', () => {
   });
 
   it('is ready when Temporal and MongoDB answer', async () => {
-    expect((await request(api.app).get('/readyz')).body).toEqual({ status: 'ready', temporal: 'ok', mongo: 'ok', readStore: process.env.ONEDOOR_READ_STORE ?? 'memory' });
+    expect((await request(api.app).get('/readyz')).body).toEqual({ status: 'ready', temporal: 'ok', mongo: 'ok', readStore: process.env.ONEDOOR_READ_STORE ?? 'memory', caseCopy: process.env.ONEDOOR_READ_STORE === 'queries' ? null : 'loaded' });
   });
 });
 

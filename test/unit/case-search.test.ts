@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MirroredCase } from '../../src/db/case-mirror';
 import { phoneKeyOf } from '../../src/db/phone-key';
-import { awaitsViewer, caseFilterOf, isAssignedTo, searchInMemory, soonestDeadlineFirst } from '../../src/api/cases/search';
+import { awaitsViewer, caseFilterOf, isAssignedTo, pageInMemory, searchInMemory, soonestDeadlineFirst } from '../../src/api/cases/search';
+import { OrderedCases, newestFirst } from '../../src/db/ordered-cases';
 import type { Viewer } from '../../src/domain';
 import { listQuerySchema } from '../../src/api/cases/schemas';
 
@@ -100,6 +101,48 @@ describe('deadline order', () => {
     ];
     expect([...cases].sort(soonestDeadlineFirst(NOW)).map((c) => c.id)).toEqual(['flagged', 'past', 'soon', 'later', 'none-new', 'none-old']);
     expect(found(cases, { sort: 'deadline' })).toEqual(['flagged', 'past', 'soon', 'later', 'none-new', 'none-old']);
+  });
+});
+
+describe('pages of the copy kept in order', () => {
+  // 300 cases with receipt times and deadlines in no order, some alike, some missing.
+  const many = Array.from({ length: 300 }, (_, i) =>
+    entry(`c${String(i).padStart(3, '0')}`, {
+      receivedAt: i % 50 === 0 ? null : NOW - ((i * 7919) % 97) * 60_000,
+      deadline: i % 7 === 0 ? null : NOW + (((i * 104_729) % 41) - 20) * 60_000,
+      overdue: i % 23 === 0,
+      risk: i % 3 === 0 ? 'high' : 'low',
+    } as Partial<MirroredCase>),
+  );
+  const copy = new OrderedCases();
+  copy.replaceAll(many);
+
+  it('a page, at either order and any boundary, is the same slice of the whole sorted list, with the same total', () => {
+    for (const q of [{}, { sort: 'deadline' }, { risk: 'high' }, { risk: 'high', sort: 'deadline' }] as Record<string, string>[]) {
+      const filter = caseFilterOf(query(q), admin);
+      const whole = searchInMemory(many, filter, admin, pathOf, NOW);
+      for (const [skip, limit] of [[0, 20], [20, 20], [whole.length - 5, 20], [whole.length, 20], [0, null]] as [number, number | null][]) {
+        const page = pageInMemory(copy.inOrder(), filter, admin, pathOf, NOW, { skip, limit });
+        expect(page.total).toBe(whole.length);
+        expect(page.entries.map((e) => e.id)).toEqual(whole.slice(skip, limit === null ? undefined : skip + limit).map((e) => e.id));
+      }
+    }
+  });
+
+  it('stays in order as cases change, arrive and leave', () => {
+    const changing = new OrderedCases();
+    changing.replaceAll(many.slice(0, 200));
+    for (const e of many.slice(0, 50)) changing.set({ ...e, stage: 'mediation' });
+    for (const e of many.slice(50, 80)) changing.set({ ...e, receivedAt: NOW - ((Number(e.id.slice(1)) * 31) % 200) * 1000 });
+    for (const e of many.slice(200)) changing.set(e);
+    for (const e of many.slice(80, 120)) changing.delete(e.id);
+    changing.retainOnly((e) => e.id !== 'c001');
+    const ids = changing.inOrder().map((e) => e.id);
+    expect(changing.size).toBe(259);
+    expect(new Set(ids).size).toBe(259);
+    expect([...changing.inOrder()].sort(newestFirst).map((e) => e.id)).toEqual(ids);
+    expect(changing.get('c010')?.stage).toBe('mediation');
+    expect(changing.get('c090')).toBeUndefined();
   });
 });
 

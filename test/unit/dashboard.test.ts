@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countDashboard, missedDeadlines, Organisation, SEED_CENTRES, type CountedCase, type Covers } from '../../src/domain';
+import { countDashboard, FirstOf, Organisation, SEED_CENTRES, type CountedCase, type Covers } from '../../src/domain';
 
 const ORG = new Organisation(SEED_CENTRES);
 /** An admin's dashboard: the centre and everything below it. */
@@ -8,6 +8,7 @@ const only = (centreId: string): Covers => (id) => id === centreId;
 
 const NOW = Date.UTC(2026, 11, 1, 8);
 const HOUR = 3_600_000;
+const missedDeadlines = (cases: CountedCase[], covers: Covers) => countDashboard(cases, covers, NOW).missedDeadlines.items;
 
 function counted(id: string, overrides: Partial<CountedCase> = {}): CountedCase {
   return { id, caseNumber: `N-${id}`, stage: 'mediation', status: 'open', centreId: 'zz-pinghe', level: 'county', risk: 'medium', deadline: NOW + HOUR, overdue: false, receivedAt: NOW - 10 * HOUR, closedAt: null, rating: null, breached: false, breachedBy: [], unansweredOrders: [], ...overrides };
@@ -32,7 +33,8 @@ describe('countDashboard', () => {
     expect(counts.byStage).toMatchObject({ mediation: 4, closed: 3, intake: 0 });
     expect(counts.byLevel).toEqual({ city: 1, county: 6, town: 0, village: 0 });
     expect(counts.byRisk).toMatchObject({ critical: 1, medium: 6 });
-    expect(counts.overdue.map((c) => c.id)).toEqual(['flagged', 'later', 'late']);
+    expect(counts.overdue.items.map((c) => c.id)).toEqual(['flagged', 'later', 'late']);
+    expect(counts.overdue.count).toBe(3);
     expect(counts.medianTimeToCloseMs).toBe(4 * HOUR);
     expect(counts.closedOnTimeShare).toBeCloseTo(2 / 3);
     expect(counts.satisfaction).toEqual({ rated: 3, average: 3, satisfiedShare: 1 / 3 });
@@ -42,8 +44,9 @@ describe('countDashboard', () => {
     expect(countDashboard([], only('zz-pinghe'), NOW)).toMatchObject({
       open: 0,
       closed: 0,
-      overdue: [],
-      missedDeadlines: [],
+      overdue: { count: 0, items: [] },
+      missedDeadlines: { count: 0, items: [] },
+      unansweredOrders: { count: 0, lapsed: 0, items: [] },
       medianTimeToCloseMs: null,
       closedOnTimeShare: null,
       satisfaction: { rated: 0, average: null, satisfiedShare: null },
@@ -70,8 +73,8 @@ describe('missed deadlines count against the centre that missed them', () => {
   it('a village whose cases all went up by deadline does not look clean', () => {
     const village = countDashboard(wentUp, only(VILLAGE), NOW);
     expect(village.open).toBe(1);
-    expect(village.missedDeadlines.map((c) => c.id)).toEqual(['up2', 'up1']);
-    expect(village.missedDeadlines[0]).toMatchObject({ centreId: 'zz-pinghe', level: 'county', missedBy: [VILLAGE] });
+    expect(village.missedDeadlines.items.map((c) => c.id)).toEqual(['up2', 'up1']);
+    expect(village.missedDeadlines.items[0]).toMatchObject({ centreId: 'zz-pinghe', level: 'county', missedBy: [VILLAGE] });
   });
 
   it('counts for the ancestors of the centre that missed, once per missed deadline', () => {
@@ -99,7 +102,38 @@ describe('unanswered supervision orders', () => {
       counted('t', { centreId: 'zz-pinghe-xiaoxi', level: 'town', unansweredOrders: [order('s1', 'zz-pinghe-xiaoxi', NOW + 2 * HOUR)] }),
       counted('other', { centreId: 'zz-tiz-jiaomei', level: 'town', unansweredOrders: [order('s1', 'zz-tiz-jiaomei', NOW)] }),
     ];
-    expect(countDashboard(cases, subtreeOf('zz-pinghe-xiaoxi'), NOW).unansweredOrders.map((o) => `${o.caseId}/${o.orderId}/${o.status}`)).toEqual(['v/s2/lapsed', 'v/s1/open', 't/s1/open']);
-    expect(countDashboard(cases, only('zz-pinghe-xiaoxi-dongmen'), NOW).unansweredOrders.map((o) => `${o.caseId}/${o.orderId}`)).toEqual(['v/s2', 'v/s1']);
+    expect(countDashboard(cases, subtreeOf('zz-pinghe-xiaoxi'), NOW).unansweredOrders.items.map((o) => `${o.caseId}/${o.orderId}/${o.status}`)).toEqual(['v/s2/lapsed', 'v/s1/open', 't/s1/open']);
+    expect(countDashboard(cases, only('zz-pinghe-xiaoxi-dongmen'), NOW).unansweredOrders.items.map((o) => `${o.caseId}/${o.orderId}`)).toEqual(['v/s2', 'v/s1']);
+    expect(countDashboard(cases, subtreeOf('zz-pinghe-xiaoxi'), NOW).unansweredOrders).toMatchObject({ count: 3, lapsed: 1 });
+  });
+});
+
+describe('long lists', () => {
+  it('keep their first cases and count them all', () => {
+    // 250 overdue, the deadlines given in no order: the list holds the 100 earliest, in order.
+    const cases = Array.from({ length: 250 }, (_, i) => counted(`o${i}`, { deadline: NOW - HOUR - ((i * 7919) % 250) * 1000, breached: true, breachedBy: ['zz-pinghe'], receivedAt: NOW - 10 * HOUR + ((i * 104_729) % 250) * 1000 }));
+    const counts = countDashboard(cases, only('zz-pinghe'), NOW);
+    expect(counts.overdue.count).toBe(250);
+    const sortedDeadlines = cases.map((c) => c.deadline as number).sort((a, b) => a - b);
+    expect(counts.overdue.items.map((c) => c.deadline)).toEqual(sortedDeadlines.slice(0, 100));
+    expect(counts.missedDeadlines.count).toBe(250);
+    expect(counts.missedDeadlines.items.map((c) => c.receivedAt)).toEqual(cases.map((c) => c.receivedAt).sort((a, b) => b - a).slice(0, 100));
+    expect(countDashboard(cases, only('zz-pinghe'), NOW, 5).overdue.items).toHaveLength(5);
+  });
+});
+
+describe('FirstOf', () => {
+  type Tagged = { v: number; tag?: string };
+  const byValue = (a: Tagged, b: Tagged) => a.v - b.v;
+  it('keeps the first items in order, equal ones in the order they came, and counts every item', () => {
+    const first = new FirstOf<Tagged>(3, byValue);
+    for (const [v, tag] of [[5, 'a'], [1, 'b'], [3, 'c'], [1, 'd'], [9, 'e'], [0, 'f']] as const) first.add({ v, tag });
+    expect(first.items.map((x) => x.tag)).toEqual(['f', 'b', 'd']);
+    expect(first.count).toBe(6);
+  });
+  it('keeps nothing with a limit of zero, yet counts', () => {
+    const first = new FirstOf<Tagged>(0, byValue);
+    first.add({ v: 1 });
+    expect([first.items, first.count]).toEqual([[], 1]);
   });
 });

@@ -4,10 +4,11 @@
  * the memory read store applies as it is and the queries read store translates into
  * MongoDB's (src/api/reads/queries.ts); the contract test holds the two to the same answers.
  */
-import { isOverdueAt, visibleTo, type PathOf, type Viewer } from '../../domain';
+import { FirstOf, isOverdueAt, visibleTo, type PathOf, type Viewer } from '../../domain';
 import { newestFirst, type MirroredCase } from '../../db/case-mirror';
 import { phoneKeyOf } from '../../db/phone-key';
 import type { ListQuery } from './schemas';
+import type { CasePage, Range } from '../reads/case-reads';
 
 export type CaseSort = 'received' | 'deadline';
 
@@ -75,9 +76,8 @@ function matchesText(entry: MirroredCase, filter: CaseFilter): boolean {
   );
 }
 
-/** Whether one case passes the filter for this viewer (visibility first: nothing else widens it). */
+/** Whether one case passes the filter for this viewer: every condition must hold (the plain fields first, the cheapest to fail). */
 export function matchesCase(entry: MirroredCase, filter: CaseFilter, viewer: Viewer, pathOf: PathOf, now: number): boolean {
-  if (!visibleTo(entry, viewer, pathOf)) return false;
   if (filter.stage !== undefined && entry.stage !== filter.stage) return false;
   if (filter.level !== undefined && entry.level !== filter.level) return false;
   if (filter.risk !== undefined && entry.risk !== filter.risk) return false;
@@ -86,7 +86,7 @@ export function matchesCase(entry: MirroredCase, filter: CaseFilter, viewer: Vie
   if (filter.centreId !== undefined && !entry.centrePath.includes(filter.centreId)) return false;
   if (filter.overdue !== undefined && isOverdueAt(entry, now) !== filter.overdue) return false;
   if (filter.assignedTo !== null && !isAssignedTo(entry, filter.assignedTo)) return false;
-  return matchesText(entry, filter);
+  return visibleTo(entry, viewer, pathOf) && matchesText(entry, filter);
 }
 
 /** Deadline order: overdue first, then the soonest deadline, then cases with none; ties newest first. */
@@ -104,11 +104,36 @@ export function caseOrder(sort: CaseSort, now: number): (a: MirroredCase, b: Mir
   return sort === 'deadline' ? soonestDeadlineFirst(now) : newestFirst;
 }
 
-/** The in-memory implementation: every matching case, in the filter's order. */
+/**
+ * The in-memory implementation: one page of the matching cases in the filter's order, and
+ * how many match. `ordered` is newest received first (the copy keeps it so), so a list in
+ * that order sorts nothing, and a list by deadline keeps only the cases up to the page's end.
+ */
+export function pageInMemory(ordered: readonly MirroredCase[], filter: CaseFilter, viewer: Viewer, pathOf: PathOf, now: number, range: Range): CasePage {
+  const end = range.limit === null ? Number.POSITIVE_INFINITY : range.skip + range.limit;
+  if (filter.sort === 'received') {
+    const entries: MirroredCase[] = [];
+    let total = 0;
+    for (const entry of ordered) {
+      if (!matchesCase(entry, filter, viewer, pathOf, now)) continue;
+      if (total >= range.skip && total < end) entries.push(entry);
+      total += 1;
+    }
+    return { entries, total };
+  }
+  // Oldest first: older cases tend to have the earlier deadlines, so after the first few
+  // most cases fail one comparison with the page's last instead of entering the page.
+  const first = new FirstOf<MirroredCase>(end, caseOrder(filter.sort, now));
+  for (let i = ordered.length - 1; i >= 0; i -= 1) {
+    const entry = ordered[i] as MirroredCase;
+    if (matchesCase(entry, filter, viewer, pathOf, now)) first.add(entry);
+  }
+  return { entries: first.items.slice(range.skip), total: first.count };
+}
+
+/** Every matching case of any collection, in the filter's order. */
 export function searchInMemory(entries: Iterable<MirroredCase>, filter: CaseFilter, viewer: Viewer, pathOf: PathOf, now: number): MirroredCase[] {
-  const matches: MirroredCase[] = [];
-  for (const entry of entries) if (matchesCase(entry, filter, viewer, pathOf, now)) matches.push(entry);
-  return matches.sort(caseOrder(filter.sort, now));
+  return pageInMemory([...entries].sort(newestFirst), filter, viewer, pathOf, now, { skip: 0, limit: null }).entries;
 }
 
 /**

@@ -10,9 +10,6 @@ const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
 });
 
-/** The overdue and missed-deadline lists show this many cases; their counts are of all. */
-const LIST_LIMIT = 100;
-
 /** Admins see any centre in their subtree; other staff their own centre; residents and experts none. */
 function scopeOf(caller: Caller, requested: string | undefined, requestedPath: string[] | null): string {
   if (caller.role === 'resident' || caller.role === 'expert' || caller.role === 'department' || caller.centreId === undefined) throw problems.forbidden('Dashboards are for centre staff', { zh: '统计看板仅供中心工作人员查看。', en: 'Dashboards are for centre staff.' });
@@ -26,24 +23,24 @@ function scopeOf(caller: Caller, requested: string | undefined, requestedPath: s
   return centreId;
 }
 
-/** Non-admin staff count their own centre; admins the centre and everything below it. */
-function coverage(caller: Caller, centreId: string, pathOf: PathOf): Covers {
-  if (caller.role !== 'admin') return (id) => id === centreId;
-  return (id) => pathOf(id)?.includes(centreId) ?? false;
+/** Non-admin staff count their own centre; admins the centre and everything below it (a set: asked several times per case). */
+function coverage(caller: Caller, centreId: string, pathOf: PathOf, centreIds: Iterable<string>): { covers: Covers; covered: string[] } {
+  if (caller.role !== 'admin') return { covers: (id) => id === centreId, covered: [centreId] };
+  const covered = new Set([centreId]);
+  for (const id of centreIds) if (pathOf(id)?.includes(centreId)) covered.add(id);
+  return { covers: (id) => covered.has(id), covered: [...covered] };
 }
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function dashboardView(centreId: string, counts: DashboardCounts): Dashboard {
-  const overdue = counts.overdue.map((c) => ({ ...c, deadline: isoOrNull(c.deadline) }));
-  const missed = counts.missedDeadlines.map((c) => ({ ...c, receivedAt: new Date(c.receivedAt).toISOString() }));
-  const orders = counts.unansweredOrders.map(({ id: _id, ...order }) => ({ ...order, replyBy: new Date(order.replyBy).toISOString() }));
+  const { overdue, missedDeadlines, unansweredOrders } = counts;
   return {
     centreId,
     ...counts,
-    overdue: { count: overdue.length, items: overdue.slice(0, LIST_LIMIT) },
-    missedDeadlines: { count: missed.length, items: missed.slice(0, LIST_LIMIT) },
-    unansweredOrders: { count: orders.length, lapsed: orders.filter((o) => o.status === 'lapsed').length, items: orders.slice(0, LIST_LIMIT) },
+    overdue: { count: overdue.count, items: overdue.items.map((c) => ({ ...c, deadline: isoOrNull(c.deadline) })) },
+    missedDeadlines: { count: missedDeadlines.count, items: missedDeadlines.items.map((c) => ({ ...c, receivedAt: new Date(c.receivedAt).toISOString() })) },
+    unansweredOrders: { count: unansweredOrders.count, lapsed: unansweredOrders.lapsed, items: unansweredOrders.items.map(({ id: _id, ...order }) => ({ ...order, replyBy: new Date(order.replyBy).toISOString() })) },
   };
 }
 
@@ -57,9 +54,9 @@ export async function dashboardFor(ctx: ApiContext, caller: Caller, requested: s
   }
   const centreId = scopeOf(caller, requested, requestedPath);
   const [pathOf, centres] = await Promise.all([ctx.centres.paths(), ctx.centres.all()]);
-  const covers = coverage(caller, centreId, pathOf);
+  const { covers, covered } = coverage(caller, centreId, pathOf, centres.keys());
   // A case counts for a centre that holds it or breached a deadline on it: both are centres that held it.
-  const entries = await ctx.reads.heldByAny([...new Set([centreId, ...centres.keys()])].filter(covers));
+  const entries = await ctx.reads.heldByAny(covered);
   const counts = countDashboard(entries, covers, Date.now());
   return dashboardView(centreId, counts);
 }

@@ -5,8 +5,8 @@
  * and those closed in the last `ONEDOOR_MEMORY_CLOSED_DAYS`; an older case is still read
  * by id and by number, but lists and counts no longer include it.
  */
-import { awaitsViewer, searchInMemory } from '../cases/search';
-import { newestFirst, type CaseMirror, type MirroredCase } from '../../db/case-mirror';
+import { awaitsViewer, pageInMemory } from '../cases/search';
+import type { CaseMirror, MirroredCase } from '../../db/case-mirror';
 import { loadsOf, type AssigneeRole } from '../../domain/assignment';
 import type { CaseDocument } from '../../domain';
 import type { Models } from '../../db/models';
@@ -26,12 +26,13 @@ export class MemoryCaseReads implements CaseReads {
     private readonly models: Models,
   ) {}
 
-  private async all(): Promise<Iterable<MirroredCase>> {
+  /** Every case the copy keeps, newest received first. */
+  private async all(): Promise<readonly MirroredCase[]> {
     return this.mirror.current();
   }
 
   async search(...[filter, seeing, now, range]: Parameters<CaseReads['search']>): Promise<CasePage> {
-    return pageOf(searchInMemory(await this.all(), filter, seeing.viewer, seeing.pathOf, now), range);
+    return pageInMemory(await this.all(), filter, seeing.viewer, seeing.pathOf, now, range);
   }
 
   /** The copy has caught up for the read that found these ids: a document is served from memory while its `seq` is the copy's. */
@@ -64,7 +65,7 @@ export class MemoryCaseReads implements CaseReads {
 
   async heldByAny(centreIds: readonly string[]): Promise<MirroredCase[]> {
     const wanted = new Set(centreIds);
-    return [...(await this.all())].filter((entry) => entry.heldBy.some((id) => wanted.has(id)));
+    return (await this.all()).filter((entry) => entry.heldBy.some((id) => wanted.has(id)));
   }
 
   async loads(role: AssigneeRole): Promise<Map<string, number>> {
@@ -80,15 +81,15 @@ export class MemoryCaseReads implements CaseReads {
       if (query.status !== undefined && entry.status !== query.status) continue;
       matches.push(entry);
     }
-    return pageOf(matches.sort(newestFirst), range);
+    return pageOf(matches, range);
   }
 
   async duplicatesOf(caseId: string): Promise<MirroredCase[]> {
-    return [...(await this.all())].filter((entry) => entry.duplicateOf === caseId).sort(newestFirst);
+    return (await this.all()).filter((entry) => entry.duplicateOf === caseId);
   }
 
   async openOfCategorySince(category: string, since: number): Promise<MirroredCase[]> {
-    return [...(await this.all())].filter((entry) => entry.status === 'open' && entry.category === category && entry.receivedAt !== null && entry.receivedAt >= since).sort(newestFirst);
+    return (await this.all()).filter((entry) => entry.status === 'open' && entry.category === category && entry.receivedAt !== null && entry.receivedAt >= since);
   }
 
   async waitingFor(viewer: Parameters<CaseReads['waitingFor']>[0]): Promise<number> {

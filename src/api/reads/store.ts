@@ -59,6 +59,28 @@ export class ReadStore implements Delegated {
     return kind === 'memory' ? new MemoryCaseReads(this.mirror, this.db.models) : new QueryCaseReads(this.db.models);
   }
 
+  /**
+   * With the memory store, whether the copy has been read whole (waiting for it up to
+   * `waitMs`, and starting it if no read has); null with queries, which need no copy.
+   * Until then a read would wait for the load, so `/readyz` says not yet.
+   */
+  async caseCopy(waitMs: number): Promise<'loaded' | 'loading' | null> {
+    if ((await this.kind()) !== 'memory') return null;
+    if (this.mirror.isLoaded) return 'loaded';
+    let timer: NodeJS.Timeout | undefined;
+    const loaded = this.mirror.current().then(
+      () => true,
+      () => false,
+    );
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), waitMs);
+      timer.unref();
+    });
+    const done = await Promise.race([loaded, waited]);
+    clearTimeout(timer);
+    return done ? 'loaded' : 'loading';
+  }
+
   private async retention(): Promise<MirrorRetention> {
     return (await this.kind()) === 'memory' ? { keep: 'recent', closedDays: this.settings.memoryClosedDays } : { keep: 'none' };
   }
