@@ -134,14 +134,145 @@ export interface CountedList<T> {
 /** A dashboard lists this many of its overdue cases, missed deadlines and orders; its counts are of all. */
 export const DASHBOARD_LIST_LIMIT = 100;
 
-function listOf<T>(first: FirstOf<T>): CountedList<T> {
-  return { count: first.count, items: first.items };
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Newest received first, then by id (a missing time last): the order lists break ties in, whichever store counted them. */
+const newestReceived = (a: Pick<CountedCase, 'id' | 'receivedAt'>, b: Pick<CountedCase, 'id' | 'receivedAt'>): number => {
+  const byTime = (b.receivedAt ?? Number.NEGATIVE_INFINITY) - (a.receivedAt ?? Number.NEGATIVE_INFINITY);
+  return byTime !== 0 && !Number.isNaN(byTime) ? byTime : byId(a.id, b.id);
+};
+/** An overdue case without a deadline sorts first, ahead of every passed deadline. */
+const earliestDeadline = (a: CountedCase, b: CountedCase): number => (a.deadline ?? Number.NEGATIVE_INFINITY) - (b.deadline ?? Number.NEGATIVE_INFINITY) || newestReceived(a, b);
+const earliestReply = (a: SupervisedCase, b: SupervisedCase): number => a.replyBy - b.replyBy || byId(a.caseId, b.caseId) || byId(a.orderId, b.orderId);
+
+/** What a dashboard counts alike of many resolved cases (not duplicates) held now. */
+export type AlikeCases = Pick<CountedCase, 'stage' | 'level' | 'risk' | 'status' | 'breached' | 'rating'>;
+
+export function overdueCaseOf(c: CountedCase): OverdueCase {
+  return { id: c.id, caseNumber: c.caseNumber, stage: c.stage, centreId: c.centreId, level: c.level, risk: c.risk, deadline: c.deadline };
 }
 
-/** An overdue case without a deadline sorts first, ahead of every passed deadline. */
-const earliestDeadline = (a: CountedCase, b: CountedCase): number => (a.deadline ?? Number.NEGATIVE_INFINITY) - (b.deadline ?? Number.NEGATIVE_INFINITY);
-const newestReceived = (a: MissedDeadlineCase, b: MissedDeadlineCase): number => b.receivedAt - a.receivedAt;
-const earliestReply = (a: SupervisedCase, b: SupervisedCase): number => a.replyBy - b.replyBy;
+/**
+ * One dashboard being counted. The memory store adds every case any covered centre held
+ * (`add`); the queries store adds what MongoDB grouped and listed (`addAlike`, the lists):
+ * either way the shares, averages and lists come out of this one place.
+ */
+export class DashboardTally {
+  private readonly byStage = zeroes(STAGES);
+  private readonly byLevel = zeroes(LEVELS);
+  private readonly byRisk = zeroes(RISKS);
+  private open = 0;
+  private closed = 0;
+  private duplicates = 0;
+  private closedOnTime = 0;
+  private readonly timesToClose: number[] = [];
+  private ratingSum = 0;
+  private rated = 0;
+  private satisfied = 0;
+  private readonly overdue: FirstOf<CountedCase>;
+  private readonly missed: FirstOf<MissedDeadlineCase>;
+  private readonly orders: FirstOf<SupervisedCase>;
+  private lapsed = 0;
+  /** Lists counted by the store itself, which then hands over only their first cases. */
+  private readonly counted: { overdue?: number; missed?: number } = {};
+
+  constructor(
+    private readonly covers: Covers,
+    private readonly now: number,
+    listLimit = DASHBOARD_LIST_LIMIT,
+  ) {
+    this.overdue = new FirstOf(listLimit, earliestDeadline);
+    this.missed = new FirstOf<MissedDeadlineCase>(listLimit, newestReceived);
+    this.orders = new FirstOf(listLimit, earliestReply);
+  }
+
+  /** A case a covered centre held: counted if one holds it now, listed for the deadlines they missed and the orders they owe. */
+  add(c: CountedCase): void {
+    this.addMissed(c);
+    if (!this.covers(c.centreId)) return;
+    this.addOrdersOf(c);
+    if (c.duplicateOf) {
+      this.duplicates += 1;
+      return;
+    }
+    this.addAlike(c, 1);
+    if (c.status === 'closed') {
+      if (c.closedAt !== null) this.addTimeToClose(c.closedAt - c.receivedAt);
+    } else if (isOverdueAt(c, this.now)) {
+      this.overdue.add(c);
+    }
+  }
+
+  /** `n` resolved cases held now, alike in what is counted of them. */
+  addAlike(c: AlikeCases, n: number): void {
+    this.byStage[c.stage] += n;
+    this.byLevel[c.level] += n;
+    this.byRisk[c.risk] += n;
+    if (c.status === 'closed') {
+      this.closed += n;
+      if (!c.breached) this.closedOnTime += n;
+    } else {
+      this.open += n;
+    }
+    if (c.rating !== null && c.rating !== undefined) {
+      this.rated += n;
+      this.ratingSum += c.rating * n;
+      if (c.rating >= SATISFIED_FROM) this.satisfied += n;
+    }
+  }
+
+  addDuplicates(n: number): void {
+    this.duplicates += n;
+  }
+
+  addTimeToClose(ms: number): void {
+    this.timesToClose.push(ms);
+  }
+
+  /** Listed if a covered centre missed one of its deadlines (it may be held elsewhere now). */
+  addMissed(c: CountedCase): void {
+    if (c.breachedBy.length === 0) return;
+    const missedBy = c.breachedBy.filter(this.covers);
+    if (missedBy.length > 0) this.missed.add({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, status: c.status, centreId: c.centreId, level: c.level, receivedAt: c.receivedAt, missedBy });
+  }
+
+  /** The orders this case's covered centres owe (a case held by a covered centre). */
+  addOrdersOf(c: Pick<CountedCase, 'id' | 'caseNumber' | 'unansweredOrders'>): void {
+    for (const order of c.unansweredOrders) {
+      if (!this.covers(order.centreId)) continue;
+      this.orders.add({ ...order, caseId: c.id, caseNumber: c.caseNumber, orderId: order.id });
+      if (order.status === 'lapsed') this.lapsed += 1;
+    }
+  }
+
+  /** The first overdue cases, in order, of `count` the store counted. */
+  addOverdueList(first: readonly CountedCase[], count: number): void {
+    for (const c of first) this.overdue.add(c);
+    this.counted.overdue = count;
+  }
+
+  /** The first cases with a missed deadline, newest first, of `count` the store counted. */
+  addMissedList(first: readonly CountedCase[], count: number): void {
+    for (const c of first) this.addMissed(c);
+    this.counted.missed = count;
+  }
+
+  counts(): DashboardCounts {
+    return {
+      open: this.open,
+      closed: this.closed,
+      duplicates: this.duplicates,
+      byStage: this.byStage,
+      byLevel: this.byLevel,
+      byRisk: this.byRisk,
+      overdue: { count: this.counted.overdue ?? this.overdue.count, items: this.overdue.items.map(overdueCaseOf) },
+      medianTimeToCloseMs: median(this.timesToClose),
+      closedOnTimeShare: this.closed > 0 ? this.closedOnTime / this.closed : null,
+      satisfaction: { rated: this.rated, average: this.rated > 0 ? this.ratingSum / this.rated : null, satisfiedShare: this.rated > 0 ? this.satisfied / this.rated : null },
+      missedDeadlines: { count: this.counted.missed ?? this.missed.count, items: this.missed.items },
+      unansweredOrders: { count: this.orders.count, lapsed: this.lapsed, items: this.orders.items },
+    };
+  }
+}
 
 /**
  * The dashboard of the covered centres, in one pass over the cases any of them held: the
@@ -150,84 +281,7 @@ const earliestReply = (a: SupervisedCase, b: SupervisedCase): number => a.replyB
  * comparison each, not a sort.
  */
 export function countDashboard(all: Iterable<CountedCase>, covers: Covers, now: number, listLimit = DASHBOARD_LIST_LIMIT): DashboardCounts {
-  const tally = new HeldTally(now, listLimit);
-  const missed = new FirstOf<MissedDeadlineCase>(listLimit, newestReceived);
-  const orders = new FirstOf<SupervisedCase>(listLimit, earliestReply);
-  let lapsed = 0;
-  for (const c of all) {
-    if (c.breachedBy.length > 0) {
-      const missedBy = c.breachedBy.filter(covers);
-      if (missedBy.length > 0) missed.add({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, status: c.status, centreId: c.centreId, level: c.level, receivedAt: c.receivedAt, missedBy });
-    }
-    if (!covers(c.centreId)) continue;
-    tally.add(c);
-    for (const order of c.unansweredOrders) {
-      if (!covers(order.centreId)) continue;
-      orders.add({ ...order, caseId: c.id, caseNumber: c.caseNumber, orderId: order.id });
-      if (order.status === 'lapsed') lapsed += 1;
-    }
-  }
-  return { ...tally.counts(), missedDeadlines: listOf(missed), unansweredOrders: { ...listOf(orders), lapsed } };
-}
-
-/** The counts of the cases the covered centres hold now. */
-class HeldTally {
-  private readonly byStage = zeroes(STAGES);
-  private readonly byLevel = zeroes(LEVELS);
-  private readonly byRisk = zeroes(RISKS);
-  private open = 0;
-  private closed = 0;
-  private duplicates = 0;
-  private closedOnTime = 0;
-  private readonly overdue: FirstOf<CountedCase>;
-  private readonly timesToClose: number[] = [];
-  private ratingSum = 0;
-  private rated = 0;
-  private satisfied = 0;
-
-  constructor(
-    private readonly now: number,
-    listLimit: number,
-  ) {
-    this.overdue = new FirstOf(listLimit, earliestDeadline);
-  }
-
-  add(c: CountedCase): void {
-    if (c.duplicateOf) {
-      this.duplicates += 1;
-      return;
-    }
-    this.byStage[c.stage] += 1;
-    this.byLevel[c.level] += 1;
-    this.byRisk[c.risk] += 1;
-    if (c.status === 'closed') {
-      this.closed += 1;
-      if (c.closedAt !== null) this.timesToClose.push(c.closedAt - c.receivedAt);
-      if (!c.breached) this.closedOnTime += 1;
-    } else {
-      this.open += 1;
-      if (isOverdueAt(c, this.now)) this.overdue.add(c);
-    }
-    if (c.rating !== null) {
-      this.rated += 1;
-      this.ratingSum += c.rating;
-      if (c.rating >= SATISFIED_FROM) this.satisfied += 1;
-    }
-  }
-
-  counts(): Omit<DashboardCounts, 'missedDeadlines' | 'unansweredOrders'> {
-    const overdue = this.overdue.items.map((c): OverdueCase => ({ id: c.id, caseNumber: c.caseNumber, stage: c.stage, centreId: c.centreId, level: c.level, risk: c.risk, deadline: c.deadline }));
-    return {
-      open: this.open,
-      closed: this.closed,
-      duplicates: this.duplicates,
-      byStage: this.byStage,
-      byLevel: this.byLevel,
-      byRisk: this.byRisk,
-      overdue: { count: this.overdue.count, items: overdue },
-      medianTimeToCloseMs: median(this.timesToClose),
-      closedOnTimeShare: this.closed > 0 ? this.closedOnTime / this.closed : null,
-      satisfaction: { rated: this.rated, average: this.rated > 0 ? this.ratingSum / this.rated : null, satisfiedShare: this.rated > 0 ? this.satisfied / this.rated : null },
-    };
-  }
+  const tally = new DashboardTally(covers, now, listLimit);
+  for (const c of all) tally.add(c);
+  return tally.counts();
 }

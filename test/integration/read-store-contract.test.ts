@@ -89,7 +89,8 @@ function casesOf(count: number): CaseIndexEntry[] {
       mediatorId: maybe(0.6, pick(['m1', 'm2', 'm3'])),
       expertId,
       opinionExpertId: maybe(0.3, pick(['e1', 'e2'])),
-      unansweredOrders: [],
+      // Supervision orders owed by the centre holding it, some lapsed; replies due at the same time, now and then.
+      unansweredOrders: Array.from({ length: next() < 0.15 ? 1 + Math.floor(next() * 2) : 0 }, (_, k) => ({ id: `s${k + 1}`, centreId, byCentreId: 'c', automatic: next() < 0.5, reason: 'r', replyBy: NOW + Math.round((next() - 0.5) * 4) * DAY, status: next() < 0.3 ? ('lapsed' as const) : ('open' as const) })),
       departmentIds: next() < 0.2 ? ['d1'] : [],
       workingDepartmentId: maybe(0.1, 'd1'),
       acceptedBy: maybe(0.5, { personId: pick(['m1', 'm2', 'm3']), centreId: pick([centreId, village]) }),
@@ -205,12 +206,28 @@ describe('the read stores answer alike', () => {
   });
 
   it('counts the same: open cases under a centre, loads, dashboards, what waits for each viewer', async () => {
+    const listed = { overdue: 0, missedDeadlines: 0, unansweredOrders: 0, duplicates: 0 };
     for (const centreId of Object.keys(PATHS)) {
       const open = await both((store) => store.openUnder(centreId));
       expect(open.queries, centreId).toBe(open.memory);
-      const held = await both((store) => store.heldByAny(Object.keys(PATHS).filter((id) => PATHS[id]!.includes(centreId))));
-      expect(held.queries.map((e) => e.id).sort(), centreId).toEqual(held.memory.map((e) => e.id).sort());
+      // An admin's dashboard (the subtree) and a centre's own staff's (the centre alone).
+      for (const covered of [Object.keys(PATHS).filter((id) => PATHS[id]!.includes(centreId)), [centreId]]) {
+        const dashboard = await both((store) => store.dashboard(covered, NOW));
+        expect(dashboard.queries, `${centreId}: ${covered.join(' ')}`).toEqual(dashboard.memory);
+        // Lists cut short: the same first cases, and the same counts of all.
+        const short = await both((store) => store.dashboard(covered, NOW, 3));
+        expect(short.queries, `${centreId}: ${covered.join(' ')}, 3 listed`).toEqual(short.memory);
+        listed.overdue = Math.max(listed.overdue, dashboard.memory.overdue.count);
+        listed.missedDeadlines = Math.max(listed.missedDeadlines, dashboard.memory.missedDeadlines.count);
+        listed.unansweredOrders = Math.max(listed.unansweredOrders, dashboard.memory.unansweredOrders.count);
+        listed.duplicates = Math.max(listed.duplicates, dashboard.memory.duplicates);
+      }
     }
+    // The lists of three were cut: what is compared includes the cut.
+    expect(listed.overdue).toBeGreaterThan(3);
+    expect(listed.missedDeadlines).toBeGreaterThan(3);
+    expect(listed.unansweredOrders).toBeGreaterThan(3);
+    expect(listed.duplicates).toBeGreaterThan(0);
     for (const role of ['mediator', 'expert'] as const) {
       const loads = await both((store) => store.loads(role));
       expect(Object.fromEntries(loads.queries)).toEqual(Object.fromEntries(loads.memory));

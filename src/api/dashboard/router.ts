@@ -4,7 +4,7 @@ import { defineRoute, type RouteSpec } from '../routes';
 import { callerOf } from '../auth';
 import type { ApiContext, Caller } from '../context';
 import { problems } from '../problem';
-import { countDashboard, type Covers, type DashboardCounts, type PathOf } from '../../domain';
+import type { DashboardCounts, PathOf } from '../../domain';
 
 const querySchema = z.strictObject({
   centreId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).optional(),
@@ -23,12 +23,12 @@ function scopeOf(caller: Caller, requested: string | undefined, requestedPath: s
   return centreId;
 }
 
-/** Non-admin staff count their own centre; admins the centre and everything below it (a set: asked several times per case). */
-function coverage(caller: Caller, centreId: string, pathOf: PathOf, centreIds: Iterable<string>): { covers: Covers; covered: string[] } {
-  if (caller.role !== 'admin') return { covers: (id) => id === centreId, covered: [centreId] };
+/** Non-admin staff count their own centre; admins the centre and everything below it. */
+function coverage(caller: Caller, centreId: string, pathOf: PathOf, centreIds: Iterable<string>): string[] {
+  if (caller.role !== 'admin') return [centreId];
   const covered = new Set([centreId]);
   for (const id of centreIds) if (pathOf(id)?.includes(centreId)) covered.add(id);
-  return { covers: (id) => covered.has(id), covered: [...covered] };
+  return [...covered];
 }
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -54,11 +54,9 @@ export async function dashboardFor(ctx: ApiContext, caller: Caller, requested: s
   }
   const centreId = scopeOf(caller, requested, requestedPath);
   const [pathOf, centres] = await Promise.all([ctx.centres.paths(), ctx.centres.all()]);
-  const { covers, covered } = coverage(caller, centreId, pathOf, centres.keys());
+  const covered = coverage(caller, centreId, pathOf, centres.keys());
   // A case counts for a centre that holds it or breached a deadline on it: both are centres that held it.
-  const entries = await ctx.reads.heldByAny(covered);
-  const counts = countDashboard(entries, covers, Date.now());
-  return dashboardView(centreId, counts);
+  return dashboardView(centreId, await ctx.reads.dashboard(covered, Date.now()));
 }
 
 export const dashboardQuerySchema = querySchema;

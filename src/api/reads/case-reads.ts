@@ -4,7 +4,7 @@
  * closed cases (`memory.ts`), for the embedded FerretDB, which answers no filter but `_id`
  * from an index. Both answer alike; test/integration/read-store-contract.test.ts holds them to it.
  */
-import type { CaseDocument, PathOf, Viewer } from '../../domain';
+import type { CaseDocument, DashboardCounts, PathOf, Viewer } from '../../domain';
 import type { AssigneeRole } from '../../domain/assignment';
 import type { MirroredCase } from '../../db/case-mirror';
 import type { CaseFilter } from '../cases/search';
@@ -52,8 +52,8 @@ export interface CaseReads {
   numbersOf(ids: readonly string[]): Promise<Map<string, string>>;
   /** How many cases held at this centre or below it are open. */
   openUnder(centreId: string): Promise<number>;
-  /** Every case any of these centres has held: what a dashboard counts. */
-  heldByAny(centreIds: readonly string[]): Promise<MirroredCase[]>;
+  /** The dashboard of these centres (one centre, or a subtree): the cases they hold, the deadlines they missed, the orders they owe; each list its first `listLimit`. */
+  dashboard(centreIds: readonly string[], now: number, listLimit?: number): Promise<DashboardCounts>;
   /** Open cases per mediator or expert. */
   loads(role: AssigneeRole): Promise<Map<string, number>>;
   /** The Open311 list. */

@@ -8,7 +8,7 @@
 import { awaitsViewer, pageInMemory } from '../cases/search';
 import type { CaseMirror, MirroredCase } from '../../db/case-mirror';
 import { loadsOf, type AssigneeRole } from '../../domain/assignment';
-import type { CaseDocument } from '../../domain';
+import { DASHBOARD_LIST_LIMIT, DashboardTally, type CaseDocument, type DashboardCounts } from '../../domain';
 import type { Models } from '../../db/models';
 import type { CaseIndexEntry } from '../../db/case-index';
 import type { CasePage, CaseReads, Range, ReceivedQuery } from './case-reads';
@@ -63,9 +63,12 @@ export class MemoryCaseReads implements CaseReads {
     return count;
   }
 
-  async heldByAny(centreIds: readonly string[]): Promise<MirroredCase[]> {
-    const wanted = new Set(centreIds);
-    return (await this.all()).filter((entry) => entry.heldBy.some((id) => wanted.has(id)));
+  /** One pass over the cases any of the centres held. */
+  async dashboard(centreIds: readonly string[], now: number, listLimit = DASHBOARD_LIST_LIMIT): Promise<DashboardCounts> {
+    const covered = new Set(centreIds);
+    const tally = new DashboardTally((id) => covered.has(id), now, listLimit);
+    for (const entry of await this.all()) if (entry.heldBy.some((id) => covered.has(id))) tally.add(entry);
+    return tally.counts();
   }
 
   async loads(role: AssigneeRole): Promise<Map<string, number>> {

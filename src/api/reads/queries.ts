@@ -5,7 +5,7 @@
  * src/api/cases/search.ts states for the copy in memory.
  */
 import type { Collection, Document, Filter, Sort } from 'mongodb';
-import { viewerKeysOf, withCurrentShape, type CaseDocument, type Viewer } from '../../domain';
+import { DASHBOARD_LIST_LIMIT, DashboardTally, viewerKeysOf, withCurrentShape, type AlikeCases, type CaseDocument, type DashboardCounts, type Viewer } from '../../domain';
 import { mirroredCase, type MirroredCase } from '../../db/case-mirror';
 import type { CaseIndexEntry } from '../../db/case-index';
 import type { Models } from '../../db/models';
@@ -166,8 +166,48 @@ export class QueryCaseReads implements CaseReads {
     return this.count({ centrePath: centreId, status: { $ne: 'closed' } });
   }
 
-  heldByAny(centreIds: readonly string[]): Promise<MirroredCase[]> {
-    return this.find({ seenBy: { $in: centreIds.map((id) => `held:${id}`) } }, null);
+  /**
+   * MongoDB counts and lists; the process receives a few hundred rows whatever the size of
+   * the subtree: the counts grouped by what the dashboard counts, the first overdue cases and
+   * missed deadlines with their totals, the cases with orders owed (few), and for the median
+   * the two times of each closed case.
+   */
+  async dashboard(centreIds: readonly string[], now: number, listLimit = DASHBOARD_LIST_LIMIT): Promise<DashboardCounts> {
+    const centres = [...centreIds];
+    const covered = new Set(centres);
+    const tally = new DashboardTally((id) => covered.has(id), now, listLimit);
+    const held = { centreId: { $in: centres } };
+    const resolved = { ...held, duplicateOf: null };
+    const overdue = { ...resolved, status: 'open', $or: [{ overdue: true }, { deadline: { $lt: now } }] };
+    const missed = { breachedBy: { $in: centres } };
+    const [groups, duplicates, overdueFirst, overdueCount, missedFirst, missedCount, owing, closings] = await Promise.all([
+      this.aggregate<{ _id: Partial<AlikeCases>; n: number }>(resolved, { $group: { _id: { stage: '$stage', level: '$level', risk: '$risk', status: '$status', breached: '$breached', rating: '$rating' }, n: { $sum: 1 } } }),
+      this.count({ ...held, duplicateOf: { $ne: null } }),
+      this.find(overdue, SOONEST_DEADLINE, { skip: 0, limit: listLimit }),
+      this.count(overdue),
+      this.find(missed, NEWEST_FIRST, { skip: 0, limit: listLimit }),
+      this.count(missed),
+      this.find({ ...held, 'unansweredOrders.centreId': { $in: centres } }, null),
+      this.times({ ...resolved, status: 'closed', closedAt: { $ne: null } }),
+    ]);
+    for (const group of groups) tally.addAlike({ breached: false, rating: null, ...group._id } as AlikeCases, group.n);
+    tally.addDuplicates(duplicates);
+    tally.addOverdueList(overdueFirst, overdueCount);
+    tally.addMissedList(missedFirst, missedCount);
+    for (const entry of owing) tally.addOrdersOf(entry);
+    for (const { closedAt, receivedAt } of closings) tally.addTimeToClose(closedAt - receivedAt);
+    return tally.counts();
+  }
+
+  private aggregate<T extends Document>(match: Filter<IndexDoc>, group: Document): Promise<T[]> {
+    this.observe({ filter: match, sort: null });
+    return this.index.aggregate<T>([{ $match: match }, group]).toArray();
+  }
+
+  /** Two numbers per closed case, for the median time to close (MongoDB 7's `$median` would spare even these). */
+  private async times(filter: Filter<IndexDoc>): Promise<{ closedAt: number; receivedAt: number }[]> {
+    this.observe({ filter, sort: null });
+    return this.index.find(filter, { projection: { _id: 0, closedAt: 1, receivedAt: 1 } }).toArray() as unknown as Promise<{ closedAt: number; receivedAt: number }[]>;
   }
 
   async loads(role: AssigneeRole): Promise<Map<string, number>> {

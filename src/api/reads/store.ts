@@ -90,7 +90,7 @@ export class ReadStore implements Delegated {
   idOfNumber: CaseReads['idOfNumber'] = async (...args) => (await this.chosen()).idOfNumber(...args);
   numbersOf: CaseReads['numbersOf'] = async (...args) => (await this.chosen()).numbersOf(...args);
   openUnder: CaseReads['openUnder'] = async (...args) => (await this.chosen()).openUnder(...args);
-  heldByAny: CaseReads['heldByAny'] = async (...args) => (await this.chosen()).heldByAny(...args);
+  dashboard: CaseReads['dashboard'] = async (...args) => (await this.chosen()).dashboard(...args);
   loads: CaseReads['loads'] = async (...args) => (await this.chosen()).loads(...args);
   received: CaseReads['received'] = async (...args) => (await this.chosen()).received(...args);
   duplicatesOf: CaseReads['duplicatesOf'] = async (...args) => (await this.chosen()).duplicatesOf(...args);
