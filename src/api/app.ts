@@ -188,7 +188,8 @@ function requestLog(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const level = res.statusCode >= 500 ? 'error' : 'info';
+      // 503 is a state the API reports and recovers from (a server away, the copy loading): a warning, not an error.
+      const level = res.statusCode === 503 ? 'warn' : res.statusCode >= 500 ? 'error' : 'info';
       logger[level]({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, person: req.caller?.personId }, 'request');
     });
     next();
