@@ -321,8 +321,49 @@ export class CaseMirror {
  */
 type LaterFields = 'heldBy' | 'breachedBy' | 'unansweredOrders' | 'departmentIds';
 export function mirroredCase(entry: CaseIndexEntry): MirroredCase {
-  // `seenBy` serves MongoDB's index; in memory the visibility rule reads the fields themselves.
-  const { _id, seenBy: _seenBy, heldBy = [entry.centreId], breachedBy = [], unansweredOrders = [], departmentIds = [], ...fields } = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
-  // The village it was filed to: an entry older than `villageId` opened at its first centre, always a village.
-  return { id: _id, heldBy, breachedBy, unansweredOrders, departmentIds, ...fields, villageId: fields.villageId ?? heldBy[0] ?? null };
+  const e = entry as Omit<CaseIndexEntry, LaterFields> & Partial<Pick<CaseIndexEntry, LaterFields>>;
+  const heldBy = e.heldBy ?? [e.centreId];
+  // Every field, in one order, whatever order the stored document has (an update adds its
+  // new fields last): every copy shares one hidden class, and a pass over a city's cases
+  // reads its fields at fixed offsets. `seenBy` serves MongoDB's index; in memory the
+  // visibility rule reads the fields themselves.
+  return {
+    id: e._id,
+    caseNumber: e.caseNumber,
+    title: e.title,
+    category: e.category,
+    centreId: e.centreId,
+    centrePath: e.centrePath,
+    stage: e.stage,
+    status: e.status,
+    level: e.level,
+    risk: e.risk,
+    deadline: e.deadline,
+    overdue: e.overdue,
+    receivedAt: e.receivedAt,
+    closedAt: e.closedAt,
+    rating: e.rating,
+    breached: e.breached,
+    breachedBy: e.breachedBy ?? [],
+    heldBy,
+    complainantId: e.complainantId,
+    reportedById: e.reportedById,
+    mediatorId: e.mediatorId,
+    expertId: e.expertId,
+    opinionExpertId: e.opinionExpertId,
+    unansweredOrders: e.unansweredOrders ?? [],
+    departmentIds: e.departmentIds ?? [],
+    workingDepartmentId: e.workingDepartmentId,
+    acceptedBy: e.acceptedBy,
+    complainantPhoneKey: e.complainantPhoneKey,
+    complainantName: e.complainantName,
+    description: e.description,
+    // The village it was filed to: an entry older than `villageId` opened at its first centre, always a village.
+    villageId: e.villageId ?? heldBy[0] ?? null,
+    lat: e.lat,
+    lng: e.lng,
+    duplicateOf: e.duplicateOf,
+    seq: e.seq,
+    updatedAt: e.updatedAt,
+  };
 }
