@@ -315,8 +315,10 @@ describe('the staff map', () => {
     await p.locator('[data-testid=case-map] .leaflet-tile-loaded').first().waitFor();
     expect(tileRequests).toBeGreaterThan(0);
     expect(await p.locator('[data-testid=case-map] .leaflet-control-attribution').innerText()).toContain('测试底图');
+    // Listen before choosing: the filtered answer can arrive before a listener set up after the choice.
+    const filtered = p.waitForResponse((res) => res.url().includes('/api/v1/map/cases') && res.url().includes('building_safety'));
     await p.locator('select[name=category]').selectOption('building_safety');
-    await p.waitForResponse((res) => res.url().includes('/api/v1/map/cases') && res.url().includes('building_safety'));
+    await filtered;
     // Other open cases of the area may lie close by: open clusters until the case's own marker shows.
     const marker = p.locator(`[data-case="${first}"]`);
     for (let i = 0; i < 8 && !(await marker.isVisible()); i++) {
